@@ -1,0 +1,266 @@
+"""Stage 3, assemble: parsed briefings and their markup → a Site where every link resolves.
+
+Checks what only the whole site can tell (unique slugs, related and `[[links]]` that exist),
+then derives every index: topics and sources merged case-insensitively (by slug) and shown in
+their most common spelling, months, related both ways, mentions, previous/next. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import TypeVar
+
+from briefings.errors import ContentError, Problem
+from briefings.markup import PLACEHOLDER
+from briefings.model import (
+    Briefing,
+    Markup,
+    Month,
+    Page,
+    ParsedBriefing,
+    ParsedPage,
+    Site,
+    SiteConfig,
+    SourceOutlet,
+    Topic,
+)
+from briefings.slugs import slugify
+from briefings.topics import TopicMatcher
+
+RESERVED = {"briefings", "topics", "sources", "archive", "page", "static", "404", "index"}
+K = TypeVar("K")
+
+
+@dataclass(frozen=True, slots=True)
+class _Links:
+    """What one document points at, resolved: explicit related slugs and wiki link targets."""
+
+    related: tuple[str, ...]
+    mentions: tuple[str, ...]
+
+
+class _Resolver:
+    """Checks slugs against every briefing; links to drafts left out of this build are dropped."""
+
+    def __init__(self, every: Mapping[str, ParsedBriefing], shown: set[str]) -> None:
+        self.every = every
+        self.shown = shown
+        self.problems: list[Problem] = []
+
+    def resolve(self, path: Path, own: str | None, slugs: Iterable[tuple[str, int, str]]) -> tuple[str, ...]:
+        kept = []
+        for slug, line, what in slugs:
+            if slug == own:
+                self.problems.append(Problem(f"{what} '{slug}' points at this briefing itself", path, line))
+            elif slug not in self.every:
+                near = difflib.get_close_matches(slug, list(self.every), n=1)
+                hint = f"did you mean '{near[0]}'?" if near else None
+                message = f"{what} '{slug}': no briefing has that slug"
+                self.problems.append(Problem(message, path, line, hint))
+            elif slug in self.shown:
+                kept.append(slug)
+        return tuple(dict.fromkeys(kept))
+
+    def links(self, parsed: ParsedBriefing, markup: Markup) -> _Links:
+        related = self.resolve(
+            parsed.path, parsed.slug, ((r.value, r.line, "related") for r in parsed.related)
+        )
+        mentions = self.resolve(parsed.path, parsed.slug, ((k.slug, k.line, "link") for k in markup.links))
+        return _Links(related, mentions)
+
+
+def assemble_site(
+    config: SiteConfig,
+    briefings: Sequence[tuple[ParsedBriefing, Markup]],
+    pages: Sequence[tuple[ParsedPage, Markup]],
+    *,
+    drafts: bool,
+) -> Site:
+    """The site as readers see it, or a ContentError listing every broken reference."""
+    shown = [(p, m) for p, m in briefings if drafts or not p.draft]
+    shown_pages = [(p, m) for p, m in pages if drafts or not p.draft]
+    every = {parsed.slug: parsed for parsed, _ in briefings}
+    resolver = _Resolver(every, {p.slug for p, _ in shown})
+    links = {p.slug: resolver.links(p, m) for p, m in shown}
+    for page, markup in shown_pages:
+        resolver.resolve(page.path, None, ((k.slug, k.line, "link") for k in markup.links))
+    problems = _duplicate_slugs([p for p, _ in briefings], "briefing")
+    problems += _duplicate_slugs([p for p, _ in pages], "page") + _reserved_pages(pages)
+    topics, topic_problems = _topics(config, shown)
+    problems += topic_problems + resolver.problems
+    if problems:
+        raise ContentError(problems)
+    made = [_briefing(config, p, m, topics[p.slug], every, resolver.shown) for p, m in shown]
+    made.sort(key=lambda b: (b.date.moment, b.slug), reverse=True)
+    by_slug = {b.slug: b for b in made}
+    outlets = _outlets(config, made)
+    return Site(
+        config=config,
+        briefings=tuple(made),
+        pages=tuple(_page(config, p, m, every, resolver.shown) for p, m in shown_pages),
+        topics=_group(made, lambda b: b.topics),
+        sources=_group(made, lambda b: outlets[b.slug]),
+        months=_group(made, lambda b: (_month(config, b),)),
+        related=_backlinked(made, by_slug, {s: k.related for s, k in links.items()}, first=True),
+        mentioned_in=_backlinked(made, by_slug, {s: k.mentions for s, k in links.items()}, first=False),
+        previous={new.slug: old for new, old in itertools.pairwise(made)},
+        following={old.slug: new for new, old in itertools.pairwise(made)},
+    )
+
+
+def _duplicate_slugs(parsed: Sequence[ParsedBriefing | ParsedPage], kind: str) -> list[Problem]:
+    """Slugs must be unique, also ignoring case (case-insensitive file systems would merge them)."""
+    first: dict[str, ParsedBriefing | ParsedPage] = {}
+    problems = []
+    for item in parsed:
+        other = first.setdefault(item.slug.casefold(), item)
+        if other is not item:
+            message = f"duplicate {kind} slug '{item.slug}', already used by {other.path.name}"
+            problems.append(Problem(message, item.path, item.slug_line))
+    return problems
+
+
+def _reserved_pages(pages: Sequence[tuple[ParsedPage, Markup]]) -> list[Problem]:
+    return [
+        Problem(f"page slug '{p.slug}' is reserved for the site's own pages", p.path, p.slug_line)
+        for p, _ in pages
+        if p.slug.casefold() in RESERVED
+    ]
+
+
+def _spellings(names: Iterable[str]) -> dict[str, str]:
+    """slug → the most common spelling among the names sharing it (ties: first in sort order)."""
+    chosen: dict[str, str] = {}
+    for name, _count in sorted(Counter(names).items(), key=lambda item: (-item[1], item[0])):
+        chosen.setdefault(slugify(name), name)
+    return chosen
+
+
+def _topics(
+    config: SiteConfig, shown: Sequence[tuple[ParsedBriefing, Markup]]
+) -> tuple[dict[str, tuple[Topic, ...]], list[Problem]]:
+    """Each briefing's topics: its own, then those site.toml's rules find in its title and text."""
+    matcher = TopicMatcher.compile(config.topics)
+    names: dict[str, list[str]] = {}
+    problems = []
+    for parsed, _ in shown:
+        for topic in parsed.topics:
+            if not slugify(topic.value):
+                message = f"topic '{topic.value}' has no letters or digits to name its page"
+                problems.append(Problem(message, parsed.path, topic.line))
+        found = matcher.match(parsed.title + "\n" + parsed.body) if config.topics else ()
+        names[parsed.slug] = [t.value for t in parsed.topics if slugify(t.value)] + list(found)
+    spelling = _spellings(n for found in names.values() for n in found)
+    made = {slug: Topic(name, slug, f"{config.base_path}topics/{slug}/") for slug, name in spelling.items()}
+    topics = {slug: tuple(dict.fromkeys(made[slugify(n)] for n in found)) for slug, found in names.items()}
+    return topics, problems
+
+
+def _outlets(config: SiteConfig, made: Sequence[Briefing]) -> dict[str, tuple[SourceOutlet, ...]]:
+    """Each briefing's sources as outlets; a name without letters or digits gets no index page."""
+    spelling = _spellings(s.name for b in made for s in b.sources if slugify(s.name))
+    outlets = {
+        slug: SourceOutlet(name, slug, f"{config.base_path}sources/{slug}/")
+        for slug, name in spelling.items()
+    }
+    return {
+        b.slug: tuple(dict.fromkeys(outlets[slugify(s.name)] for s in b.sources if slugify(s.name)))
+        for b in made
+    }
+
+
+def _month(config: SiteConfig, briefing: Briefing) -> Month:
+    moment = briefing.date.moment
+    local = moment if briefing.date.date_only else moment.astimezone(config.tz)
+    return Month(local.year, local.month, f"{config.base_path}archive/{local.year}/{local.month:02d}/")
+
+
+def _group(
+    made: Sequence[Briefing], keys: Callable[[Briefing], Iterable[K]]
+) -> dict[K, tuple[Briefing, ...]]:
+    """Briefings (newest first, as `made` is) under each of their keys."""
+    groups: dict[K, list[Briefing]] = defaultdict(list)
+    for briefing in made:
+        for key in dict.fromkeys(keys(briefing)):
+            groups[key].append(briefing)
+    return {key: tuple(items) for key, items in groups.items()}
+
+
+def _briefing(
+    config: SiteConfig,
+    parsed: ParsedBriefing,
+    markup: Markup,
+    topics: tuple[Topic, ...],
+    every: Mapping[str, ParsedBriefing],
+    shown: set[str],
+) -> Briefing:
+    return Briefing(
+        path=parsed.path,
+        slug=parsed.slug,
+        url=f"{config.base_path}briefings/{parsed.slug}/",
+        title=parsed.title,
+        date=parsed.date,
+        sources=parsed.sources,
+        via=parsed.via,
+        captured=parsed.captured,
+        topics=topics,
+        summary=parsed.summary or markup.summary,
+        body_html=_fill_links(config, markup, every, shown),
+        draft=parsed.draft,
+    )
+
+
+def _page(
+    config: SiteConfig,
+    parsed: ParsedPage,
+    markup: Markup,
+    every: Mapping[str, ParsedBriefing],
+    shown: set[str],
+) -> Page:
+    return Page(
+        path=parsed.path,
+        slug=parsed.slug,
+        url=f"{config.base_path}{parsed.slug}/",
+        title=parsed.title,
+        summary=parsed.summary or markup.summary,
+        body_html=_fill_links(config, markup, every, shown),
+    )
+
+
+def _fill_links(
+    config: SiteConfig, markup: Markup, every: Mapping[str, ParsedBriefing], shown: set[str]
+) -> str:
+    """Each wiki link placeholder becomes a link, or its plain label when the target is a hidden draft."""
+
+    def fill(match: re.Match[str]) -> str:
+        link = markup.links[int(match.group(1))]
+        target = every.get(link.slug)
+        label = escape(link.label or (target.title if target else link.slug), quote=False)
+        if link.slug not in shown:
+            return label
+        return f'<a class="wikilink" href="{config.base_path}briefings/{link.slug}/">{label}</a>'
+
+    return PLACEHOLDER.sub(fill, markup.html)
+
+
+def _backlinked(
+    made: Sequence[Briefing],
+    by_slug: Mapping[str, Briefing],
+    links: Mapping[str, tuple[str, ...]],
+    *,
+    first: bool,
+) -> dict[str, tuple[Briefing, ...]]:
+    """Briefings that name each one, newest first; with `first`, its own links come before them."""
+    back: dict[str, list[Briefing]] = defaultdict(list)
+    for briefing in made:
+        for slug in links[briefing.slug]:
+            back[slug].append(briefing)
+    own = {b.slug: [by_slug[s] for s in links[b.slug]] if first else [] for b in made}
+    return {b.slug: tuple(dict.fromkeys(own[b.slug] + back[b.slug])) for b in made}

@@ -1,0 +1,281 @@
+"""Stage 1, content: content/briefings/*.md and content/pages/*.md → parsed, checked files.
+
+Reading is lenient only where nothing can be lost (a UTF-8 BOM, CRLF line ends, stray control
+characters); everything else wrong with a file is a located Problem, and every file is read
+before the stage reports, so one build shows every broken file at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from briefings.errors import ContentError, Problem
+from briefings.frontmatter import (
+    FieldError,
+    FrontMatter,
+    LocatedProblem,
+    compose,
+    line_of,
+    split_front_matter,
+    to_bool,
+    to_list,
+    to_pairs,
+    to_required_text,
+    to_stamp,
+    to_text,
+)
+from briefings.model import Located, ParsedBriefing, ParsedPage, SiteConfig, Source, Stamp
+from briefings.slugs import slug_problem
+
+BRIEFINGS_DIR = Path("content") / "briefings"
+PAGES_DIR = Path("content") / "pages"
+DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
+# C0 controls but tab and newline, DEL, C1 controls, and the private-use pair markup reserves.
+STRAY = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000\ue001]")
+BRIEFING_KEYS = (
+    "title", "date", "sources", "source", "via", "captured", "topics", "related",
+    "summary", "draft", "slug",
+)  # fmt: skip
+PAGE_KEYS = ("title", "summary", "draft", "slug")
+SOURCE_KEYS = ("name", "url", "author", "published")
+
+T = TypeVar("T")
+
+
+def load_content(config: SiteConfig) -> tuple[tuple[ParsedBriefing, ...], tuple[ParsedPage, ...]]:
+    """Every briefing and page of the site, or a ContentError listing every broken file."""
+    problems: list[Problem] = []
+    briefings = _load_all(config, BRIEFINGS_DIR, _parse_briefing, problems)
+    pages = _load_all(config, PAGES_DIR, _parse_page, problems)
+    if problems:
+        raise ContentError(problems)
+    return briefings, pages
+
+
+Parser = Callable[[Path, str, SiteConfig], T]
+
+
+def _load_all(config: SiteConfig, folder: Path, parse: Parser[T], problems: list[Problem]) -> tuple[T, ...]:
+    loaded: list[T] = []
+    for path in sorted((config.root / folder).glob("*.md")):
+        try:
+            loaded.append(parse(path, read_text(path), config))
+        except LocatedProblem as error:
+            problems.append(error.problem)
+        except FieldErrors as errors:
+            problems.extend(Problem(e.message, path, e.line, e.hint) for e in errors.errors)
+    return tuple(loaded)
+
+
+def read_text(path: Path) -> str:
+    """The file as text with `\\n` line ends, or a located problem saying why it is not text."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise LocatedProblem(Problem(f"cannot read file: {error.strerror}", path)) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LocatedProblem(Problem("file is UTF-16", path, 1, "save it as UTF-8"))
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise LocatedProblem(Problem("file contains a NUL byte; is it binary?", path, line))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise LocatedProblem(Problem("file is not UTF-8", path, line, "save it as UTF-8")) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return STRAY.sub("", text)
+
+
+class FieldErrors(Exception):
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__(errors[0].message)
+        self.errors = errors
+
+
+def _fields(
+    path: Path, text: str, allowed: tuple[str, ...]
+) -> tuple[FrontMatter, dict[str, tuple[Any, int]]]:
+    """Split and compose the front matter; (value node, line) per known key."""
+    front = split_front_matter(path, text)
+    root = compose(path, front)
+    try:
+        pairs = to_pairs(front, root, "front matter")
+    except FieldError as error:
+        raise FieldErrors([error]) from None
+    fields: dict[str, tuple[Any, int]] = {}
+    errors: list[FieldError] = []
+    for key, node, line in pairs:
+        if key in allowed:
+            fields[key] = (node, line)
+        else:
+            errors.append(FieldError(f"unknown key '{key}'", line, _suggest(key, allowed)))
+    if errors:
+        raise FieldErrors(errors)
+    return front, fields
+
+
+def _suggest(key: str, allowed: tuple[str, ...]) -> str:
+    near = difflib.get_close_matches(key.lower(), allowed, n=1, cutoff=0.6)
+    return f"did you mean '{near[0]}'?" if near else "known keys: " + ", ".join(allowed)
+
+
+class _Reader:
+    """Converts each field, collecting every FieldError instead of stopping at the first."""
+
+    def __init__(self, front: FrontMatter, fields: dict[str, tuple[Any, int]]) -> None:
+        self.front = front
+        self.fields = fields
+        self.errors: list[FieldError] = []
+
+    def get(self, key: str, convert: Callable[[FrontMatter, Any, str], T], default: T) -> T:
+        if key not in self.fields:
+            return default
+        try:
+            return convert(self.front, self.fields[key][0], key)
+        except FieldError as error:
+            self.errors.append(error)
+            return default
+
+    def require(self, key: str, convert: Callable[[FrontMatter, Any, str], T], default: T) -> T:
+        if key not in self.fields:
+            self.errors.append(FieldError(f"'{key}' is required", self.front.yaml_line))
+        return self.get(key, convert, default)
+
+    def line(self, key: str) -> int:
+        return self.fields[key][1] if key in self.fields else self.front.yaml_line
+
+    def done(self) -> None:
+        if self.errors:
+            raise FieldErrors(self.errors)
+
+
+def _parse_briefing(path: Path, text: str, config: SiteConfig) -> ParsedBriefing:
+    front, fields = _fields(path, text, BRIEFING_KEYS)
+    read = _Reader(front, fields)
+    tz = config.tz
+    title = read.require("title", to_required_text, "")
+    date = read.require("date", lambda f, n, k: to_stamp(f, n, k, tz), _EPOCH)
+    sources = _sources(read, tz)
+    slug, slug_line = _slug(read, path, dated=True)
+    briefing = ParsedBriefing(
+        path=path,
+        slug=slug,
+        slug_line=slug_line,
+        title=title,
+        date=date,
+        sources=sources,
+        body=front.body,
+        body_line=front.body_line,
+        via=read.get("via", to_text, None),
+        captured=read.get("captured", lambda f, n, k: to_stamp(f, n, k, tz), None),
+        topics=read.get("topics", _located_list, ()),
+        related=read.get("related", _located_list, ()),
+        summary=read.get("summary", to_text, None),
+        draft=read.get("draft", to_bool, False),
+    )
+    read.done()
+    return briefing
+
+
+_EPOCH = Stamp(dt.datetime(1970, 1, 1, tzinfo=dt.UTC), True)
+
+
+def _parse_page(path: Path, text: str, config: SiteConfig) -> ParsedPage:
+    front, fields = _fields(path, text, PAGE_KEYS)
+    read = _Reader(front, fields)
+    slug, slug_line = _slug(read, path, dated=False)
+    page = ParsedPage(
+        path=path,
+        slug=slug,
+        slug_line=slug_line,
+        title=read.require("title", to_required_text, ""),
+        body=front.body,
+        body_line=front.body_line,
+        summary=read.get("summary", to_text, None),
+        draft=read.get("draft", to_bool, False),
+    )
+    read.done()
+    return page
+
+
+def _located_list(front: FrontMatter, node: Any, key: str) -> tuple[Located, ...]:
+    items = []
+    for item in to_list(front, node, key):
+        value = to_text(front, item, key)
+        if value is not None:
+            items.append(Located(value, line_of(front, item)))
+    return tuple(items)
+
+
+def _sources(read: _Reader, tz: dt.tzinfo) -> tuple[Source, ...]:
+    if "sources" in read.fields and "source" in read.fields:
+        read.errors.append(FieldError("use 'sources' or 'source', not both", read.line("source")))
+        return ()
+    key = "source" if "source" in read.fields else "sources"
+    if key not in read.fields:
+        hint = "every briefing names where its facts came from: 'sources: [{name: ..., url: ...}]'"
+        read.errors.append(FieldError("no source", read.front.yaml_line, hint))
+        return ()
+    node = read.fields[key][0]
+    try:
+        items = [node] if key == "source" else to_list(read.front, node, key)
+        if not items:
+            raise FieldError(f"'{key}' is empty; name at least one source", read.line(key))
+        return tuple(_source(read.front, item, tz) for item in items)
+    except FieldError as error:
+        read.errors.append(error)
+        return ()
+
+
+def _source(front: FrontMatter, node: Any, tz: dt.tzinfo) -> Source:
+    if isinstance(node, yaml.ScalarNode):
+        return Source(name=to_required_text(front, node, "source"))
+    values: dict[str, Any] = {}
+    for key, value, line in to_pairs(front, node, "source"):
+        if key not in SOURCE_KEYS:
+            raise FieldError(f"unknown source key '{key}'", line, _suggest(key, SOURCE_KEYS))
+        values[key] = value
+    if "name" not in values:
+        raise FieldError("a source needs a 'name'", line_of(front, node))
+    url = to_text(front, values["url"], "url") if "url" in values else None
+    if url is not None and not is_web_url(url):
+        raise FieldError(f"source url must be http(s): '{url}'", line_of(front, values["url"]))
+    published = values.get("published")
+    return Source(
+        name=to_required_text(front, values["name"], "name"),
+        url=url,
+        author=to_text(front, values["author"], "author") if "author" in values else None,
+        published=to_stamp(front, published, "published", tz) if published is not None else None,
+    )
+
+
+WEB_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
+
+
+def is_web_url(url: str) -> bool:
+    """An absolute http(s) URL with a host and no whitespace or control characters."""
+    return bool(WEB_URL.match(url)) and url.isprintable()
+
+
+def _slug(read: _Reader, path: Path, *, dated: bool) -> tuple[str, int]:
+    if "slug" in read.fields:
+        slug, line = read.get("slug", to_required_text, ""), read.line("slug")
+    else:
+        slug, line = path.stem, 1
+        match = DATED_NAME.match(slug) if dated else None
+        if match:
+            slug = match.group(2)
+    slug = unicodedata.normalize("NFC", slug)
+    problem = slug_problem(slug)
+    if slug and problem:
+        read.errors.append(FieldError(f"slug '{slug}' {problem}", line, "use letters, digits and '-'"))
+    return slug, line

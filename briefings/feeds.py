@@ -1,0 +1,196 @@
+"""Stage 4, feeds: a Site → RSS 2.0, Atom and JSON Feed 1.1, for the site and for each topic.
+
+feedgen writes RSS and Atom; its defaults are not deterministic (it stamps `now()` and prepends
+entries), so every date is set from the briefings and entries are appended newest first.
+Item ids are permalinks: they survive rebuilds and edits, and change only with the slug.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Sequence
+from html import escape
+from urllib.parse import urljoin, urlsplit
+
+from feedgen.feed import FeedGenerator
+
+from briefings import __version__
+from briefings.model import Briefing, OutputFile, Site, SiteConfig, Source, Stamp
+from briefings.slugs import slugify
+
+URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def render_feeds(site: Site) -> list[OutputFile]:
+    """rss.xml, atom.xml and feed.json at the root; rss.xml and atom.xml under each topic."""
+    config = site.config
+    files = _feed_set(site, "", config.title, config.description, site.briefings, json_feed=True)
+    for topic in sorted(site.topics, key=lambda t: t.slug):
+        title = f"{config.title}: {topic.name}"
+        description = f"Briefings on {topic.name} from {config.title}"
+        files += _feed_set(site, f"topics/{topic.slug}/", title, description, site.topics[topic])
+    return files
+
+
+def _feed_set(
+    site: Site,
+    folder: str,
+    title: str,
+    description: str,
+    items: Sequence[Briefing],
+    *,
+    json_feed: bool = False,
+) -> list[OutputFile]:
+    config = site.config
+    chosen = items[: config.feed_size]
+    home = config.base_url + folder
+    files = [
+        OutputFile(
+            f"{folder}rss.xml",
+            _feedgen(config, home, title, description, chosen, folder).rss_str(pretty=True),
+        ),
+        OutputFile(
+            f"{folder}atom.xml",
+            _feedgen(config, home, title, description, chosen, folder).atom_str(pretty=True),
+        ),
+    ]
+    if json_feed:
+        files.append(
+            OutputFile(f"{folder}feed.json", _json_feed(config, home, title, description, chosen, folder))
+        )
+    return files
+
+
+def _feedgen(
+    config: SiteConfig,
+    home: str,
+    title: str,
+    description: str,
+    items: Sequence[Briefing],
+    folder: str,
+) -> FeedGenerator:
+    feed = FeedGenerator()
+    feed.id(home)
+    feed.title(title)
+    feed.subtitle(description or title)
+    feed.link(href=home, rel="alternate")
+    feed.link(href=f"{config.base_url}{folder}atom.xml", rel="self")
+    feed.language(config.language)
+    feed.author({"name": config.author or config.title})
+    feed.generator("briefings", __version__)
+    newest = _moment(items[0].date) if items else _EPOCH
+    feed.updated(newest)
+    feed.lastBuildDate(newest)
+    for briefing in items:
+        _entry(feed, config, briefing)
+    return feed
+
+
+def _entry(feed: FeedGenerator, config: SiteConfig, briefing: Briefing) -> None:
+    link = absolute(config, briefing.url)
+    entry = feed.add_entry(order="append")
+    entry.id(link)
+    entry.guid(link, permalink=True)
+    entry.title(briefing.title)
+    entry.link(href=link, rel="alternate")
+    entry.published(_moment(briefing.date))
+    entry.updated(_moment(briefing.date))
+    entry.author({"name": config.author or config.title})
+    entry.summary(briefing.summary or briefing.title)
+    entry.content(content_html(config, briefing), type="html")
+    for topic in briefing.topics:
+        entry.category(term=topic.name, label=topic.name)
+    entry.source(**_source_element(config, briefing))
+    for source in briefing.sources:
+        if source.url:
+            entry.link(href=source.url, rel="related", title=source.name)
+
+
+def _source_element(config: SiteConfig, briefing: Briefing) -> dict[str, str]:
+    """The first source as the publisher: its site, or (feeds need a URL) its page on this site."""
+    source = briefing.sources[0]
+    if source.url:
+        parts = urlsplit(source.url)
+        return {"url": f"{parts.scheme}://{parts.netloc}/", "title": source.name}
+    slug = slugify(source.name)
+    return {"url": f"{config.base_url}sources/{slug}/" if slug else config.base_url, "title": source.name}
+
+
+def _moment(stamp: Stamp) -> dt.datetime:
+    return stamp.moment
+
+
+def absolute(config: SiteConfig, path: str) -> str:
+    """A site path such as `/brief/briefings/x/` as an absolute URL."""
+    return config.base_url + path.removeprefix(config.base_path)
+
+
+def content_html(config: SiteConfig, briefing: Briefing) -> str:
+    """The briefing's HTML with absolute URLs, then its attribution, for feed readers."""
+    page = absolute(config, briefing.url)
+    body = URL_ATTRIBUTE.sub(
+        lambda m: m.group(1) + escape(urljoin(page, m.group(2))) + m.group(3), briefing.body_html
+    )
+    return body + "\n" + _attribution(briefing)
+
+
+def _attribution(briefing: Briefing) -> str:
+    parts = []
+    for source in briefing.sources:
+        name = escape(source.name)
+        text = f'<a href="{escape(source.url)}">{name}</a>' if source.url else name
+        details = [escape(d) for d in (source.author, _day(source.published)) if d]
+        parts.append(text + (f" ({', '.join(details)})" if details else ""))
+    via = f"; via {escape(briefing.via)}" if briefing.via else ""
+    return f"<p>Source: {'; '.join(parts)}{via}</p>"
+
+
+def _day(stamp: Stamp | None) -> str | None:
+    return stamp.moment.date().isoformat() if stamp else None
+
+
+def _json_feed(
+    config: SiteConfig, home: str, title: str, description: str, items: Sequence[Briefing], folder: str
+) -> bytes:
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": title,
+        "home_page_url": home,
+        "feed_url": f"{config.base_url}{folder}feed.json",
+        "description": description or title,
+        "language": config.language,
+        "authors": [{"name": config.author or config.title}],
+        "items": [_json_item(config, b) for b in items],
+    }
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _json_item(config: SiteConfig, briefing: Briefing) -> dict[str, object]:
+    link = absolute(config, briefing.url)
+    item: dict[str, object] = {
+        "id": link,
+        "url": link,
+        "title": briefing.title,
+        "content_html": content_html(config, briefing),
+        "summary": briefing.summary,
+        "date_published": _moment(briefing.date).isoformat(),
+        "date_modified": _moment(briefing.date).isoformat(),
+        "authors": [{"name": config.author or config.title}],
+        "tags": [t.name for t in briefing.topics],
+        "_briefings": {
+            "sources": [_json_source(s) for s in briefing.sources],
+            "via": briefing.via,
+        },
+    }
+    original = next((s.url for s in briefing.sources if s.url), None)
+    if original:
+        item["external_url"] = original
+    return item
+
+
+def _json_source(source: Source) -> dict[str, str | None]:
+    published = source.published.iso if source.published else None
+    return {"name": source.name, "url": source.url, "author": source.author, "published": published}

@@ -1,0 +1,130 @@
+"""Stage 2, markup: a Markdown body → sanitized HTML, a plain-text summary and its wiki links.
+
+`[[slug]]` and `[[slug|label]]` become placeholders (U+E000 n U+E001) that assembly replaces with
+links once it knows every slug and title; content never carries those two characters (the
+loader strips them). Raw HTML is allowed in Markdown and then sanitized by nh3: only harmless
+tags and attributes survive, and links only with http(s), mailto or relative URLs.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import markdown
+import nh3
+from markdown.inlinepatterns import InlineProcessor
+
+from briefings.model import Markup, WikiLink
+
+WIKILINK = r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]"
+PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+EXTENSIONS = ["extra", "sane_lists"]
+ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) - {"center", "strike", "tt", "acronym"}
+ALLOWED_ATTRIBUTES = {tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()}
+for _tag in ("sup", "li", "a", "h2", "h3", "h4", "h5", "h6", "div", "span"):
+    ALLOWED_ATTRIBUTES.setdefault(_tag, set()).update({"id", "class"})
+ALLOWED_ATTRIBUTES["a"].add("title")
+ALLOWED_ATTRIBUTES["code"] = {"class"}
+ALLOWED_ATTRIBUTES["img"].add("title")
+URL_SCHEMES = {"http", "https", "mailto"}
+_CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    clean_content_tags={"script", "style"},
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=URL_SCHEMES,
+    link_rel="noopener noreferrer",
+    strip_comments=True,
+)
+
+
+class _WikiLinks(InlineProcessor):
+    """Replaces each wiki link with a numbered placeholder and remembers slug and label."""
+
+    def __init__(self, found: list[tuple[str, str | None]]) -> None:
+        super().__init__(WIKILINK)
+        self.found = found
+
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[str, int, int]:
+        label = m.group(2).strip() if m.group(2) else None
+        self.found.append((m.group(1).strip(), label))
+        return f"\ue000{len(self.found) - 1}\ue001", m.start(0), m.end(0)
+
+
+class MarkupRenderer:
+    """One Markdown instance reused for every body of a build (it is costly to create)."""
+
+    def __init__(self) -> None:
+        self._found: list[tuple[str, str | None]] = []
+        self._md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+        self._md.inlinePatterns.register(_WikiLinks(self._found), "wikilink", 175)
+
+    def render(self, body: str, body_line: int) -> Markup:
+        """The body as sanitized HTML, its summary (first paragraph) and its links, in order."""
+        self._found.clear()
+        self._md.reset()
+        html = clean_html(self._md.convert(body))
+        lines = _link_lines(body, body_line)
+        links = tuple(WikiLink(slug, label, lines.get(slug, body_line)) for slug, label in self._found)
+        return Markup(html=html, summary=first_paragraph(html), links=links)
+
+
+def clean_html(html: str) -> str:
+    """HTML with everything that could run or mislead removed."""
+    return str(_CLEANER.clean(html))
+
+
+def _link_lines(body: str, body_line: int) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    for number, line in enumerate(body.split("\n"), start=body_line):
+        for match in re.finditer(WIKILINK, line):
+            lines.setdefault(match.group(1).strip(), number)
+    return lines
+
+
+class _FirstParagraph(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.done = False
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "p" and not self.done:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "p" and self.depth:
+            self.depth -= 1
+            self.done = self.done or (self.depth == 0 and bool("".join(self.parts).strip()))
+
+    def handle_data(self, data: str) -> None:
+        if self.depth and not self.done:
+            self.parts.append(data)
+
+
+def first_paragraph(html: str) -> str:
+    """The text of the first non-empty paragraph, whitespace collapsed."""
+    parser = _FirstParagraph()
+    parser.feed(html)
+    parser.close()
+    return " ".join(PLACEHOLDER.sub("", "".join(parser.parts)).split())
+
+
+def plain_text(html: str) -> str:
+    """All text of an HTML fragment, whitespace collapsed."""
+    parser = _AllText()
+    parser.feed(html)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
+class _AllText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)

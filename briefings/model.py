@@ -1,0 +1,221 @@
+"""The data every stage shares: frozen, typed values, one type per stage.
+
+SiteConfig ── config.load_config(site.toml)
+ParsedBriefing, ParsedPage ── content.load_content(content/)
+Markup ── markup.render_markup(body)
+Briefing, Page, Topic, SourceOutlet, Month, Site ── assemble.assemble_site(...)
+OutputFile ── render / feeds → output.write_output
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRule:
+    """A topic declared in site.toml, with the other names it goes by."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """site.toml, checked. `base_url` always ends with a slash."""
+
+    root: Path
+    title: str
+    base_url: str
+    description: str = ""
+    language: str = "en"
+    author: str = ""
+    timezone: str = "UTC"
+    feed_size: int = 50
+    page_size: int = 20
+    topics: tuple[TopicRule, ...] = ()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url: `/` or a sub-path such as `/brief/`."""
+        return urlsplit(self.base_url).path or "/"
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """A point in time as the curator wrote it: a whole day, or an aware datetime."""
+
+    moment: dt.datetime
+    date_only: bool
+
+    @property
+    def iso(self) -> str:
+        return self.moment.date().isoformat() if self.date_only else self.moment.isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where the facts of a briefing came from."""
+
+    name: str
+    url: str | None = None
+    author: str | None = None
+    published: Stamp | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A value with the file line it was written on, kept for later error messages."""
+
+    value: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedBriefing:
+    """One briefing file, its front matter checked, its body still Markdown."""
+
+    path: Path
+    slug: str
+    slug_line: int
+    title: str
+    date: Stamp
+    sources: tuple[Source, ...]
+    body: str
+    body_line: int
+    via: str | None = None
+    captured: Stamp | None = None
+    topics: tuple[Located, ...] = ()
+    related: tuple[Located, ...] = ()
+    summary: str | None = None
+    draft: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPage:
+    """A free page from content/pages/ (about, methodology)."""
+
+    path: Path
+    slug: str
+    slug_line: int
+    title: str
+    body: str
+    body_line: int
+    summary: str | None = None
+    draft: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class WikiLink:
+    """A `[[slug]]` or `[[slug|label]]` in a body; `label` is None when the title is wanted."""
+
+    slug: str
+    label: str | None
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Markup:
+    """A body rendered to sanitized HTML. Wiki links stand as placeholders until assembly."""
+
+    html: str
+    summary: str
+    links: tuple[WikiLink, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    """A briefing as the site shows it."""
+
+    path: Path
+    slug: str
+    url: str
+    title: str
+    date: Stamp
+    sources: tuple[Source, ...]
+    via: str | None
+    captured: Stamp | None
+    topics: tuple[Topic, ...]
+    summary: str
+    body_html: str
+    draft: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A free page as the site shows it."""
+
+    path: Path
+    slug: str
+    url: str
+    title: str
+    summary: str
+    body_html: str
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A topic: every spelling merged case-insensitively, shown in its most common one."""
+
+    name: str
+    slug: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceOutlet:
+    """A publication that briefings cite, merged case-insensitively by name."""
+
+    name: str
+    slug: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Month:
+    """A calendar month in the site's timezone, for the archive."""
+
+    year: int
+    month: int
+    url: str
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything the renderers need: briefings newest first and every index over them."""
+
+    config: SiteConfig
+    briefings: tuple[Briefing, ...]
+    pages: tuple[Page, ...]
+    topics: Mapping[Topic, tuple[Briefing, ...]]
+    sources: Mapping[SourceOutlet, tuple[Briefing, ...]]
+    months: Mapping[Month, tuple[Briefing, ...]]
+    related: Mapping[str, tuple[Briefing, ...]]
+    mentioned_in: Mapping[str, tuple[Briefing, ...]]
+    previous: Mapping[str, Briefing] = field(default_factory=dict)
+    following: Mapping[str, Briefing] = field(default_factory=dict)
+
+    @property
+    def newest(self) -> Stamp | None:
+        return self.briefings[0].date if self.briefings else None
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    """A file to write, at a POSIX path relative to the output folder."""
+
+    path: str
+    content: bytes

@@ -1,0 +1,194 @@
+"""Stage 4, render: a Site → HTML pages, sitemap.xml and robots.txt through Jinja templates.
+
+Templates come from the site's templates/ first, then the built-in theme, so a site overrides
+any template by its file name. Autoescape is on and undefined names are errors; content is only
+ever passed to templates as data, never compiled as a template itself.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from briefings.errors import Problem, TemplateError
+from briefings.model import Briefing, OutputFile, Site, Stamp
+
+THEME = Path(__file__).parent / "theme"
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    """A feed announced in a page's <head> for discovery by feed readers."""
+
+    title: str
+    url: str
+    type: str
+
+
+def make_environment(site_templates: Path) -> jinja2.Environment:
+    """The site's templates over the built-in theme; autoescaped, strict, deterministic."""
+    loader = jinja2.ChoiceLoader(
+        [jinja2.FileSystemLoader(site_templates), jinja2.FileSystemLoader(THEME / "templates")]
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["date"] = format_stamp
+    env.filters["month_name"] = lambda number: MONTHS[number - 1]
+    return env
+
+
+def format_stamp(stamp: Stamp) -> str:
+    """`10 July 2025`, or `12 July 2025, 09:00 UTC+09:00` when the time is known."""
+    moment = stamp.moment
+    day = f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+    if stamp.date_only:
+        return day
+    offset = moment.strftime("%z")
+    zone = "UTC" if offset in ("+0000", "") else f"UTC{offset[:3]}:{offset[3:]}"
+    return f"{day}, {moment:%H:%M} {zone}"
+
+
+def render_site(site: Site, site_templates: Path) -> list[OutputFile]:
+    """Every page of the site, or a TemplateError naming each failing template and line."""
+    env = make_environment(site_templates)
+    renderer = _Renderer(site, env)
+    files = []
+    problems: dict[str, Problem] = {}
+    for path, template, context in _pages(site):
+        try:
+            files.append(OutputFile(path, renderer.render(template, path, context).encode("utf-8")))
+        except jinja2.TemplateError as error:
+            problem = template_problem(error, site_templates)
+            problems.setdefault(problem.render(), problem)
+    if problems:
+        raise TemplateError(problems.values())
+    return files
+
+
+def template_problem(error: jinja2.TemplateError, site_templates: Path) -> Problem:
+    """Where in which template the error happened, as `templates/x.html:12: message`."""
+    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
+        return Problem(f"template error: {error.message}", Path(error.filename), error.lineno)
+    if isinstance(error, jinja2.TemplateNotFound):
+        return Problem(f"template not found: {error.name}", site_templates)
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if frame.filename.endswith((".html", ".xml", ".txt"))
+    ]
+    if frames:
+        return Problem(f"template error: {error}", Path(frames[-1].filename), frames[-1].lineno)
+    return Problem(f"template error: {error}", site_templates)
+
+
+class _Renderer:
+    def __init__(self, site: Site, env: jinja2.Environment) -> None:
+        self.site = site
+        self.env = env
+        config = site.config
+        self.common = {
+            "site": config,
+            "root": config.base_path,
+            "nav_pages": site.pages,
+            "absolute": lambda path: config.base_url + path.removeprefix(config.base_path),
+        }
+        self.site_feeds = (
+            FeedLink(f"{config.title} (RSS)", f"{config.base_path}rss.xml", "application/rss+xml"),
+            FeedLink(f"{config.title} (Atom)", f"{config.base_path}atom.xml", "application/atom+xml"),
+            FeedLink(f"{config.title} (JSON Feed)", f"{config.base_path}feed.json", "application/feed+json"),
+        )
+
+    def render(self, template: str, path: str, context: Mapping[str, Any]) -> str:
+        url = self.site.config.base_path + path.removesuffix("index.html")
+        values = {**self.common, "page_url": url, "feeds": self.site_feeds, **context}
+        return self.env.get_template(template).render(values)
+
+
+def _pages(site: Site) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(output path, template, context) for every page, in a fixed order."""
+    yield from _home(site)
+    for briefing in site.briefings:
+        yield f"briefings/{briefing.slug}/index.html", "briefing.html", _briefing_context(site, briefing)
+    topics = sorted(site.topics.items(), key=lambda item: (item[0].name.casefold(), item[0].slug))
+    yield "topics/index.html", "topics.html", {"topics": topics}
+    for topic, briefings in topics:
+        feeds = (
+            FeedLink(f"{topic.name} (RSS)", f"{topic.url}rss.xml", "application/rss+xml"),
+            FeedLink(f"{topic.name} (Atom)", f"{topic.url}atom.xml", "application/atom+xml"),
+        )
+        context = {"topic": topic, "briefings": briefings, "topic_feeds": feeds}
+        yield f"topics/{topic.slug}/index.html", "topic.html", context
+    sources = sorted(site.sources.items(), key=lambda item: (item[0].name.casefold(), item[0].slug))
+    yield "sources/index.html", "sources.html", {"sources": sources}
+    for outlet, briefings in sources:
+        yield f"sources/{outlet.slug}/index.html", "source.html", {"source": outlet, "briefings": briefings}
+    months = sorted(site.months.items(), key=lambda item: item[0].first_day, reverse=True)
+    yield "archive/index.html", "archive.html", {"months": months}
+    for month, briefings in months:
+        path = f"archive/{month.year}/{month.month:02d}/index.html"
+        yield path, "month.html", {"month": month, "briefings": briefings}
+    for page in site.pages:
+        yield f"{page.slug}/index.html", "page.html", {"page": page}
+    yield "404.html", "404.html", {}
+    yield "sitemap.xml", "sitemap.xml", {"entries": _sitemap(site)}
+    yield "robots.txt", "robots.txt", {}
+
+
+def _home(site: Site) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    size = site.config.page_size
+    chunks: Sequence[tuple[Briefing, ...]] = [
+        site.briefings[start : start + size] for start in range(0, len(site.briefings), size)
+    ] or [()]
+    base = site.config.base_path
+
+    def url(number: int) -> str:
+        return base if number == 1 else f"{base}page/{number}/"
+
+    for number, chunk in enumerate(chunks, start=1):
+        pagination = {
+            "number": number,
+            "count": len(chunks),
+            "newer": url(number - 1) if number > 1 else None,
+            "older": url(number + 1) if number < len(chunks) else None,
+        }
+        path = "index.html" if number == 1 else f"page/{number}/index.html"
+        yield path, "index.html", {"briefings": chunk, "pagination": pagination}
+
+
+def _briefing_context(site: Site, briefing: Briefing) -> dict[str, Any]:
+    return {
+        "briefing": briefing,
+        "related": site.related[briefing.slug],
+        "mentioned_in": site.mentioned_in[briefing.slug],
+        "previous": site.previous.get(briefing.slug),
+        "next": site.following.get(briefing.slug),
+    }
+
+
+def _sitemap(site: Site) -> list[tuple[str, str | None]]:
+    """(path, lastmod) for every page a search engine should know, in a fixed order."""
+    base = site.config.base_path
+    newest = site.newest.moment.date().isoformat() if site.newest else None
+    entries: list[tuple[str, str | None]] = [(base, newest)]
+    entries += [(b.url, b.date.moment.date().isoformat()) for b in site.briefings]
+    entries += [(t.url, items[0].date.moment.date().isoformat()) for t, items in site.topics.items()]
+    entries += [(s.url, items[0].date.moment.date().isoformat()) for s, items in site.sources.items()]
+    entries += [(m.url, items[0].date.moment.date().isoformat()) for m, items in site.months.items()]
+    entries += [(p.url, None) for p in site.pages]
+    entries += [(f"{base}{name}/", newest) for name in ("topics", "sources", "archive")]
+    return sorted(dict(entries).items())

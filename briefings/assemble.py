@@ -237,14 +237,13 @@ def _page(
 def _fill_links(
     config: SiteConfig, markup: Markup, every: Mapping[str, ParsedBriefing], shown: set[str]
 ) -> str:
-    """Each wiki link placeholder becomes a link, or its plain label when the target is a hidden draft."""
+    """Each wiki link placeholder becomes a link, or plain text when its target is a hidden draft."""
 
     def fill(match: re.Match[str]) -> str:
         link = markup.links[int(match.group(1))]
-        target = every.get(link.slug)
-        label = escape(link.label or (target.title if target else link.slug), quote=False)
-        if link.slug not in shown:
-            return label
+        if link.slug not in shown:  # a draft this build leaves out: keep the words, not its title
+            return escape(link.label or link.slug, quote=False)
+        label = escape(link.label or every[link.slug].title, quote=False)
         return f'<a class="wikilink" href="{config.base_path}briefings/{link.slug}/">{label}</a>'
 
     return PLACEHOLDER.sub(fill, markup.html)

@@ -103,8 +103,8 @@ class FieldErrors(Exception):
 
 def _fields(
     path: Path, text: str, allowed: tuple[str, ...]
-) -> tuple[FrontMatter, dict[str, tuple[Any, int]]]:
-    """Split and compose the front matter; (value node, line) per known key."""
+) -> tuple[FrontMatter, dict[str, tuple[Any, int]], list[FieldError]]:
+    """Split and compose the front matter: (value node, line) per known key, and the unknown keys."""
     front = split_front_matter(path, text)
     root = compose(path, front)
     try:
@@ -112,15 +112,13 @@ def _fields(
     except FieldError as error:
         raise FieldErrors([error]) from None
     fields: dict[str, tuple[Any, int]] = {}
-    errors: list[FieldError] = []
+    unknown: list[FieldError] = []
     for key, node, line in pairs:
         if key in allowed:
             fields[key] = (node, line)
         else:
-            errors.append(FieldError(f"unknown key '{key}'", line, _suggest(key, allowed)))
-    if errors:
-        raise FieldErrors(errors)
-    return front, fields
+            unknown.append(FieldError(f"unknown key '{key}'", line, _suggest(key, allowed)))
+    return front, fields, unknown
 
 
 def _suggest(key: str, allowed: tuple[str, ...]) -> str:
@@ -131,10 +129,12 @@ def _suggest(key: str, allowed: tuple[str, ...]) -> str:
 class _Reader:
     """Converts each field, collecting every FieldError instead of stopping at the first."""
 
-    def __init__(self, front: FrontMatter, fields: dict[str, tuple[Any, int]]) -> None:
+    def __init__(
+        self, front: FrontMatter, fields: dict[str, tuple[Any, int]], errors: list[FieldError]
+    ) -> None:
         self.front = front
         self.fields = fields
-        self.errors: list[FieldError] = []
+        self.errors = errors
 
     def get(self, key: str, convert: Callable[[FrontMatter, Any, str], T], default: T) -> T:
         if key not in self.fields:
@@ -155,12 +155,12 @@ class _Reader:
 
     def done(self) -> None:
         if self.errors:
-            raise FieldErrors(self.errors)
+            raise FieldErrors(sorted(self.errors, key=lambda e: e.line))
 
 
 def _parse_briefing(path: Path, text: str, config: SiteConfig) -> ParsedBriefing:
-    front, fields = _fields(path, text, BRIEFING_KEYS)
-    read = _Reader(front, fields)
+    read = _Reader(*_fields(path, text, BRIEFING_KEYS))
+    front = read.front
     tz = config.tz
     title = read.require("title", to_required_text, "")
     date = read.require("date", lambda f, n, k: to_stamp(f, n, k, tz), _EPOCH)
@@ -190,8 +190,8 @@ _EPOCH = Stamp(dt.datetime(1970, 1, 1, tzinfo=dt.UTC), True)
 
 
 def _parse_page(path: Path, text: str, config: SiteConfig) -> ParsedPage:
-    front, fields = _fields(path, text, PAGE_KEYS)
-    read = _Reader(front, fields)
+    read = _Reader(*_fields(path, text, PAGE_KEYS))
+    front = read.front
     slug, slug_line = _slug(read, path, dated=False)
     page = ParsedPage(
         path=path,

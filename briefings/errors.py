@@ -4,7 +4,8 @@
     ├── ConfigError             site.toml is missing, malformed or has a wrong key
     ├── ContentError            briefings or pages do not load, or do not fit together
     ├── TemplateError           a template does not parse or fails while rendering
-    └── OutputError             the output folder cannot be written or is a dangerous place
+    ├── OutputError             the output folder cannot be written or is a dangerous place
+    └── CaptureError            an import source is not a capture, page or feed, or cannot be read
 
 Each error holds one or more `Problem`s, each located as precisely as is known, so a stage can
 collect everything wrong with a site and report it at once, like a compiler.
@@ -64,3 +65,7 @@ class TemplateError(BriefingsError):
 
 class OutputError(BriefingsError):
     """The output folder cannot be written, or writing there would destroy something."""
+
+
+class CaptureError(BriefingsError):
+    """Something given to `briefings import` is not a capture, page or feed, or cannot be read."""

@@ -18,6 +18,7 @@ from briefings.errors import Problem
 from briefings.model import Stamp
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_FAST_NESTING = 2000
 
 STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
@@ -83,7 +84,7 @@ def _problem(path: Path, line: int | None, message: str, hint: str | None = None
 
 def compose(path: Path, front: FrontMatter) -> yaml.MappingNode:
     """Parse the YAML structure; every failure PyYAML can raise becomes a located problem."""
-    loader = Loader(front.yaml_text)
+    loader = _loader_for(front.yaml_text)(front.yaml_text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
@@ -103,13 +104,22 @@ def compose(path: Path, front: FrontMatter) -> yaml.MappingNode:
     return node
 
 
+def _loader_for(text: str) -> type[yaml.SafeLoader] | type[yaml.CSafeLoader]:
+    """libyaml for speed, but its composer recurses in C and overflows the stack on deep nesting:
+    text that could nest deeply goes to the Python loader, which stops with a RecursionError."""
+    indicators = sum(text.count(c) for c in "[{-?")
+    deepest_indent = max((len(line) - len(line.lstrip(" ")) for line in text.split("\n")), default=0)
+    return yaml.SafeLoader if indicators + deepest_indent > MAX_FAST_NESTING else Loader
+
+
 def line_of(front: FrontMatter, node: yaml.Node) -> int:
     return int(front.yaml_line + node.start_mark.line)
 
 
 def check_tag(front: FrontMatter, node: yaml.Node) -> None:
     if node.tag not in STANDARD_TAGS:
-        raise FieldError(f"YAML tag '{node.tag}' is not allowed", line_of(front, node))
+        tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+        raise FieldError(f"YAML tag '{tag}' is not allowed", line_of(front, node), "remove the tag")
 
 
 def to_text(front: FrontMatter, node: yaml.Node, key: str) -> str | None:

@@ -49,3 +49,32 @@ def make_site(tmp_path: Path) -> MakeSite:
         return root
 
     return make
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite tests/golden/expected from the golden site"
+    )
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """Run the `briefings` command in this process; (exit status, stdout, stderr)."""
+    import contextlib
+    import io
+
+    from briefings.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main(list(args))
+        except SystemExit as exit_:
+            status = int(exit_.code or 0)
+    return status, out.getvalue(), err.getvalue()
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` by relative path, for byte-for-byte comparisons."""
+    if not folder.exists():
+        return {}
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -1,0 +1,81 @@
+"""What a reader's browser and a link checker see in a built site: parsed pages, links, active content."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import html5lib
+from xml.etree.ElementTree import Element
+
+NS = "{http://www.w3.org/1999/xhtml}"
+URL_ATTRIBUTES = {"a": "href", "link": "href", "img": "src", "script": "src", "iframe": "src", "source": "src"}
+DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "form", "base", "frame", "frameset", "applet"}
+DANGEROUS_SCHEMES = re.compile(r"^\s*(javascript|vbscript|data|file):", re.IGNORECASE)
+
+
+def parse(path: Path) -> Element:
+    """The page as a browser parses it (html5lib), with namespaces stripped from tag names."""
+    root = html5lib.parse(path.read_bytes(), treebuilder="etree", namespaceHTMLElements=False)
+    return root
+
+
+def pages(output: Path) -> Iterator[Path]:
+    yield from sorted(output.rglob("*.html"))
+
+
+def page_url(output: Path, page: Path, base_url: str) -> str:
+    relative = page.relative_to(output).as_posix()
+    return base_url + (relative.removesuffix("index.html"))
+
+
+def links(output: Path, base_url: str) -> Iterator[tuple[Path, str, str]]:
+    """(page, attribute value, absolute URL) for every URL-bearing attribute of every page."""
+    for page in pages(output):
+        here = page_url(output, page, base_url)
+        for element in parse(page).iter():
+            attribute = URL_ATTRIBUTES.get(str(element.tag))
+            value = element.get(attribute) if attribute else None
+            if value is not None:
+                yield page, value, urljoin(here, value)
+
+
+def target_file(output: Path, url: str, base_url: str) -> Path | None:
+    """The file an internal URL lands on, or None when the URL is not internal."""
+    if not url.startswith(base_url):
+        return None
+    path = unquote(urlsplit(url).path).removeprefix(urlsplit(base_url).path)
+    target = output / path
+    return target / "index.html" if path == "" or path.endswith("/") else target
+
+
+def broken_links(output: Path, base_url: str) -> list[str]:
+    broken = []
+    for page, value, url in links(output, base_url):
+        target = target_file(output, url, base_url)
+        if target is not None and not target.is_file():
+            broken.append(f"{page.relative_to(output)}: {value}")
+    return broken
+
+
+def active_content(output: Path) -> list[str]:
+    """Everything in the built pages that could run script or send a reader elsewhere unasked."""
+    found = []
+    for page in pages(output):
+        for element in parse(page).iter():
+            tag = str(element.tag)
+            where = f"{page.relative_to(output)}: <{tag}>"
+            if tag in DANGEROUS_TAGS or tag.startswith(("svg", "math")):
+                found.append(where)
+            if tag == "meta" and (element.get("http-equiv") or "").lower() == "refresh":
+                found.append(where + " refresh")
+            for name, value in element.attrib.items():
+                if name.lower().startswith("on"):
+                    found.append(f"{where} {name}")
+                if name.lower() in ("href", "src", "action", "formaction", "xlink:href") and DANGEROUS_SCHEMES.match(value):
+                    found.append(f"{where} {name}={value}")
+                if name.lower() == "style" and re.search(r"expression|url\s*\(", value, re.IGNORECASE):
+                    found.append(f"{where} style={value}")
+    return found

@@ -12,9 +12,12 @@ import json
 import re
 from collections.abc import Sequence
 from html import escape
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from feedgen.ext.base import BaseEntryExtension
 from feedgen.feed import FeedGenerator
+from lxml.etree import SubElement
 
 from briefings import __version__
 from briefings.model import Briefing, OutputFile, Site, SiteConfig, Source, Stamp
@@ -104,9 +107,20 @@ def _entry(feed: FeedGenerator, config: SiteConfig, briefing: Briefing) -> None:
     for topic in briefing.topics:
         entry.category(term=topic.name, label=topic.name)
     entry.source(**_source_element(config, briefing))
-    for source in briefing.sources:
-        if source.url:
-            entry.link(href=source.url, rel="related", title=source.name)
+    entry.register_extension("originals", _OriginalLinks, atom=True, rss=False)
+    entry.originals.sources = briefing.sources
+
+
+class _OriginalLinks(BaseEntryExtension):  # type: ignore[misc]  # feedgen is untyped
+    """Atom `<link rel="related">` to each original article. (feedgen drops `rel` on entry links.)"""
+
+    sources: tuple[Source, ...] = ()
+
+    def extend_atom(self, entry: Any) -> Any:
+        for source in self.sources:
+            if source.url:
+                SubElement(entry, "link", href=source.url, rel="related", title=source.name)
+        return entry
 
 
 def _source_element(config: SiteConfig, briefing: Briefing) -> dict[str, str]:

@@ -6,12 +6,19 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
-
-import html5lib
 from xml.etree.ElementTree import Element
 
+import html5lib
+
 NS = "{http://www.w3.org/1999/xhtml}"
-URL_ATTRIBUTES = {"a": "href", "link": "href", "img": "src", "script": "src", "iframe": "src", "source": "src"}
+URL_ATTRIBUTES = {
+    "a": "href",
+    "link": "href",
+    "img": "src",
+    "script": "src",
+    "iframe": "src",
+    "source": "src",
+}
 DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "form", "base", "frame", "frameset", "applet"}
 DANGEROUS_SCHEMES = re.compile(r"^\s*(javascript|vbscript|data|file):", re.IGNORECASE)
 
@@ -74,7 +81,13 @@ def active_content(output: Path) -> list[str]:
             for name, value in element.attrib.items():
                 if name.lower().startswith("on"):
                     found.append(f"{where} {name}")
-                if name.lower() in ("href", "src", "action", "formaction", "xlink:href") and DANGEROUS_SCHEMES.match(value):
+                if name.lower() in (
+                    "href",
+                    "src",
+                    "action",
+                    "formaction",
+                    "xlink:href",
+                ) and DANGEROUS_SCHEMES.match(value):
                     found.append(f"{where} {name}={value}")
                 if name.lower() == "style" and re.search(r"expression|url\s*\(", value, re.IGNORECASE):
                     found.append(f"{where} style={value}")

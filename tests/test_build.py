@@ -30,7 +30,7 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
             shutil.copytree(source, site / name)
         else:
             shutil.copy(source, site / name)
-    status, out, err = run_cli("build", str(site))
+    status, _, err = run_cli("build", str(site))
     assert status == 0, err
     return site / "output"
 
@@ -84,7 +84,7 @@ def test_every_internal_link_resolves(example: Path) -> None:
 def test_pages_are_html_documents_with_language_and_landmarks(example: Path) -> None:
     for page in example.rglob("*.html"):
         raw = page.read_text(encoding="utf-8")
-        assert raw.startswith("<!DOCTYPE html>\n<html lang=\"en\">"), page
+        assert raw.startswith('<!DOCTYPE html>\n<html lang="en">'), page
         root = parse(page)
         assert {"header", "main", "footer", "nav"} <= {e.tag for e in root.iter()}, page
         assert [e.tag for e in root.iter("h1")] == ["h1"], page
@@ -96,7 +96,9 @@ def test_two_builds_are_byte_identical(make_site: MakeSite, tmp_path: Path) -> N
     site = make_site(
         {
             "content/briefings/2025-07-01-a.md": briefing("A", extra="topics: [X, y]\nrelated: [b]\n"),
-            "content/briefings/2025-07-02-b.md": briefing("B", date="2025-07-02T10:00:00+02:00", body="[[a]]"),
+            "content/briefings/2025-07-02-b.md": briefing(
+                "B", date="2025-07-02T10:00:00+02:00", body="[[a]]"
+            ),
         }
     )
     assert run_cli("build", str(site), "--output", str(tmp_path / "one"))[0] == 0
@@ -155,7 +157,10 @@ def test_mentions_and_related_show_on_both_sides(make_site: MakeSite) -> None:
 
 def test_home_is_paginated_newest_first(make_site: MakeSite) -> None:
     toml = 'title = "T"\nbase_url = "https://e.org/"\npage_size = 2\n'
-    files = {f"content/briefings/2025-07-0{n}-b{n}.md": briefing(f"B{n}", date=f"2025-07-0{n}") for n in range(1, 6)}
+    files = {
+        f"content/briefings/2025-07-0{n}-b{n}.md": briefing(f"B{n}", date=f"2025-07-0{n}")
+        for n in range(1, 6)
+    }
     site = make_site({"site.toml": toml, **files})
     assert run_cli("build", str(site))[0] == 0
     output = site / "output"
@@ -168,7 +173,9 @@ def test_home_is_paginated_newest_first(make_site: MakeSite) -> None:
 def test_drafts_are_left_out_unless_asked(make_site: MakeSite, tmp_path: Path) -> None:
     site = make_site(
         {
-            "content/briefings/a.md": briefing("Public", extra="related: [d]\n", body="See [[d|this]]. [[d]]"),
+            "content/briefings/a.md": briefing(
+                "Public", extra="related: [d]\n", body="See [[d|this]]. [[d]]"
+            ),
             "content/briefings/d.md": briefing("Secret draft", extra="draft: true\n"),
         }
     )

@@ -1,0 +1,131 @@
+"""Feeds as a feed reader sees them: parsed with feedparser, JSON Feed checked against 1.1."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import feedparser
+import pytest
+from conftest import MakeSite, briefing, run_cli
+
+BASE = "https://example.org/"
+
+
+def entries(path: Path) -> list[feedparser.FeedParserDict]:
+    parsed = feedparser.parse(path.read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    return list(parsed.entries)
+
+
+@pytest.fixture
+def site(make_site: MakeSite) -> Path:
+    root = make_site(
+        {
+            "content/briefings/2025-07-10-spies.md": briefing(
+                "China says it foiled spying plots",
+                date="2025-07-10",
+                source=(
+                    "  - name: Japan Times\n    url: https://www.japantimes.co.jp/news/spies/\n"
+                    "    author: Staff Writer\n    published: 2025-07-10\n"
+                ),
+                extra="via: Daily8\ntopics: [China, Espionage]\nsummary: Three plots.\n",
+                body="Read [[lavrov]]. ![map](/img/map.png) [more](../x/)",
+            ),
+            "content/briefings/2025-07-12-lavrov.md": briefing(
+                "Lavrov: Russia understands North Korea",
+                date="2025-07-12T21:00:00+09:00",
+                source="  - name: NHK\n",
+                extra="topics: [Russia, china]\n",
+            ),
+        }
+    )
+    status, _, err = run_cli("build", str(root))
+    assert status == 0, err
+    return root / "output"
+
+
+@pytest.mark.parametrize("name", ["rss.xml", "atom.xml"])
+def test_feeds_parse_cleanly_with_every_item_field(site: Path, name: str) -> None:
+    items = entries(site / name)
+    assert [e.link for e in items] == [f"{BASE}briefings/lavrov/", f"{BASE}briefings/spies/"]
+    assert [e.id for e in items] == [e.link for e in items]
+    assert [e.source.title for e in items] == ["NHK", "Japan Times"]
+    spies = items[1]
+    assert spies.summary == "Three plots."
+    assert [t.term for t in spies.tags] == ["China", "Espionage"]
+    assert spies.published_parsed[:3] == (2025, 7, 10)
+    assert items[0].published == items[0].updated or items[0].updated_parsed
+    content = spies.content[0].value
+    assert f'href="{BASE}briefings/lavrov/"' in content
+    assert f'src="{BASE}img/map.png"' in content and f'href="{BASE}briefings/x/"' in content
+    assert "Japan Times" in content and "via Daily8" in content
+    assert "https://www.japantimes.co.jp/" in (spies.source.get("href"), spies.source.get("link"))
+
+
+def test_atom_entries_carry_an_author_and_the_original_link(site: Path) -> None:
+    spies = entries(site / "atom.xml")[1]
+    assert spies.author == "Test Desk"
+    assert {"rel": "related", "href": "https://www.japantimes.co.jp/news/spies/"}.items() <= next(
+        link for link in spies.links if link.rel == "related"
+    ).items()
+
+
+def test_dates_keep_their_timezone(site: Path) -> None:
+    atom = (site / "atom.xml").read_text(encoding="utf-8")
+    assert "<published>2025-07-12T21:00:00+09:00</published>" in atom
+    assert "<updated>2025-07-12T21:00:00+09:00</updated>" in atom
+    assert "<pubDate>Sat, 12 Jul 2025 21:00:00 +0900</pubDate>" in (site / "rss.xml").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_json_feed_is_version_1_1(site: Path) -> None:
+    feed = json.loads((site / "feed.json").read_text(encoding="utf-8"))
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert feed["feed_url"] == f"{BASE}feed.json" and feed["home_page_url"] == BASE
+    assert feed["title"] == "Test Briefings" and feed["authors"] == [{"name": "Test Desk"}]
+    for item in feed["items"]:
+        assert {"id", "url", "title", "content_html", "date_published"} <= item.keys()
+        assert item["url"].startswith(BASE)
+    spies = feed["items"][1]
+    assert spies["external_url"] == "https://www.japantimes.co.jp/news/spies/"
+    assert spies["date_published"] == "2025-07-10T00:00:00+00:00"
+    assert spies["_briefings"]["sources"][0]["name"] == "Japan Times"
+    assert spies["_briefings"]["via"] == "Daily8"
+
+
+def test_each_topic_has_feeds_of_its_own(site: Path) -> None:
+    china = [e.title for e in entries(site / "topics" / "china" / "rss.xml")]
+    assert china == ["Lavrov: Russia understands North Korea", "China says it foiled spying plots"]
+    assert [e.title for e in entries(site / "topics" / "espionage" / "atom.xml")] == [
+        "China says it foiled spying plots"
+    ]
+
+
+def test_ids_survive_rebuilds_and_edits(make_site: MakeSite) -> None:
+    root = make_site({"content/briefings/a.md": briefing("First title", body="Old text.")})
+    assert run_cli("build", str(root))[0] == 0
+    before = [e.id for e in entries(root / "output" / "atom.xml")]
+    (root / "content/briefings/a.md").write_text(briefing("New title", body="New text."), encoding="utf-8")
+    assert run_cli("build", str(root))[0] == 0
+    after = entries(root / "output" / "atom.xml")
+    assert [e.id for e in after] == before and after[0].title == "New title"
+
+
+def test_feed_size_limits_items_newest_first(make_site: MakeSite) -> None:
+    toml = 'title = "T"\nbase_url = "https://example.org/"\nfeed_size = 2\n'
+    files = {f"content/briefings/b{n}.md": briefing(f"B{n}", date=f"2025-07-0{n}") for n in range(1, 5)}
+    root = make_site({"site.toml": toml, **files})
+    assert run_cli("build", str(root))[0] == 0
+    assert [e.title for e in entries(root / "output" / "rss.xml")] == ["B4", "B3"]
+    feed = json.loads((root / "output" / "feed.json").read_text(encoding="utf-8"))
+    assert [i["title"] for i in feed["items"]] == ["B4", "B3"]
+
+
+def test_feed_output_has_no_build_time_in_it(make_site: MakeSite) -> None:
+    root = make_site({"content/briefings/a.md": briefing("A", date="2025-01-02")})
+    assert run_cli("build", str(root))[0] == 0
+    rss = (root / "output" / "rss.xml").read_text(encoding="utf-8")
+    assert "<lastBuildDate>Thu, 02 Jan 2025 00:00:00 +0000</lastBuildDate>" in rss
+    assert "2026" not in rss and "<generator>briefings" in rss

@@ -123,6 +123,8 @@ def _duplicate_slugs(parsed: Sequence[ParsedBriefing | ParsedPage], kind: str) -
         other = first.setdefault(item.slug.casefold(), item)
         if other is not item:
             message = f"duplicate {kind} slug '{item.slug}', already used by {other.path.name}"
+            if other.slug != item.slug:
+                message += f" as '{other.slug}' (slugs may not differ only in case)"
             problems.append(Problem(message, item.path, item.slug_line))
     return problems
 

@@ -277,5 +277,5 @@ def _slug(read: _Reader, path: Path, *, dated: bool) -> tuple[str, int]:
     slug = unicodedata.normalize("NFC", slug)
     problem = slug_problem(slug)
     if slug and problem:
-        read.errors.append(FieldError(f"slug '{slug}' {problem}", line, "use letters, digits and '-'"))
+        read.errors.append(FieldError(f"slug '{slug}' {problem}", line))
     return slug, line

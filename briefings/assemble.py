@@ -248,7 +248,17 @@ def _fill_links(
         label = escape(link.label or every[link.slug].title, quote=False)
         return f'<a class="wikilink" href="{config.base_path}briefings/{link.slug}/">{label}</a>'
 
-    return PLACEHOLDER.sub(fill, markup.html)
+    return PLACEHOLDER.sub(fill, _under_base_path(markup.html, config.base_path))
+
+
+ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')
+
+
+def _under_base_path(html: str, base_path: str) -> str:
+    """`/img/map.png` in a body means the site's root, which for a site at `/brief/` is `/brief/`."""
+    if base_path == "/":
+        return html
+    return ROOT_RELATIVE.sub(lambda m: m.group(1) + base_path, html)
 
 
 def _backlinked(

@@ -25,8 +25,7 @@ DANGEROUS_SCHEMES = re.compile(r"^\s*(javascript|vbscript|data|file):", re.IGNOR
 
 def parse(path: Path) -> Element:
     """The page as a browser parses it (html5lib), with namespaces stripped from tag names."""
-    root = html5lib.parse(path.read_bytes(), treebuilder="etree", namespaceHTMLElements=False)
-    return root
+    return html5lib.parse(path.read_bytes(), treebuilder="etree", namespaceHTMLElements=False)
 
 
 def pages(output: Path) -> Iterator[Path]:
@@ -71,24 +70,32 @@ def active_content(output: Path) -> list[str]:
     """Everything in the built pages that could run script or send a reader elsewhere unasked."""
     found = []
     for page in pages(output):
-        for element in parse(page).iter():
-            tag = str(element.tag)
-            where = f"{page.relative_to(output)}: <{tag}>"
-            if tag in DANGEROUS_TAGS or tag.startswith(("svg", "math")):
-                found.append(where)
-            if tag == "meta" and (element.get("http-equiv") or "").lower() == "refresh":
-                found.append(where + " refresh")
-            for name, value in element.attrib.items():
-                if name.lower().startswith("on"):
-                    found.append(f"{where} {name}")
-                if name.lower() in (
-                    "href",
-                    "src",
-                    "action",
-                    "formaction",
-                    "xlink:href",
-                ) and DANGEROUS_SCHEMES.match(value):
-                    found.append(f"{where} {name}={value}")
-                if name.lower() == "style" and re.search(r"expression|url\s*\(", value, re.IGNORECASE):
-                    found.append(f"{where} style={value}")
+        found += active_elements(parse(page), str(page.relative_to(output)))
+    return found
+
+
+def active_html(fragment: str, where: str) -> list[str]:
+    """The same scan for an HTML fragment, such as a feed item's content."""
+    return active_elements(html5lib.parse(fragment, treebuilder="etree", namespaceHTMLElements=False), where)
+
+
+def active_elements(root: Element, where: str) -> list[str]:
+    found = []
+    for element in root.iter():
+        tag = str(element.tag)
+        here = f"{where}: <{tag}>"
+        if tag in DANGEROUS_TAGS or tag.startswith(("svg", "math")):
+            found.append(here)
+        if tag == "meta" and (element.get("http-equiv") or "").lower() == "refresh":
+            found.append(here + " refresh")
+        for name, value in element.attrib.items():
+            lowered = name.lower()
+            if lowered.startswith("on"):
+                found.append(f"{here} {name}")
+            if lowered in ("href", "src", "action", "formaction", "xlink:href") and DANGEROUS_SCHEMES.match(
+                value
+            ):
+                found.append(f"{here} {name}={value}")
+            if lowered == "style" and re.search(r"expression|url\s*\(", value, re.IGNORECASE):
+                found.append(f"{here} style={value}")
     return found

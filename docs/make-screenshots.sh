@@ -7,7 +7,7 @@ out="$(mktemp -d)"
 briefings build . --output "$out/site" --base-url "http://127.0.0.1:$port/"
 python3 -m http.server "$port" --bind 127.0.0.1 --directory "$out/site" >/dev/null 2>&1 &
 server=$!
-trap 'kill $server' EXIT
+trap 'kill $server 2>/dev/null || true' EXIT
 sleep 1
 shoot() {
     chromium --headless --no-sandbox --disable-gpu --disable-background-networking \

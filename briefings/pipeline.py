@@ -6,6 +6,7 @@ touches its output folder.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,12 +30,28 @@ class BuildReport:
     output: Path
 
 
-def build(root: Path, output: Path, *, drafts: bool = False, base_url: str | None = None) -> BuildReport:
-    """Build the site in `root` into `output`; raises a BriefingsError for anything the user can fix."""
+Progress = Callable[[str, int, int], None]
+
+
+def build(
+    root: Path,
+    output: Path,
+    *,
+    drafts: bool = False,
+    base_url: str | None = None,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Build the site in `root` into `output`; raises a BriefingsError for anything the user can fix.
+
+    `progress(stage, done, total)` is told how the long stages advance, for a terminal to show."""
     config = load_config(root, base_url)
     parsed_briefings, parsed_pages = load_content(config)
     markup = MarkupRenderer()
-    briefings = [(b, markup.render(b.body, b.body_line)) for b in parsed_briefings]
+    briefings = []
+    for done, parsed in enumerate(parsed_briefings, start=1):
+        briefings.append((parsed, markup.render(parsed.body, parsed.body_line)))
+        if progress and (done % 250 == 0 or done == len(parsed_briefings)):
+            progress("rendering Markdown", done, len(parsed_briefings))
     pages = [(p, markup.render(p.body, p.body_line)) for p in parsed_pages]
     site = assemble_site(config, briefings, pages, drafts=drafts)
     pages_out = render_site(site, root / "templates")

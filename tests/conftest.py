@@ -77,4 +77,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` by relative path, for byte-for-byte comparisons."""
     if not folder.exists():
         return {}
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import html5lib
 import pytest
 from conftest import MakeSite, briefing, run_cli, snapshot
 from sitecheck import broken_links, parse
@@ -84,6 +85,7 @@ def test_every_internal_link_resolves(example: Path) -> None:
 def test_pages_are_html_documents_with_language_and_landmarks(example: Path) -> None:
     for page in example.rglob("*.html"):
         raw = page.read_text(encoding="utf-8")
+        html5lib.HTMLParser(strict=True).parse(raw)  # raises on any HTML syntax error
         assert raw.startswith('<!DOCTYPE html>\n<html lang="en">'), page
         root = parse(page)
         assert {"header", "main", "footer", "nav"} <= {e.tag for e in root.iter()}, page

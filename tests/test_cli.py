@@ -1,0 +1,37 @@
+"""The command as a user runs it: exit codes, one line of output, no traceback for their mistakes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import MakeSite, briefing
+
+
+def briefings(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "briefings", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_build_prints_one_summary_line(make_site: MakeSite) -> None:
+    site = make_site({"content/briefings/a.md": briefing("A"), "content/briefings/b.md": briefing("B")})
+    result = briefings("build", cwd=site)
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout.startswith("built 2 briefings, ") and result.stdout.endswith(" → output/\n")
+    assert result.stdout.count("\n") == 1
+
+
+def test_a_folder_that_is_not_a_site_is_a_clear_error(tmp_path: Path) -> None:
+    result = briefings("build", str(tmp_path / "nowhere"))
+    assert result.returncode == 1
+    assert "site.toml: no site.toml here; is this a site folder?" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_usage_errors_exit_with_status_2(tmp_path: Path) -> None:
+    assert briefings("build", "--no-such-flag").returncode == 2
+    assert briefings().returncode == 2
+    version = briefings("--version")
+    assert version.returncode == 0 and version.stdout.startswith("briefings ")

@@ -7,6 +7,7 @@ This is the only module that prints.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 import time
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from briefings import __version__
 from briefings.errors import BriefingsError
+from briefings.importers import FORMATS, ImportOptions, import_sources
 from briefings.pipeline import build
 
 
@@ -57,7 +59,45 @@ def _parser() -> argparse.ArgumentParser:
         "--base-url", metavar="URL", help="the address the site is published at (overrides site.toml)"
     )
     build_parser.set_defaults(run=_build)
+    _add_import_parser(commands)
     return parser
+
+
+def _add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "import",
+        help="turn aggregator captures, saved pages, URLs or feeds into briefings",
+        description="Write briefings into SITE/content/briefings/ from aggregator text captures, saved "
+        "HTML pages, http(s) URLs and RSS/Atom feeds. Nothing is written unless every SOURCE can be read.",
+    )
+    parser.add_argument("sources", nargs="+", metavar="SOURCE", help="a capture, HTML or feed file, or a URL")
+    parser.add_argument("--site", default=".", metavar="DIR", help="the site folder (default: .)")
+    parser.add_argument(
+        "--captured", type=_iso_moment, metavar="WHEN",
+        help="when the capture was taken, e.g. 2025-07-13T09:00:00+09:00 (default: the file's time)",
+    )  # fmt: skip
+    parser.add_argument("--via", metavar="NAME", help="the aggregator or channel the articles came through")
+    parser.add_argument(
+        "--format", choices=FORMATS, default="auto", help="what the sources are (default: auto)"
+    )
+    parser.add_argument("--draft", action="store_true", help="mark the new briefings 'draft: true'")
+    parser.add_argument(
+        "--since", type=dt.date.fromisoformat, metavar="DATE", help="feeds: only entries from DATE on"
+    )
+    parser.add_argument("--limit", type=_positive, metavar="N", help="feeds: only the N newest entries")
+    parser.set_defaults(run=_import)
+
+
+def _iso_moment(text: str) -> str:
+    dt.datetime.fromisoformat(text.strip().replace(" ", "T", 1))  # a ValueError makes it a usage error
+    return text.strip()
+
+
+def _positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise ValueError(text)
+    return number
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -72,6 +112,32 @@ def _build(args: argparse.Namespace) -> int:
         f"in {seconds:.1f} s → {_shown(report.output)}"
     )
     return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    options = ImportOptions(
+        captured=args.captured, via=args.via, format=args.format, draft=args.draft,
+        since=args.since, limit=args.limit,
+    )  # fmt: skip
+    report = import_sources(Path(args.site), args.sources, options, now=dt.datetime.now(dt.UTC))
+    labels = {"new": "written", "updated": "updated", "unchanged": "unchanged", "skipped": "skipped"}
+    for outcome in report.outcomes:
+        reason = f" ({outcome.reason})" if outcome.reason else ""
+        print(f"{labels[outcome.status]:<9} {_shown_file(outcome.path)}{reason}")
+    for what, why in report.skipped:
+        print(f"{'skipped':<9} {what}: {why}")
+    count = len(report.outcomes)
+    summary = (
+        f"imported {count} briefing{'s' if count != 1 else ''}: {report.count('new')} new, "
+        f"{report.count('updated')} updated, {report.count('unchanged')} unchanged"
+    )
+    skipped = report.count("skipped")
+    print(summary + (f", {skipped} skipped" if skipped else ""))
+    return 0
+
+
+def _shown_file(path: Path) -> str:
+    return _shown(path).rstrip("/")
 
 
 def _shown(path: Path) -> str:

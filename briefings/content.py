@@ -42,7 +42,7 @@ DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 STRAY = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000\ue001]")
 BRIEFING_KEYS = (
     "title", "date", "sources", "source", "via", "captured", "topics", "related",
-    "summary", "draft", "slug",
+    "summary", "draft", "slug", "imported",
 )  # fmt: skip
 PAGE_KEYS = ("title", "summary", "draft", "slug")
 SOURCE_KEYS = ("name", "url", "author", "published")
@@ -181,6 +181,7 @@ def _parse_briefing(path: Path, text: str, config: SiteConfig) -> ParsedBriefing
         related=read.get("related", _located_list, ()),
         summary=read.get("summary", to_text, None),
         draft=read.get("draft", to_bool, False),
+        imported=read.get("imported", to_text, None),
     )
     read.done()
     return briefing

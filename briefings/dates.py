@@ -36,7 +36,19 @@ _WORDS = {
     "昨日": 1, "一昨日": 2, "おととい": 2, "今日": 0, "たった今": 0, "先週": 7,
     "昨天": 1, "前天": 2, "今天": 0, "刚刚": 0, "剛剛": 0, "刚才": 0, "剛才": 0, "上周": 7, "上週": 7,
 }  # fmt: skip
-_NUMERALS = {"一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_NUMERALS = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "兩": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _EN_UNITS = "|".join(sorted((u for u in _UNITS if u.isascii()), key=len, reverse=True))
 _CJK_UNITS = "|".join(sorted((u for u in _UNITS if not u.isascii()), key=len, reverse=True))
 _EN_AGO = rf"(?P<n>\d+|an?|one)\s*(?P<unit>{_EN_UNITS})s?\.?\s+ago"

@@ -98,6 +98,7 @@ class ParsedBriefing:
     related: tuple[Located, ...] = ()
     summary: str | None = None
     draft: bool = False
+    imported: str | None = None  # SHA-256 the importer wrote, to tell a curator's edits from its own
 
 
 @dataclass(frozen=True, slots=True)

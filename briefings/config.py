@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from briefings.errors import ConfigError, Problem
-from briefings.model import SiteConfig, TopicRule
+from briefings.model import RelatedConfig, SiteConfig, TopicRule
 
 CONFIG_NAME = "site.toml"
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -65,6 +65,33 @@ def _topics(value: Any) -> str | None:
     return None
 
 
+RELATED_NUMBERS = ("threshold", "topics", "sources", "text")
+
+
+def _related(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return "must be a table: [related] then lines like 'count = 5'"
+    for key, item in value.items():
+        if key == "count" and _positive(item) and item != 0:
+            return "count must be a whole number from 0 to 100000"
+        if key == "include_newer" and not isinstance(item, bool):
+            return "include_newer must be true or false"
+        if key in RELATED_NUMBERS and (
+            isinstance(item, bool) or not isinstance(item, int | float) or item < 0
+        ):
+            return f"{key} must be a number, 0 or more"
+        if key not in ("count", "include_newer", *RELATED_NUMBERS):
+            known = ", ".join(("count", "include_newer", *RELATED_NUMBERS))
+            return f"has no key '{key}' (known: {known})"
+    return None
+
+
+def _search(value: Any) -> str | None:
+    if not isinstance(value, dict) or set(value) - {"enabled"} or not isinstance(value.get("enabled"), bool):
+        return "must be a table: [search] then 'enabled = true' or 'enabled = false'"
+    return None
+
+
 KEYS: dict[str, Check] = {
     "title": _text,
     "description": _text,
@@ -75,6 +102,8 @@ KEYS: dict[str, Check] = {
     "feed_size": _positive,
     "page_size": _positive,
     "topics": _topics,
+    "related": _related,
+    "search": _search,
 }
 REQUIRED = ("title", "base_url")
 
@@ -150,4 +179,6 @@ def _build(root: Path, data: dict[str, Any]) -> SiteConfig:
         feed_size=data.get("feed_size", 50),
         page_size=data.get("page_size", 20),
         topics=rules,
+        related=RelatedConfig(**data.get("related", {})),
+        search=data.get("search", {}).get("enabled", False),
     )

@@ -26,6 +26,18 @@ class TopicRule:
 
 
 @dataclass(frozen=True, slots=True)
+class RelatedConfig:
+    """How automatic "Related" lists are scored: per-signal weights and a threshold."""
+
+    count: int = 5
+    threshold: float = 1.0
+    include_newer: bool = False
+    topics: float = 1.0
+    sources: float = 0.3
+    text: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     """site.toml, checked. `base_url` always ends with a slash."""
 
@@ -39,6 +51,8 @@ class SiteConfig:
     feed_size: int = 50
     page_size: int = 20
     topics: tuple[TopicRule, ...] = ()
+    related: RelatedConfig = RelatedConfig()
+    search: bool = False
 
     @property
     def tz(self) -> ZoneInfo:

@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import sys
 import time
+import webbrowser
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from briefings import __version__
 from briefings.errors import BriefingsError
 from briefings.importers import FORMATS, ImportOptions, import_sources
 from briefings.pipeline import build
+from briefings.serve import PreviewServer, Rebuild, ServeError, is_loopback
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -59,6 +61,25 @@ def _parser() -> argparse.ArgumentParser:
         "--base-url", metavar="URL", help="the address the site is published at (overrides site.toml)"
     )
     build_parser.set_defaults(run=_build)
+    serve_parser = commands.add_parser(
+        "serve",
+        help="preview a site in the browser, rebuilt and reloaded on every save",
+        description="Build the site in SITE into a temporary folder and serve it; rebuild on every "
+        "change and reload the browser. output/ is never touched.",
+    )
+    serve_parser.add_argument(
+        "site", nargs="?", default=".", metavar="SITE", help="the site folder (default: .)"
+    )
+    serve_parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
+    )
+    serve_parser.add_argument("--port", type=int, default=8000, help="port to listen on; 0 picks a free one")
+    serve_parser.add_argument("--drafts", action="store_true", help="include briefings marked 'draft: true'")
+    serve_parser.add_argument(
+        "--poll", action="store_true", help="poll for changes (network mounts, containers) instead of inotify"
+    )
+    serve_parser.add_argument("--open", action="store_true", help="open the preview in a web browser")
+    serve_parser.set_defaults(run=_serve)
     _add_import_parser(commands)
     return parser
 
@@ -138,6 +159,44 @@ def _import(args: argparse.Namespace) -> int:
 
 def _shown_file(path: Path) -> str:
     return _shown(path).rstrip("/")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    def report(rebuild: Rebuild) -> None:
+        for problem in rebuild.problems:
+            print(problem.render(Path.cwd()), file=sys.stderr)
+        print(rebuild.describe(), file=sys.stderr if rebuild.problems else sys.stdout, flush=True)
+
+    try:
+        server = PreviewServer(
+            Path(args.site), host=args.host, port=args.port, drafts=args.drafts, poll=args.poll, report=report
+        )
+    except ServeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if not is_loopback(args.host):
+        print(
+            f"warning: listening on {args.host}: anyone who can reach this machine can read the preview, "
+            "drafts included",
+            file=sys.stderr,
+        )
+    print(f"serving {server.url} (Ctrl-C to stop)", flush=True)
+    try:
+        server.start()
+        if args.open:
+            webbrowser.open(server.url)
+        server.wait()
+    except KeyboardInterrupt:
+        pass  # Ctrl-C is how a preview ends
+    finally:
+        server.stop()
+    print("stopped")
+    return 0
+
+
+def _show_progress(stage: str, done: int, total: int) -> None:
+    """One self-overwriting line on a terminal; nothing at all in pipes and CI logs."""
+    print(f"\r\033[K{stage} {done}/{total}", end="", file=sys.stderr, flush=True)
 
 
 def _shown(path: Path) -> str:

@@ -37,6 +37,7 @@ class Rules:
     stop_lines: frozenset[str]
     drop_lines: frozenset[str]
     drop_patterns: tuple[re.Pattern[str], ...]
+    stop_patterns: tuple[re.Pattern[str], ...]
     time_prefixes: tuple[str, ...]
 
     def dropped(self, line: str) -> bool:
@@ -44,7 +45,9 @@ class Rules:
 
     def stops(self, line: str) -> bool:
         folded = line.casefold()
-        return folded in self.stop_lines or folded in self.related_headings
+        if folded in self.stop_lines or folded in self.related_headings:
+            return True
+        return any(p.fullmatch(line) for p in self.stop_patterns)
 
 
 Table = dict[str, object]
@@ -76,13 +79,16 @@ def rules_for(text: str) -> Rules:
     def fold(key: str) -> frozenset[str]:
         return frozenset(w.casefold() for w in _words(general, key) + _words(chosen, key))
 
-    patterns = _words(general, "drop_patterns") + _words(chosen, "drop_patterns")
+    def compiled(key: str) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p) for p in _words(general, key) + _words(chosen, key))
+
     return Rules(
         name=name,
         related_headings=fold("related_headings"),
         stop_lines=fold("stop_lines"),
         drop_lines=fold("drop_lines"),
-        drop_patterns=tuple(re.compile(p) for p in patterns),
+        drop_patterns=compiled("drop_patterns"),
+        stop_patterns=compiled("stop_patterns"),
         time_prefixes=tuple(sorted(_words(general, "time_prefixes"), key=len, reverse=True)),
     )
 

@@ -100,12 +100,13 @@ def _host(url: str | None) -> str | None:
 
 
 def _date(entry: Any) -> Stamp | None:
+    # dict.get: feedparser's own get() maps 'updated' to 'published' with a deprecation warning.
     for key in ("published", "updated", "created"):
-        stamp = parse_published(entry.get(key))
+        stamp = parse_published(dict.get(entry, key))
         if stamp is not None:
             return stamp
     for key in ("published_parsed", "updated_parsed"):
-        parsed = entry.get(key)
+        parsed = dict.get(entry, key)
         if parsed:
             # feedparser read a date we could not; it gives the moment in UTC.
             return Stamp(dt.datetime.fromtimestamp(calendar.timegm(parsed), tz=dt.UTC), False)

@@ -39,20 +39,35 @@ def paragraphs(texts: list[str]) -> str:
     return "\n\n".join(escape_text(t) for t in texts if t.strip())
 
 
-_LINK = re.compile(r"(!?)\[((?:\\.|[^\]\\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+_LINK = re.compile(
+    r"(!?)\[((?:\\.|[^\]\\])*)\]"  # [label] or ![alt]
+    r"\((?:<([^>\n]*)>|([^()\s]*(?:\([^()\s]*\)[^()\s]*)*))(?:\s+\"[^\"]*\")?\s*\)"  # (url "title")
+)
 
 
 def safe_markdown(markdown: str, base: str | None) -> str:
     """Markdown from an extractor with raw HTML neutralised and every link made safe and absolute."""
-    markdown = markdown.replace("\\<", "<").replace("<", "&lt;")
-    return _LINK.sub(lambda m: _link(m, base), markdown)
+    out: list[str] = []
+    done = 0
+    for match in _LINK.finditer(markdown):
+        out.append(_no_html(markdown[done : match.start()]))
+        out.append(_link(match, base))
+        done = match.end()
+    out.append(_no_html(markdown[done:]))
+    return "".join(out)
+
+
+def _no_html(text: str) -> str:
+    # Extractors escape '<' as '\<', which Markdown does not unescape: an entity shows it as written.
+    return text.replace("\\<", "<").replace("<", "&lt;")
 
 
 def _link(match: re.Match[str], base: str | None) -> str:
-    bang, label, target = match.groups()
-    url = clean_url(target, base)
+    bang, label, angled, plain = match.groups()
     if bang:
-        return ""  # images are left to the curator: the page's own picture rights are unknown
+        return ""  # images are left to the curator: the rights to a page's pictures are unknown
+    url = clean_url(angled if angled is not None else plain, base)
+    label = _no_html(label)
     return f"[{label}]({url})" if url else label
 
 

@@ -1,0 +1,360 @@
+"""Importing aggregator captures: the example capture, layout variations, re-import and edits."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import MakeSite, run_cli
+
+from briefings.pipeline import build
+
+EXAMPLE = Path(__file__).resolve().parent / "import_fixtures" / "daily8-capture.txt"  # the shared example
+CAPTURED = "2025-07-13T09:00:00+09:00"
+TOPICS = '[topics]\n"North Korea" = ["Pyongyang", "DPRK"]\nRussia = ["Moscow"]\nChina = ["Beijing", "中国"]\n'
+INTERFACE = [
+    "logo",
+    "Orange background",
+    "Try Our AI Features",
+    "Explore what",
+    "Comments",
+    "No comments",
+    "Related Articles",
+    "DOWNLOAD THE APP",
+    "Download the App",
+    "app-store",
+    "• NHK",
+    "time12",
+]
+
+FOOTER = """Orange background
+
+Try Our AI Features
+
+Explore what Daily8 AI can do for you:
+
+Comments
+
+No comments yet...
+"""
+APP = """DOWNLOAD THE APP
+
+Get Started Now: Download the App
+
+Ready to dive into a world of global content with local flavor? Download Daily8 app today from your preferred app store and start exploring.
+app-storeplay-store
+"""  # noqa: E501
+
+
+def capture(title: str, source_line: str, body: list[str], related: list[tuple[str, str, str, str]]) -> str:
+    """A capture in the Daily8 layout; related entries are (title, source, time, body)."""
+    text = f"logo\n{title}\n\n{title}\n\n{source_line}\n" + "\n".join(body) + "\n" + FOOTER
+    if related:
+        text += "\nRelated Articles\n\n"
+        for r_title, source, when, r_body in related:
+            text += (
+                f"{r_title}\n{r_title}\n\n{source}\n\ntime{when}\n\n  • {source}\n\n{r_title}\n\n{r_body}\n\n"
+            )
+    return text + APP
+
+
+def front_matter(path: Path) -> dict[str, object]:
+    text = path.read_text(encoding="utf-8")
+    loaded = yaml.safe_load(text.split("---\n")[1])
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def body_of(path: Path) -> str:
+    return path.read_text(encoding="utf-8").split("---\n", 2)[2]
+
+
+def briefings_in(root: Path) -> dict[str, Path]:
+    return {p.name: p for p in sorted((root / "content" / "briefings").glob("*.md"))}
+
+
+@pytest.fixture
+def site(make_site: MakeSite) -> Path:
+    conf = 'title = "T"\nbase_url = "https://example.org/"\ntimezone = "Asia/Tokyo"\n' + TOPICS
+    return make_site({"site.toml": conf})
+
+
+def import_file(root: Path, path: Path, *extra: str) -> tuple[int, str, str]:
+    return run_cli("import", str(path), "--site", str(root), "--captured", CAPTURED, *extra)
+
+
+def test_example_capture_gives_the_three_example_briefings(site: Path, tmp_path: Path) -> None:
+    status, out, err = import_file(site, EXAMPLE)
+    assert status == 0, err
+    assert out.splitlines()[-1] == "imported 3 briefings: 3 new, 0 updated, 0 unchanged"
+    files = briefings_in(site)
+    expected = {
+        "2025-07-10-china-says-it-foiled-foreign-spying-plots-including-honeytrap.md": (
+            "China says it foiled foreign spying plots, including 'honeytrap'",
+            "Japan Times",
+            "2025-07-10",
+        ),
+        "2025-07-12-lavrov-russia-understands-why-north-korea-pursues-nuclear-development.md": (
+            "Lavrov: Russia understands why North Korea pursues nuclear development",
+            "NHK",
+            "2025-07-12",
+        ),
+        "2025-07-12-still-no-inkling-on-when-beef-exports-to-china-will-resume.md": (
+            "Still no inkling on when beef exports to China will resume",
+            "Asahi Shimbun",
+            "2025-07-12",
+        ),
+    }
+    assert sorted(files) == sorted(expected)
+    slugs = {name[11:-3] for name in files}
+    for name, (title, source, date) in expected.items():
+        meta = front_matter(files[name])
+        assert meta["title"] == title
+        assert str(meta["date"]) == date
+        assert meta["sources"] == [{"name": source, "published": meta["date"]}]
+        assert meta["via"] == "Daily8"
+        assert str(meta["captured"]) == "2025-07-13 09:00:00+09:00"
+        assert set(meta["related"]) == slugs - {name[11:-3]}  # type: ignore[arg-type]
+        body = body_of(files[name])
+        for phrase in INTERFACE:
+            assert phrase not in body, (name, phrase)
+    china = files["2025-07-10-china-says-it-foiled-foreign-spying-plots-including-honeytrap.md"]
+    china_body = body_of(china)
+    assert len(china_body.strip().split("\n\n")) == 17  # seventeen paragraphs, each kept whole
+    assert "The state security ministry also said in March it had sentenced to death" in china_body
+    assert "Lavrov" not in china_body and "beef" not in china_body  # nothing from the related ones
+    assert front_matter(china)["topics"] == ["China"]
+    lavrov = files["2025-07-12-lavrov-russia-understands-why-north-korea-pursues-nuclear-development.md"]
+    assert front_matter(lavrov)["topics"] == ["North Korea", "Russia"]
+    assert body_of(lavrov).strip().endswith("a summit between the two leaders will certainly take place.")
+    report = build(site, tmp_path / "out")
+    assert report.briefings == 3
+    page = tmp_path / "out" / "briefings" / "china-says-it-foiled-foreign-spying-plots-including-honeytrap"
+    html = (page / "index.html").read_text(encoding="utf-8")
+    assert "Japan Times" in html and "Daily8" in html and "Lavrov" in html
+
+
+def test_reimport_is_unchanged_and_writes_nothing(site: Path, tmp_path: Path) -> None:
+    path = tmp_path / "c.txt"
+    path.write_text(capture("A plan for Pyongyang", "NHK3 days ago", ["One.", "Two."], []), encoding="utf-8")
+    assert import_file(site, path)[0] == 0
+    before = {p.name: p.read_bytes() for p in briefings_in(site).values()}
+    status, out, _ = import_file(site, path)
+    assert status == 0
+    assert (
+        out.splitlines()
+        == [
+            "unchanged " + str(site / "content/briefings/2025-07-10-a-plan-for-pyongyang.md"),
+            "imported 1 briefing: 0 new, 0 updated, 0 unchanged".replace("0 unchanged", "1 unchanged"),
+        ]
+        or out.splitlines()[-1] == "imported 1 briefing: 0 new, 0 updated, 1 unchanged"
+    )
+    assert {p.name: p.read_bytes() for p in briefings_in(site).values()} == before
+    assert sorted(p.name for p in (site / "content" / "briefings").iterdir()) == sorted(
+        before
+    )  # no temp files
+
+
+def test_no_related_articles_yesterday_and_cjk_title(site: Path, tmp_path: Path) -> None:
+    title = "中国、日本産牛肉の輸入再開へ「前向き」"
+    path = tmp_path / "c.txt"
+    path.write_text(
+        capture(title, "朝日新聞昨日", ["中国政府は十一日、輸入を再開すると発表した。"], []), encoding="utf-8"
+    )
+    status, _out, err = import_file(site, path)
+    assert status == 0, err
+    [file] = briefings_in(site).values()
+    assert file.name == "2025-07-12-中国-日本産牛肉の輸入再開へ-前向き.md"
+    meta = front_matter(file)
+    assert meta["title"] == title
+    assert meta["sources"] == [{"name": "朝日新聞", "published": meta["date"]}]
+    assert str(meta["date"]) == "2025-07-12"
+    assert meta["topics"] == ["China"]  # the alias 中国 matched inside unspaced text
+    assert "related" not in meta
+    assert body_of(file).strip() == "中国政府は十一日、輸入を再開すると発表した。"
+    build(site, tmp_path / "out")
+
+
+@pytest.mark.parametrize(
+    ("when", "day"),
+    [
+        ("2 hours ago", "2025-07-13"),
+        ("yesterday", "2025-07-12"),
+        ("3日前", "2025-07-10"),
+        ("12時間前", "2025-07-12"),
+        ("3天前", "2025-07-10"),
+        ("昨天", "2025-07-12"),
+        ("5 days ago", "2025-07-08"),
+        ("Jul 1, 2025", "2025-07-01"),
+    ],
+)
+def test_relative_times_resolve_in_the_capture_timezone(
+    site: Path, tmp_path: Path, when: str, day: str
+) -> None:
+    path = tmp_path / "c.txt"
+    related = [("Second story here", "Kyodo", when, "Text of the second story.")]
+    path.write_text(capture("First story", "NHK" + when, ["Body."], related), encoding="utf-8")
+    assert import_file(site, path)[0] == 0
+    dates = sorted(str(front_matter(p)["date"]) for p in briefings_in(site).values())
+    assert dates == [day, day]
+
+
+def test_several_related_articles_are_all_linked_both_ways(site: Path, tmp_path: Path) -> None:
+    related = [
+        (f"Related story number {n}", f"Outlet {n}", f"{n} hours ago", f"Body of story {n}.")
+        for n in (1, 2, 3)
+    ]
+    path = tmp_path / "c.txt"
+    path.write_text(capture("The main story", "Kyodo2 days ago", ["Main body."], related), encoding="utf-8")
+    status, out, _ = import_file(site, path)
+    assert status == 0
+    assert out.splitlines()[-1] == "imported 4 briefings: 4 new, 0 updated, 0 unchanged"
+    files = briefings_in(site)
+    slugs = {front_matter(p)["title"]: name[11:-3] for name, p in files.items()}
+    for name, file in files.items():
+        meta = front_matter(file)
+        assert len(meta["related"]) == 3  # type: ignore[arg-type]
+        assert name[11:-3] not in meta["related"]  # type: ignore[operator]
+        if meta["title"] == "Related story number 2":
+            assert meta["sources"][0]["name"] == "Outlet 2"  # type: ignore[index]
+            assert body_of(file).strip() == "Body of story 2."
+    assert slugs["The main story"] == "the-main-story"
+    build(site, tmp_path / "out")
+
+
+def test_hostile_titles_round_trip_and_stay_inside_the_site(site: Path, tmp_path: Path) -> None:
+    hostile = '../../etc/passwd <script>alert("x")</script>: a "quoted" title # not a comment'
+    other = "--- 'single' & <b>bold</b> [[link]] *stars*"
+    path = tmp_path / "c.txt"
+    body = ["<script>alert(1)</script> text [[nope]] and *stars*", "1. not a list", "# not a heading"]
+    path.write_text(
+        capture(hostile, "Example News1 day ago", body, [(other, "X", "1 day ago", "B.")]), "utf-8"
+    )
+    status, _, err = import_file(site, path)
+    assert status == 0, err
+    files = briefings_in(site)
+    assert sorted(front_matter(p)["title"] for p in files.values()) == sorted([hostile, other])
+    for name in files:
+        assert "/" not in name and ".." not in name
+    assert not (tmp_path / "etc").exists()
+    build(site, tmp_path / "out")
+    pages = list((tmp_path / "out" / "briefings").rglob("index.html"))
+    html = "".join(p.read_text(encoding="utf-8") for p in pages)
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; text [[nope]] and *stars*" in html
+    assert "1. not a list" in html and "# not a heading" in html
+
+
+def test_an_edited_briefing_survives_reimport(site: Path, tmp_path: Path) -> None:
+    path = tmp_path / "c.txt"
+    path.write_text(capture("Story one", "NHK1 day ago", ["Text one."], []), encoding="utf-8")
+    assert import_file(site, path)[0] == 0
+    [file] = briefings_in(site).values()
+    edited = file.read_text(encoding="utf-8").replace("Text one.", "Text one, summarised by a curator.")
+    file.write_text(edited, encoding="utf-8")
+    # The same story, now captured with a related article that would add a link to it.
+    related = [("Story two", "Kyodo", "1 day ago", "Text two.")]
+    path.write_text(capture("Story one", "NHK1 day ago", ["Text one."], related), encoding="utf-8")
+    status, out, _ = import_file(site, path)
+    assert status == 0
+    assert "skipped" in out.splitlines()[0] and "edited since it was imported" in out.splitlines()[0]
+    assert out.splitlines()[-1] == "imported 2 briefings: 1 new, 0 updated, 0 unchanged, 1 skipped"
+    assert file.read_text(encoding="utf-8") == edited
+    new = next(p for p in briefings_in(site).values() if p != file)
+    assert front_matter(new)["related"] == ["story-one"]
+    build(site, tmp_path / "out")  # the build shows the link both ways
+
+
+def test_an_unedited_briefing_gains_new_related_links(site: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text(capture("Story one", "NHK1 day ago", ["Text one."], []), encoding="utf-8")
+    related = [("Story one", "NHK", "1 day ago", "Text one.")]
+    second.write_text(capture("Story two", "Kyodo1 day ago", ["Text two."], related), encoding="utf-8")
+    assert import_file(site, first)[0] == 0
+    status, out, _ = import_file(site, second)
+    assert status == 0
+    assert out.splitlines()[-1] == "imported 2 briefings: 1 new, 1 updated, 0 unchanged"
+    one = briefings_in(site)["2025-07-12-story-one.md"]
+    assert front_matter(one)["related"] == ["story-two"]
+    assert (
+        import_file(site, second)[1].splitlines()[-1] == "imported 2 briefings: 0 new, 0 updated, 2 unchanged"
+    )
+    build(site, tmp_path / "out")
+
+
+def test_same_title_from_another_source_gets_its_own_slug(site: Path, tmp_path: Path) -> None:
+    related = [("Same headline", "Kyodo", "1 day ago", "Kyodo's text.")]
+    path = tmp_path / "c.txt"
+    path.write_text(capture("Same headline", "NHK1 day ago", ["NHK's text."], related), encoding="utf-8")
+    assert import_file(site, path)[0] == 0
+    assert sorted(briefings_in(site)) == ["2025-07-12-same-headline-2.md", "2025-07-12-same-headline.md"]
+    build(site, tmp_path / "out")
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("notes.txt", b"Just some notes\nwith no source or time.\n"),
+        ("photo.jpg", b"\xff\xd8\xff\x00\x01"),
+        ("latin1.txt", "Caf\xe9 title\nNHK3 days ago\n".encode("latin-1")),
+        ("empty.txt", b""),
+    ],
+)
+def test_a_file_that_is_not_a_capture_is_refused_and_nothing_is_written(
+    site: Path, tmp_path: Path, name: str, data: bytes
+) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(capture("Story one", "NHK1 day ago", ["Text one."], []), encoding="utf-8")
+    bad = tmp_path / name
+    bad.write_bytes(data)
+    status, _out, err = run_cli("import", str(good), str(bad), "--site", str(site), "--captured", CAPTURED)
+    assert status == 1
+    assert name in err and "Traceback" not in err
+    assert "nothing was written" in err
+    assert not (site / "content" / "briefings").exists() or not briefings_in(site)
+
+
+def test_usage_errors_exit_2(site: Path, tmp_path: Path) -> None:
+    path = tmp_path / "c.txt"
+    path.write_text(capture("Story one", "NHK1 day ago", ["Text."], []), encoding="utf-8")
+    assert import_file(site, path, "--limit", "0")[0] == 2
+    assert run_cli("import", str(path), "--site", str(site), "--captured", "last tuesday")[0] == 2
+    assert run_cli("import", str(path), "--site", str(site), "--format", "pdf")[0] == 2
+    assert not (site / "content" / "briefings").exists()
+
+
+def test_capture_time_defaults_to_the_file_time_in_site_time(site: Path, tmp_path: Path) -> None:
+    import os
+
+    path = tmp_path / "c.txt"
+    path.write_text(capture("Story one", "NHK12 hours ago", ["Text."], []), encoding="utf-8")
+    os.utime(path, (1752364800, 1752364800))  # 2025-07-13T00:00:00Z = 09:00 in Tokyo
+    assert run_cli("import", str(path), "--site", str(site))[0] == 0
+    [file] = briefings_in(site).values()
+    meta = front_matter(file)
+    assert str(meta["captured"]) == "2025-07-13 09:00:00+09:00"
+    assert str(meta["date"]) == "2025-07-12"
+
+
+def test_another_aggregator_with_the_same_layout_imports(site: Path, tmp_path: Path) -> None:
+    text = capture(
+        "A story", "Reuters4 hours ago", ["First.", "Second."], [("B story", "AP", "5 hours ago", "B.")]
+    )
+    text = text.replace("Daily8", "NewsHub")
+    path = tmp_path / "c.txt"
+    path.write_text(text, encoding="utf-8")
+    assert import_file(site, path)[0] == 0
+    for file in briefings_in(site).values():
+        assert front_matter(file)["via"] == "NewsHub"
+        assert "Explore" not in body_of(file) and "Download" not in body_of(file)
+    assert import_file(site, path, "--via", "Other")[1].splitlines()[-1].endswith("2 unchanged")
+
+
+def test_example_site_content_builds(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1]
+    site = tmp_path / "site"
+    shutil.copytree(root / "content", site / "content")
+    shutil.copy(root / "site.toml", site / "site.toml")
+    assert build(site, tmp_path / "out").briefings >= 3

@@ -255,3 +255,13 @@ def test_forced_format_that_does_not_fit_is_refused(site: Path, tmp_path: Path) 
     page.write_text(ARTICLE, encoding="utf-8")
     status, _, err = run_import(site, str(page), "--format", "feed")
     assert status == 1 and "saved.html: not an RSS or Atom feed" in err
+
+
+def test_saved_page_remembers_where_it_was_saved_from(site: Path, tmp_path: Path) -> None:
+    page = tmp_path / "saved.html"
+    page.write_text("<!-- saved from url=(0031)https://market.example/quiet -->\n" + BARE_PAGE, "utf-8")
+    assert run_import(site, str(page))[0] == 0
+    [file] = briefings_in(site)
+    [source] = front_matter(file)["sources"]  # type: ignore[misc]
+    assert source["url"] == "https://market.example/quiet"
+    assert source["name"] == "market.example"

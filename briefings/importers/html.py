@@ -118,6 +118,7 @@ def _ld_authors(item: dict[str, Any]) -> str | None:
 def read_page(raw: bytes | str, url: str | None, captured: dt.datetime) -> Article | None:
     """The page's article, or None when it has no main text (so it is no article page)."""
     html = decode_file(raw) if isinstance(raw, bytes) else raw
+    url = url or _saved_from(html)
     meta = _Metadata()
     meta.feed(html)
     meta.close()
@@ -142,6 +143,15 @@ def read_page(raw: bytes | str, url: str | None, captured: dt.datetime) -> Artic
     # A page that does not say when it was published is dated by the day it was captured.
     date = published or Stamp(captured.replace(hour=0, minute=0, second=0, microsecond=0), True)
     return Article(title=title, date=date, source=source, body=body)
+
+
+SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(https?://[^\s>]+?)\s*-->", re.IGNORECASE)
+
+
+def _saved_from(html: str) -> str | None:
+    """The address a browser's "Save page as" noted at the top of the file, if any."""
+    match = SAVED_FROM.search(html[:2048])
+    return clean_url(match.group(1)) if match else None
 
 
 def _canonical(meta: _Metadata, ld: list[dict[str, Any]], url: str | None) -> str | None:

@@ -21,6 +21,7 @@ from briefings.errors import ContentError, Problem
 from briefings.markup import PLACEHOLDER
 from briefings.model import (
     Briefing,
+    Edition,
     Markup,
     Month,
     Page,
@@ -30,7 +31,9 @@ from briefings.model import (
     SiteConfig,
     SourceOutlet,
     Topic,
+    TopicRule,
 )
+from briefings.related import Subject, score_related
 from briefings.slugs import slugify
 from briefings.topics import TopicMatcher
 
@@ -108,7 +111,13 @@ def assemble_site(
         topics=_group(made, lambda b: b.topics),
         sources=_group(made, lambda b: outlets[b.slug]),
         months=_group(made, lambda b: (_month(config, b),)),
-        related=_backlinked(made, by_slug, {s: k.related for s, k in links.items()}, first=True),
+        editions=_group(made, lambda b: (_edition(config, b),)),
+        mentions=_mentions(config, made, {p.slug: p.body for p, _ in shown}),
+        related=_with_scored(
+            _backlinked(made, by_slug, {s: k.related for s, k in links.items()}, first=True),
+            score_related(_subjects(made, outlets, {p.slug: p.body for p, _ in shown}), config.related),
+            by_slug,
+        ),
         mentioned_in=_backlinked(made, by_slug, {s: k.mentions for s, k in links.items()}, first=False),
         previous={new.slug: old for new, old in itertools.pairwise(made)},
         following={old.slug: new for new, old in itertools.pairwise(made)},
@@ -182,6 +191,43 @@ def _month(config: SiteConfig, briefing: Briefing) -> Month:
     moment = briefing.date.moment
     local = moment if briefing.date.date_only else moment.astimezone(config.tz)
     return Month(local.year, local.month, f"{config.base_path}archive/{local.year}/{local.month:02d}/")
+
+
+def _edition(config: SiteConfig, briefing: Briefing) -> Edition:
+    moment = briefing.date.moment
+    day = (moment if briefing.date.date_only else moment.astimezone(config.tz)).date()
+    return Edition(day, f"{config.base_path}editions/{day.isoformat()}/")
+
+
+MARKDOWN_NOISE = (
+    (re.compile(r"\[\[[^\]|]+\|([^\]]+)\]\]"), r"\1"),
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"<[^>]*>|\[\[|\]\]|[*_`]+|^\s{0,3}(?:[>#]+|[-+] |\d+\. )", re.MULTILINE), ""),
+)
+
+
+def _readable(body: str) -> str:
+    """Markdown as the words a reader sees, near enough to quote a sentence from."""
+    for pattern, replacement in MARKDOWN_NOISE:
+        body = pattern.sub(replacement, body)
+    return body
+
+
+def _mentions(
+    config: SiteConfig, made: Sequence[Briefing], bodies: Mapping[str, str]
+) -> dict[tuple[str, str], str]:
+    """For each topic of each briefing, the sentence that mentions it (when one does)."""
+    aliases = {slugify(rule.name): rule.aliases for rule in config.topics}
+    topics = {t for b in made for t in b.topics}
+    matcher = TopicMatcher.compile(TopicRule(t.name, aliases.get(t.slug, ())) for t in topics)
+    found = {}
+    for briefing in made:
+        text = _readable(bodies[briefing.slug])
+        for topic in briefing.topics:
+            sentence = matcher.mention(topic.name, text)
+            if sentence:
+                found[(topic.slug, briefing.slug)] = sentence
+    return found
 
 
 def _group(
@@ -275,3 +321,30 @@ def _backlinked(
             back[slug].append(briefing)
     own = {b.slug: [by_slug[s] for s in links[b.slug]] if first else [] for b in made}
     return {b.slug: tuple(dict.fromkeys(own[b.slug] + back[b.slug])) for b in made}
+
+
+def _subjects(
+    made: Sequence[Briefing], outlets: Mapping[str, tuple[SourceOutlet, ...]], bodies: Mapping[str, str]
+) -> list[Subject]:
+    return [
+        Subject(
+            slug=b.slug,
+            order=(b.date.moment, b.slug),
+            topics=tuple(t.slug for t in b.topics),
+            sources=tuple(o.slug for o in outlets[b.slug]),
+            text=b.title + "\n" + bodies[b.slug],
+        )
+        for b in made
+    ]
+
+
+def _with_scored(
+    curated: Mapping[str, tuple[Briefing, ...]],
+    scored: Mapping[str, tuple[str, ...]],
+    by_slug: Mapping[str, Briefing],
+) -> dict[str, tuple[Briefing, ...]]:
+    """The curator's related briefings (both ways) first, then the scored ones not already there."""
+    return {
+        slug: tuple(dict.fromkeys(own + tuple(by_slug[s] for s in scored[slug])))
+        for slug, own in curated.items()
+    }

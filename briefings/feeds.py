@@ -20,7 +20,7 @@ from feedgen.feed import FeedGenerator
 from lxml.etree import SubElement
 
 from briefings import __version__
-from briefings.model import Briefing, OutputFile, Site, SiteConfig, Source, Stamp
+from briefings.model import MONTHS, Briefing, Edition, OutputFile, Site, SiteConfig, Source, Stamp
 from briefings.slugs import slugify
 
 URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
@@ -28,14 +28,14 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def render_feeds(site: Site) -> list[OutputFile]:
-    """rss.xml, atom.xml and feed.json at the root; rss.xml and atom.xml under each topic."""
+    """rss.xml, atom.xml and feed.json at the root; rss.xml and atom.xml per topic and for editions."""
     config = site.config
     files = _feed_set(site, "", config.title, config.description, site.briefings, json_feed=True)
     for topic in sorted(site.topics, key=lambda t: t.slug):
         title = f"{config.title}: {topic.name}"
         description = f"Briefings on {topic.name} from {config.title}"
         files += _feed_set(site, f"topics/{topic.slug}/", title, description, site.topics[topic])
-    return files
+    return files + _edition_feeds(site)
 
 
 def _feed_set(
@@ -75,6 +75,16 @@ def _feedgen(
     items: Sequence[Briefing],
     folder: str,
 ) -> FeedGenerator:
+    feed = _channel(config, home, title, description, folder, items[0].date.moment if items else _EPOCH)
+    for briefing in items:
+        _entry(feed, config, briefing)
+    return feed
+
+
+def _channel(
+    config: SiteConfig, home: str, title: str, description: str, folder: str, newest: dt.datetime
+) -> FeedGenerator:
+    """A feed with its own metadata; its dates are the newest item's, never the build's."""
     feed = FeedGenerator()
     feed.id(home)
     feed.title(title)
@@ -84,12 +94,53 @@ def _feedgen(
     feed.language(config.language)
     feed.author({"name": config.author or config.title})
     feed.generator("briefings", __version__)
-    newest = _moment(items[0].date) if items else _EPOCH
     feed.updated(newest)
     feed.lastBuildDate(newest)
-    for briefing in items:
-        _entry(feed, config, briefing)
     return feed
+
+
+def _edition_feeds(site: Site) -> list[OutputFile]:
+    """One item per day: the digest a reader who wants a daily summary subscribes to."""
+    config = site.config
+    editions = sorted(site.editions.items(), key=lambda item: item[0].day, reverse=True)[: config.feed_size]
+    home = f"{config.base_url}editions/"
+    title, description = f"{config.title}: daily editions", f"Each day's briefings from {config.title}"
+    files = []
+    for name in ("rss.xml", "atom.xml"):
+        newest = max((b.date.moment for _, items in editions for b in items), default=_EPOCH)
+        feed = _channel(config, home, title, description, "editions/", newest)
+        for edition, items in editions:
+            _edition_entry(feed, config, edition, items)
+        data = feed.rss_str(pretty=True) if name == "rss.xml" else feed.atom_str(pretty=True)
+        files.append(OutputFile(f"editions/{name}", data))
+    return files
+
+
+def _edition_entry(
+    feed: FeedGenerator, config: SiteConfig, edition: Edition, items: Sequence[Briefing]
+) -> None:
+    link = absolute(config, edition.url)
+    day = dt.datetime.combine(edition.day, dt.time(), tzinfo=config.tz)
+    entry = feed.add_entry(order="append")
+    entry.id(link)
+    entry.guid(link, permalink=True)
+    entry.title(f"Briefings of {edition.day.day} {MONTHS[edition.day.month - 1]} {edition.day.year}")
+    entry.link(href=link, rel="alternate")
+    entry.published(day)
+    entry.updated(max([day, *(b.date.moment for b in items)]))
+    entry.author({"name": config.author or config.title})
+    count = f"{len(items)} briefing{'s' if len(items) != 1 else ''}"
+    entry.summary(f"{count}: " + "; ".join(b.title for b in items))
+    entry.content(
+        "\n".join(_edition_item(config, b) for b in sorted(items, key=lambda b: b.title)), type="html"
+    )
+
+
+def _edition_item(config: SiteConfig, briefing: Briefing) -> str:
+    link = escape(absolute(config, briefing.url))
+    sources = ", ".join(escape(s.name) for s in briefing.sources)
+    summary = f"<br>{escape(briefing.summary)}" if briefing.summary else ""
+    return f'<p><a href="{link}">{escape(briefing.title)}</a> ({sources}){summary}</p>'
 
 
 def _entry(feed: FeedGenerator, config: SiteConfig, briefing: Briefing) -> None:

@@ -16,6 +16,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+"""Month names for dates on pages and in feeds: fixed, so output never depends on the machine's locale."""
+
 
 @dataclass(frozen=True, slots=True)
 class TopicRule:
@@ -30,11 +36,11 @@ class RelatedConfig:
     """How automatic "Related" lists are scored: per-signal weights and a threshold."""
 
     count: int = 5
-    threshold: float = 1.0
+    threshold: float = 0.4
     include_newer: bool = False
     topics: float = 1.0
-    sources: float = 0.3
-    text: float = 1.0
+    sources: float = 0.2
+    text: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +215,14 @@ class Month:
 
 
 @dataclass(frozen=True, slots=True)
+class Edition:
+    """One day's briefings, the day taken in the site's timezone."""
+
+    day: dt.date
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     """Everything the renderers need: briefings newest first and every index over them."""
 
@@ -222,6 +236,9 @@ class Site:
     mentioned_in: Mapping[str, tuple[Briefing, ...]]
     previous: Mapping[str, Briefing] = field(default_factory=dict)
     following: Mapping[str, Briefing] = field(default_factory=dict)
+    editions: Mapping[Edition, tuple[Briefing, ...]] = field(default_factory=dict)
+    mentions: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    """(topic slug, briefing slug) → the sentence of the briefing that mentions the topic."""
 
     @property
     def newest(self) -> Stamp | None:

@@ -16,13 +16,9 @@ from typing import Any
 import jinja2
 
 from briefings.errors import Problem, TemplateError
-from briefings.model import Briefing, OutputFile, Site, Stamp
+from briefings.model import MONTHS, Briefing, OutputFile, Site, Stamp, Topic
 
 THEME = Path(__file__).parent / "theme"
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +127,8 @@ def _pages(site: Site) -> Iterator[tuple[str, str, dict[str, Any]]]:
             FeedLink(f"{topic.name} (RSS)", f"{topic.url}rss.xml", "application/rss+xml"),
             FeedLink(f"{topic.name} (Atom)", f"{topic.url}atom.xml", "application/atom+xml"),
         )
-        context = {"topic": topic, "briefings": briefings, "topic_feeds": feeds}
+        mentions = {b.slug: site.mentions.get((topic.slug, b.slug)) for b in briefings}
+        context = {"topic": topic, "briefings": briefings, "topic_feeds": feeds, "mentions": mentions}
         yield f"topics/{topic.slug}/index.html", "topic.html", context
     sources = sorted(site.sources.items(), key=lambda item: (item[0].name.casefold(), item[0].slug))
     yield "sources/index.html", "sources.html", {"sources": sources}
@@ -142,6 +139,17 @@ def _pages(site: Site) -> Iterator[tuple[str, str, dict[str, Any]]]:
     for month, briefings in months:
         path = f"archive/{month.year}/{month.month:02d}/index.html"
         yield path, "month.html", {"month": month, "briefings": briefings}
+    editions = sorted(site.editions.items(), key=lambda item: item[0].day, reverse=True)
+    feeds = (
+        FeedLink("Daily editions (RSS)", f"{site.config.base_path}editions/rss.xml", "application/rss+xml"),
+        FeedLink(
+            "Daily editions (Atom)", f"{site.config.base_path}editions/atom.xml", "application/atom+xml"
+        ),
+    )
+    yield "editions/index.html", "editions.html", {"editions": editions, "edition_feeds": feeds}
+    for edition, briefings in editions:
+        context = {"edition": edition, "groups": edition_groups(briefings), "edition_feeds": feeds}
+        yield f"editions/{edition.day.isoformat()}/index.html", "edition.html", context
     for page in site.pages:
         yield f"{page.slug}/index.html", "page.html", {"page": page}
     yield "404.html", "404.html", {}
@@ -192,3 +200,13 @@ def _sitemap(site: Site) -> list[tuple[str, str | None]]:
     entries += [(p.url, None) for p in site.pages]
     entries += [(f"{base}{name}/", newest) for name in ("topics", "sources", "archive")]
     return sorted(dict(entries).items())
+
+
+def edition_groups(briefings: Sequence[Briefing]) -> list[tuple[Topic | None, list[Briefing]]]:
+    """A day's briefings under their first topic, topics in name order, those without one last."""
+    groups: dict[Topic | None, list[Briefing]] = {}
+    for briefing in sorted(briefings, key=lambda b: (b.date.moment, b.slug)):
+        groups.setdefault(briefing.topics[0] if briefing.topics else None, []).append(briefing)
+    return sorted(
+        groups.items(), key=lambda item: (item[0] is None, item[0].name.casefold() if item[0] else "")
+    )

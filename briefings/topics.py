@@ -47,8 +47,24 @@ class TopicMatcher:
     def match(self, text: str) -> tuple[str, ...]:
         return tuple(name for name, pattern in self.rules if pattern.search(text))
 
-    def first_mention(self, name: str, text: str) -> re.Match[str] | None:
+    def mention(self, name: str, text: str) -> str | None:
+        """The sentence of `text` that first mentions topic `name` (by its name or an alias)."""
         for rule_name, pattern in self.rules:
             if rule_name == name:
-                return pattern.search(text)
+                found = pattern.search(text)
+                return _sentence_around(text, found.start(), found.end()) if found else None
         return None
+
+
+SENTENCE_END = re.compile(r"[.!?](?=\s)|[。\uff01\uff1f]|\n\s*\n")
+MAX_SENTENCE = 300
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence holding text[start:end], whitespace collapsed and cut at MAX_SENTENCE characters."""
+    before = [m.end() for m in SENTENCE_END.finditer(text, 0, start)]
+    after = SENTENCE_END.search(text, end)
+    sentence = " ".join(text[before[-1] if before else 0 : after.end() if after else len(text)].split())
+    if len(sentence) > MAX_SENTENCE:
+        sentence = sentence[: MAX_SENTENCE - 1].rsplit(" ", 1)[0] + "…"
+    return sentence

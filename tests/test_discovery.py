@@ -1,0 +1,199 @@
+"""Finding one's way: scored related briefings, topic rules and sentences, daily editions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import feedparser
+import pytest
+from conftest import MakeSite, briefing, run_cli, snapshot
+from sitecheck import broken_links, parse
+
+from briefings.model import RelatedConfig
+from briefings.related import Subject, score_related
+
+STORIES = {
+    "ceasefire": ("Gaza", ["ceasefire", "hostages", "mediators", "truce", "negotiators"]),
+    "chips": ("Semiconductors", ["chipmakers", "lithography", "fabs", "wafers", "foundry"]),
+    "drought": ("Drought", ["reservoirs", "rainfall", "irrigation", "harvests", "aquifers"]),
+    "election": ("Elections", ["ballots", "turnout", "candidates", "polling", "runoff"]),
+}
+FILLER = [
+    "officials",
+    "said",
+    "the",
+    "government",
+    "would",
+    "respond",
+    "later",
+    "this",
+    "week",
+    "after",
+    "talks",
+]
+
+
+def corpus(count: int, seed: int = 7) -> dict[str, str]:
+    """`count` briefings in four stories; each story shares a topic and its own vocabulary."""
+    rng = random.Random(seed)
+    files = {}
+    start = dt.date(2025, 1, 1)
+    for n in range(count):
+        story = sorted(STORIES)[n % len(STORIES)]
+        topic, words = STORIES[story]
+        body = " ".join(rng.choice(words + FILLER) for _ in range(60)) + "."
+        day = (start + dt.timedelta(days=n // 3)).isoformat()
+        extra = f"topics: [{topic}]\n"
+        files[f"content/briefings/{story}-{n:03d}.md"] = briefing(
+            f"{story} update {n}", date=day, extra=extra, body=body
+        )
+    return files
+
+
+def related_links(page: Path) -> list[str]:
+    section = next(s for s in parse(page).iter("section") if s.get("class") == "related")
+    return [
+        a.get("href").split("/")[-2] for a in section.iter("a") if a.get("href", "").startswith("/briefings/")
+    ]
+
+
+@pytest.fixture(scope="module")
+def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("discovery")
+    (root / "site.toml").write_text('title = "T"\nbase_url = "https://e.org/"\n', encoding="utf-8")
+    for name, text in corpus(240).items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    assert run_cli("build", str(root))[0] == 0
+    return root
+
+
+def test_scored_related_share_the_story_and_are_never_newer(big_site: Path) -> None:
+    output = big_site / "output"
+    checked = 0
+    for page in sorted((output / "briefings").glob("*/index.html"))[::7]:
+        story, number = page.parent.name.rsplit("-", 1)
+        related = related_links(page) if int(number) >= 12 else []
+        for slug in related:
+            assert slug.startswith(story + "-"), (page.parent.name, slug)
+            assert int(slug.rsplit("-", 1)[1]) // 3 <= int(number) // 3  # published the same day or before
+        checked += len(related)
+    assert checked > 50
+    assert broken_links(output, "https://e.org/") == []
+
+
+def test_related_lists_stay_the_same_when_newer_briefings_arrive(big_site: Path, tmp_path: Path) -> None:
+    grown = tmp_path / "grown"
+    (grown / "content").mkdir(parents=True)
+    (grown / "site.toml").write_bytes((big_site / "site.toml").read_bytes())
+    files = corpus(300)
+    for name, text in files.items():
+        (grown / name).parent.mkdir(parents=True, exist_ok=True)
+        (grown / name).write_text(text, encoding="utf-8")
+    assert run_cli("build", str(grown))[0] == 0
+    for slug in ("ceasefire-100", "chips-161", "drought-050"):
+        before = related_links(big_site / "output" / "briefings" / slug / "index.html")
+        after = related_links(grown / "output" / "briefings" / slug / "index.html")
+        assert before == after and before, slug
+
+
+def test_curated_related_come_first_then_scored_ones(make_site: MakeSite) -> None:
+    files = corpus(40)
+    files["content/briefings/chips-037.md"] = files["content/briefings/chips-037.md"].replace(
+        "topics:", "related: [drought-002]\ntopics:"
+    )
+    site = make_site(files)
+    assert run_cli("build", str(site))[0] == 0
+    links = related_links(site / "output" / "briefings" / "chips-037" / "index.html")
+    assert links[0] == "drought-002"
+    assert len(links) == 6 and all(link.startswith("chips-") for link in links[1:])
+
+
+def test_scores_are_ordered_best_first_with_newer_winning_ties() -> None:
+    def subject(slug: str, day: int, topics: tuple[str, ...], text: str = "") -> Subject:
+        return Subject(slug, (day, slug), topics, ("wire",), text)
+
+    subjects = [
+        subject("a", 1, ("x", "y")),
+        subject("b", 2, ("x",)),
+        subject("c", 3, ("x",)),
+        subject("d", 4, ("z",)),
+        subject("e", 5, ("x", "y")),
+    ]
+    related = score_related(subjects, RelatedConfig(count=5, threshold=0.1, sources=0.0))
+    assert related["e"] == ("a", "c", "b")  # shares both topics, then one topic, newer first
+    assert related["a"] == ()  # nothing older
+    assert related == score_related(
+        list(reversed(subjects)), RelatedConfig(count=5, threshold=0.1, sources=0.0)
+    )
+
+
+def test_when_nothing_passes_the_threshold_the_newest_sharing_a_topic_are_shown(make_site: MakeSite) -> None:
+    toml = 'title = "T"\nbase_url = "https://e.org/"\n[related]\nthreshold = 100\ncount = 2\n'
+    site = make_site({"site.toml": toml, **corpus(24)})
+    assert run_cli("build", str(site))[0] == 0
+    assert related_links(site / "output" / "briefings" / "election-023" / "index.html") == [
+        "election-019",
+        "election-015",
+    ]
+
+
+def test_builds_are_identical(big_site: Path, tmp_path: Path) -> None:
+    assert run_cli("build", str(big_site), "--output", str(tmp_path / "again"))[0] == 0
+    assert snapshot(tmp_path / "again") == snapshot(big_site / "output")
+
+
+def test_topic_rules_match_english_words_and_cjk_substrings(make_site: MakeSite) -> None:
+    toml = 'title = "T"\nbase_url = "https://e.org/"\n[topics]\n"日本" = ["東京", "Japan"]\n'
+    site = make_site(
+        {
+            "site.toml": toml,
+            "content/briefings/a.md": briefing("会談", body="外相が東京で会談した。その後、声明を出した。"),
+            "content/briefings/b.md": briefing("Trade", body="Exports fell. Japan's exports to China rose."),
+            "content/briefings/c.md": briefing("Other", body="Japanese and Japanology are not the word."),
+        }
+    )
+    assert run_cli("build", str(site))[0] == 0
+    topic = parse(site / "output" / "topics" / "日本" / "index.html")
+    titles = ["".join(h.itertext()) for h in topic.iter("h2")]
+    assert sorted(titles) == ["Trade", "会談"]
+    quotes = sorted("".join(q.itertext()).strip() for q in topic.iter("blockquote"))
+    assert quotes == ["Japan's exports to China rose.", "外相が東京で会談した。"]
+
+
+def test_editions_follow_the_site_timezone_and_have_a_daily_feed(make_site: MakeSite) -> None:
+    toml = 'title = "T"\nbase_url = "https://e.org/"\ntimezone = "Asia/Tokyo"\n'
+    site = make_site(
+        {
+            "site.toml": toml,
+            "content/briefings/late.md": briefing(
+                "Late UTC", date="2025-07-12T23:30:00+00:00", extra="topics: [B]\n"
+            ),
+            "content/briefings/early.md": briefing("Tokyo morning", date="2025-07-13", extra="topics: [A]\n"),
+            "content/briefings/none.md": briefing("No topic", date="2025-07-13T08:00:00+09:00"),
+            "content/briefings/old.md": briefing("Before", date="2025-07-11"),
+        }
+    )
+    assert run_cli("build", str(site))[0] == 0
+    output = site / "output"
+    edition = parse(output / "editions" / "2025-07-13" / "index.html")
+    groups = ["".join(h.itertext()) for h in edition.iter("h2")]
+    assert groups == ["A", "B", "Other news"]
+    assert "Late UTC" in "".join(edition.itertext())
+    index = [
+        a.get("href")
+        for a in parse(output / "editions" / "index.html").iter("a")
+        if "/editions/20" in a.get("href", "")
+    ]
+    assert index == ["/editions/2025-07-13/", "/editions/2025-07-11/"]
+    for name in ("rss.xml", "atom.xml"):
+        feed = feedparser.parse((output / "editions" / name).read_bytes())
+        assert not feed.bozo
+        assert [e.link for e in feed.entries] == [
+            "https://e.org/editions/2025-07-13/",
+            "https://e.org/editions/2025-07-11/",
+        ]
+        assert "Tokyo morning" in feed.entries[0].content[0].value
+    assert broken_links(output, "https://e.org/") == []

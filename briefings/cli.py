@@ -125,7 +125,10 @@ def _build(args: argparse.Namespace) -> int:
     root = Path(args.site)
     output = Path(args.output) if args.output else root / "output"
     started = time.perf_counter()
-    report = build(root, output, drafts=args.drafts, base_url=args.base_url)
+    progress = _show_progress if sys.stderr.isatty() else None
+    report = build(root, output, drafts=args.drafts, base_url=args.base_url, progress=progress)
+    if progress:
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
     seconds = time.perf_counter() - started
     noun = "briefing" if report.briefings == 1 else "briefings"
     print(

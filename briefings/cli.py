@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import signal
 import sys
 import time
 import webbrowser
@@ -59,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     build_parser.add_argument("--drafts", action="store_true", help="include briefings marked 'draft: true'")
     build_parser.add_argument(
         "--base-url", metavar="URL", help="the address the site is published at (overrides site.toml)"
+    )
+    build_parser.add_argument(
+        "--accept-feed-changes",
+        action="store_true",
+        help="allow published feed items to change id or order (a renamed slug, a changed date or base_url)",
     )
     build_parser.set_defaults(run=_build)
     serve_parser = commands.add_parser(
@@ -126,7 +132,14 @@ def _build(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else root / "output"
     started = time.perf_counter()
     progress = _show_progress if sys.stderr.isatty() else None
-    report = build(root, output, drafts=args.drafts, base_url=args.base_url, progress=progress)
+    report = build(
+        root,
+        output,
+        drafts=args.drafts,
+        base_url=args.base_url,
+        accept_feed_changes=args.accept_feed_changes,
+        progress=progress,
+    )
     if progress:
         print("\r\033[K", end="", file=sys.stderr, flush=True)
     seconds = time.perf_counter() - started
@@ -184,6 +197,8 @@ def _serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     print(f"serving {server.url} (Ctrl-C to stop)", flush=True)
+    # `kill` and `docker stop` end the preview as cleanly as Ctrl-C does.
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         server.start()
         if args.open:
@@ -193,6 +208,7 @@ def _serve(args: argparse.Namespace) -> int:
         pass  # Ctrl-C is how a preview ends
     finally:
         server.stop()
+        signal.signal(signal.SIGTERM, previous)
     print("stopped")
     return 0
 

@@ -234,7 +234,7 @@ class PreviewServer:
     def wait(self) -> None:
         """Block until the server stops; Ctrl-C raises KeyboardInterrupt here."""
         while self._serving.is_alive():
-            self._serving.join(0.5)
+            self._serving.join(0.2)
 
     def stop(self) -> None:
         """Stop watching, wake every waiting request, close the server and join all threads."""

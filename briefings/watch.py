@@ -215,7 +215,8 @@ def _as_path(raw: str | bytes) -> Path:
 
 def shown_paths(paths: Collection[Path], root: Path, limit: int = 1) -> str:
     """`content/briefings/x.md` or `content/briefings/x.md and 2 more`, for the rebuild line."""
-    names = sorted(_relative(p, root) for p in paths)
+    # Files that still exist first: an editor's or sed's temporary file is rarely the news.
+    names = [_relative(p, root) for p in sorted(paths, key=lambda p: (not p.exists(), p))]
     if not names:
         return "start"
     more = f" and {len(names) - limit} more" if len(names) > limit else ""

@@ -9,15 +9,18 @@ that hold a site's sources (or more) are refused before anything is touched.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path, PurePosixPath
 
 from briefings.errors import OutputError, Problem
 from briefings.model import OutputFile
+from briefings.stability import LEDGER_NAME, Ledger
 
 
 def write_output(
@@ -122,3 +125,18 @@ def _swap(staging: Path, output: Path) -> None:
     output.rename(old)
     staging.rename(output)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def write_ledger(root: Path, ledger: Ledger) -> None:
+    """Save the feed ledger beside site.toml, atomically, sorted so that it diffs well."""
+    items = {key: asdict(item) for key, item in sorted(ledger.items.items())}
+    text = json.dumps({"base_url": ledger.base_url, "items": items}, ensure_ascii=False, indent=1) + "\n"
+    path = root / LEDGER_NAME
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return
+    temporary = path.with_name(f".{LEDGER_NAME}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as error:
+        raise OutputError([Problem(f"cannot write the feed ledger: {error.strerror}", path)]) from None

@@ -12,11 +12,13 @@ from pathlib import Path
 
 from briefings.assemble import assemble_site
 from briefings.config import load_config
-from briefings.content import load_content
+from briefings.content import load_content, load_ledger
+from briefings.errors import ContentError
 from briefings.feeds import render_feeds
 from briefings.markup import MarkupRenderer
-from briefings.output import write_output
+from briefings.output import write_ledger, write_output
 from briefings.render import THEME, render_site
+from briefings.stability import check_ledger
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +41,17 @@ def build(
     *,
     drafts: bool = False,
     base_url: str | None = None,
+    accept_feed_changes: bool = False,
     progress: Progress | None = None,
 ) -> BuildReport:
     """Build the site in `root` into `output`; raises a BriefingsError for anything the user can fix.
 
-    `progress(stage, done, total)` is told how the long stages advance, for a terminal to show."""
+    `progress(stage, done, total)` is told how the long stages advance, for a terminal to show.
+    Feed ids are checked against the site's ledger only in a build for the address in site.toml
+    (not for a preview or staging address) without drafts; only such builds record them."""
     config = load_config(root, base_url)
     parsed_briefings, parsed_pages = load_content(config)
+    publishing = not drafts and (base_url is None or config.base_url == load_config(root).base_url)
     markup = MarkupRenderer()
     briefings = []
     for done, parsed in enumerate(parsed_briefings, start=1):
@@ -54,8 +60,14 @@ def build(
             progress("rendering Markdown", done, len(parsed_briefings))
     pages = [(p, markup.render(p.body, p.body_line)) for p in parsed_pages]
     site = assemble_site(config, briefings, pages, drafts=drafts)
+    if publishing:
+        ledger, problems = check_ledger(load_ledger(root), site, accept=accept_feed_changes)
+        if problems:
+            raise ContentError(problems)
     pages_out = render_site(site, root / "templates")
     feeds_out = render_feeds(site)
     written = write_output(pages_out + feeds_out, [THEME / "static", root / "static"], output, root)
+    if publishing:
+        write_ledger(root, ledger)
     html = sum(1 for f in pages_out if f.path.endswith(".html"))
     return BuildReport(len(site.briefings), html, len(feeds_out), written, output)

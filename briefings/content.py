@@ -68,6 +68,8 @@ Parser = Callable[[Path, str, SiteConfig], T]
 def _load_all(config: SiteConfig, folder: Path, parse: Parser[T], problems: list[Problem]) -> tuple[T, ...]:
     loaded: list[T] = []
     for path in sorted((config.root / folder).glob("*.md")):
+        if path.name.startswith("."):  # editors' lock and swap files (emacs's .#x.md), not briefings
+            continue
         try:
             loaded.append(parse(path, read_text(path), config))
         except LocatedProblem as error:

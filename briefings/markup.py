@@ -73,7 +73,19 @@ class MarkupRenderer:
 
 def clean_html(html: str) -> str:
     """HTML with everything that could run or mislead removed."""
-    return str(_CLEANER.clean(html))
+    return _ANCHOR.sub(_drop_rel_without_href, str(_CLEANER.clean(html)))
+
+
+# nh3 gives every <a> its rel, also one whose unsafe href it has just removed; rel without href is
+# invalid HTML (the Nu checker rejects it). nh3 escapes '>' in attribute values, so [^>]* is safe.
+_ANCHOR = re.compile(r"<a\b[^>]*>")
+_REL = ' rel="noopener noreferrer"'
+
+
+def _drop_rel_without_href(match: re.Match[str]) -> str:
+    tag = match.group(0)
+    names = re.sub(r'"[^"]*"', '""', tag)  # attribute names only: a title may say ' href='
+    return tag if " href=" in names else tag.replace(_REL, "")
 
 
 def _link_lines(body: str, body_line: int) -> dict[str, int]:

@@ -1,21 +1,27 @@
 """Stage 5, output: rendered files and static folders → the output folder, all or nothing.
 
-The new site is written into a temporary folder beside the output folder and swapped in only
-when every file is written, so a failed or interrupted build leaves the previous site whole.
-A lock beside the output folder keeps two builds of one site from interleaving, and folders
-that hold a site's sources (or more) are refused before anything is touched.
+Two copies of the site take turns: the output folder readers see, and a spare beside it
+(`.output.spare`) holding the build before. A build brings the spare up to date, writing only
+files whose bytes changed and deleting what is gone, then exchanges the two folders in one atomic
+rename. So a build killed at any moment leaves the output folder as the previous complete site or
+the new one, never a mix; unchanged files keep their modification times (rsync-style deploys send
+only what changed); and no build pays for deleting or copying a whole tree.
+
+A lock beside the output folder keeps two builds of one site from interleaving, and folders that
+hold a site's sources (or more) are refused before anything is touched.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import fcntl
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
 from briefings.errors import OutputError, Problem
@@ -23,30 +29,38 @@ from briefings.model import OutputFile
 from briefings.stability import LEDGER_NAME, Ledger
 
 
+@dataclass(frozen=True, slots=True)
+class Written:
+    """How many files the site has, and how many of them this build had to write."""
+
+    files: int
+    changed: int
+
+
 def write_output(
     files: Sequence[OutputFile], static_dirs: Sequence[Path], output: Path, site_root: Path
-) -> int:
-    """Replace `output` with `files` plus the static folders' files; returns how many were written."""
+) -> Written:
+    """Make `output` hold exactly `files` plus the static folders' files, switching over atomically."""
     output = output.absolute()
     _refuse_dangerous(output, site_root.absolute())
     output.parent.mkdir(parents=True, exist_ok=True)
     with _locked(output):
-        _remove_leftovers(output)
-        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.tmp-", dir=output.parent))
+        _recover(output)
+        spare = _sibling(output, "spare")
         try:
-            count = _copy_static(static_dirs, staging, {f.path for f in files})
-            for file in files:
-                _write(staging, file)
-            _swap(staging, output)
+            spare.mkdir(exist_ok=True)
+            wanted = {f.path: f.content for f in files}
+            wanted.update(_static_files(static_dirs, wanted))
+            changed = _update(spare, output, wanted)
+            _exchange(spare, output)
         except OSError as error:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise OutputError(
-                [Problem(f"cannot write the site: {error.strerror or error}", output)]
-            ) from None
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-    return count + len(files)
+            reason = error.strerror or str(error)
+            raise OutputError([Problem(f"cannot write the site: {reason}", output)]) from None
+    return Written(len(wanted), changed)
+
+
+def _sibling(output: Path, role: str) -> Path:
+    return output.parent / f".{output.name}.{role}"
 
 
 def _refuse_dangerous(output: Path, root: Path) -> None:
@@ -75,56 +89,127 @@ def _locked(output: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _remove_leftovers(output: Path) -> None:
-    """Folders left by a build that was killed before it could clean up after itself."""
-    for pattern in (f".{output.name}.tmp-*", f".{output.name}.old-*"):
-        for leftover in output.parent.glob(pattern):
-            shutil.rmtree(leftover, ignore_errors=True)
+def _recover(output: Path) -> None:
+    """Finish an exchange that a killed build left half done (only where renames can't exchange)."""
+    moved = _sibling(output, "old")
+    if moved.exists() and not output.exists():
+        moved.rename(output)
+    elif moved.exists():
+        shutil.rmtree(moved, ignore_errors=True)
+    for leftover in output.parent.glob(f".{output.name}.tmp-*"):  # from briefings 0.1's staging folders
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _copy_static(static_dirs: Sequence[Path], staging: Path, generated: set[str]) -> int:
-    """Copy each static folder in order (later ones win); a generated page always wins."""
-    copied: set[str] = set()
+def _static_files(static_dirs: Sequence[Path], generated: dict[str, bytes]) -> dict[str, bytes]:
+    """Each static folder's files, later folders winning; a generated page always wins."""
+    found: dict[str, bytes] = {}
     for folder in static_dirs:
         for source in sorted(folder.rglob("*")):
             relative = source.relative_to(folder).as_posix()
-            if not source.is_file() or relative in generated or _hidden(relative):
-                continue
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-            copied.add(relative)
-    return len(copied)
+            if source.is_file() and relative not in generated and not _hidden(relative):
+                found[relative] = source.read_bytes()
+    return found
 
 
 def _hidden(relative: str) -> bool:
     return any(part.startswith(".") for part in PurePosixPath(relative).parts)
 
 
-def _write(staging: Path, file: OutputFile) -> None:
-    parts = PurePosixPath(file.path).parts
-    if (
-        not parts
-        or any(part in ("..", ".", "") or "\\" in part for part in parts)
-        or file.path.startswith("/")
-    ):
-        raise ValueError(f"unsafe output path {file.path!r}")
-    target = staging.joinpath(*parts)
+def _update(folder: Path, live: Path, wanted: dict[str, bytes]) -> int:
+    """Make `folder` hold exactly `wanted`; returns how many files differ from the live site.
+
+    A file the live site already holds unchanged is hard-linked from it, so it keeps its inode and
+    modification time across the swap; any other file gets a new inode, so that writing the spare
+    can never touch a file of the live site."""
+    changed = 0
+    for relative, content in sorted(wanted.items()):
+        parts = _safe_parts(relative)
+        target, current = folder.joinpath(*parts), live.joinpath(*parts)
+        if _same(current, content):
+            if not _linked(target, current):
+                _clear(target)
+                os.link(current, target)
+            continue
+        changed += 1
+        if _same(target, content) and not _linked(target, current):
+            continue
+        _clear(target)
+        target.write_bytes(content)
+    _prune(folder, set(wanted))
+    return changed
+
+
+def _linked(first: Path, second: Path) -> bool:
+    try:
+        return first.samefile(second)
+    except OSError:
+        return False
+
+
+def _clear(target: Path) -> None:
+    """Make way for a new file at `target`: remove what is there, create the folders above it."""
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    elif target.exists() or target.is_symlink():
+        target.unlink()
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(file.content)
 
 
-def _swap(staging: Path, output: Path) -> None:
-    """Put the new site in place: the old one moves aside, the new one in, the old one goes."""
-    os.chmod(staging, 0o755)
+def _safe_parts(relative: str) -> tuple[str, ...]:
+    parts = PurePosixPath(relative).parts
+    if not parts or relative.startswith("/") or any(p in ("..", ".") or "\\" in p for p in parts):
+        raise ValueError(f"unsafe output path {relative!r}")  # slugs are checked long before this
+    return parts
+
+
+def _same(target: Path, content: bytes) -> bool:
+    try:
+        return target.stat().st_size == len(content) and target.read_bytes() == content
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return False
+
+
+def _prune(folder: Path, wanted: set[str]) -> None:
+    """Delete files that are no longer part of the site, then the folders they leave empty."""
+    for path in sorted(folder.rglob("*"), reverse=True):
+        relative = path.relative_to(folder).as_posix()
+        if path.is_symlink() or (path.is_file() and relative not in wanted):
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+
+
+def _exchange(spare: Path, output: Path) -> None:
+    """Swap the two folders in one step, so output/ is always one complete site."""
+    os.chmod(spare, 0o755)
     if not output.exists():
-        staging.rename(output)
+        spare.rename(output)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
-    old.rmdir()
-    output.rename(old)
-    staging.rename(output)
-    shutil.rmtree(old, ignore_errors=True)
+    if _rename_exchange(spare, output):
+        return
+    moved = _sibling(output, "old")  # no atomic exchange here: three renames, recovered by _recover
+    output.rename(moved)
+    spare.rename(output)
+    moved.rename(spare)
+
+
+def _rename_exchange(first: Path, second: Path) -> bool:
+    """Linux's renameat2(RENAME_EXCHANGE); False where the C library or file system lacks it."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    result = renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code))
 
 
 def write_ledger(root: Path, ledger: Ledger) -> None:

@@ -29,6 +29,7 @@ class BuildReport:
     pages: int
     feeds: int
     files: int
+    changed: int
     output: Path
 
 
@@ -70,4 +71,4 @@ def build(
     if publishing:
         write_ledger(root, ledger)
     html = sum(1 for f in pages_out if f.path.endswith(".html"))
-    return BuildReport(len(site.briefings), html, len(feeds_out), written, output)
+    return BuildReport(len(site.briefings), html, len(feeds_out), written.files, written.changed, output)

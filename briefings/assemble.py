@@ -262,6 +262,7 @@ def _briefing(
         summary=parsed.summary or markup.summary,
         body_html=_fill_links(config, markup, every, shown),
         draft=parsed.draft,
+        canonical=parsed.canonical,
     )
 
 

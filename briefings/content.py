@@ -44,7 +44,7 @@ DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 STRAY = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000\ue001]")
 BRIEFING_KEYS = (
     "title", "date", "sources", "source", "via", "captured", "topics", "related",
-    "summary", "draft", "slug", "imported",
+    "summary", "draft", "slug", "imported", "canonical",
 )  # fmt: skip
 PAGE_KEYS = ("title", "summary", "draft", "slug")
 SOURCE_KEYS = ("name", "url", "author", "published")
@@ -186,6 +186,7 @@ def _parse_briefing(path: Path, text: str, config: SiteConfig) -> ParsedBriefing
         summary=read.get("summary", to_text, None),
         draft=read.get("draft", to_bool, False),
         imported=read.get("imported", to_text, None),
+        canonical=read.get("canonical", _web_url, None),
     )
     read.done()
     return briefing
@@ -261,6 +262,13 @@ def _source(front: FrontMatter, node: Any, tz: dt.tzinfo) -> Source:
         author=to_text(front, values["author"], "author") if "author" in values else None,
         published=to_stamp(front, published, "published", tz) if published is not None else None,
     )
+
+
+def _web_url(front: FrontMatter, node: Any, key: str) -> str | None:
+    url = to_text(front, node, key)
+    if url is not None and not is_web_url(url):
+        raise FieldError(f"'{key}' must be an http(s) URL: '{url}'", line_of(front, node))
+    return url
 
 
 WEB_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)

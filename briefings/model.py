@@ -119,6 +119,7 @@ class ParsedBriefing:
     summary: str | None = None
     draft: bool = False
     imported: str | None = None  # SHA-256 the importer wrote, to tell a curator's edits from its own
+    canonical: str | None = None  # the original's URL, for a briefing that republishes it in full
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +170,7 @@ class Briefing:
     summary: str
     body_html: str
     draft: bool
+    canonical: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ import jinja2
 
 from briefings.errors import Problem, TemplateError
 from briefings.model import MONTHS, Briefing, OutputFile, Site, Stamp, Topic
+from briefings.previews import news_article
 
 THEME = Path(__file__).parent / "theme"
 
@@ -185,6 +186,7 @@ def _briefing_context(site: Site, briefing: Briefing) -> dict[str, Any]:
         "mentioned_in": site.mentioned_in[briefing.slug],
         "previous": site.previous.get(briefing.slug),
         "next": site.following.get(briefing.slug),
+        "news_article": news_article(briefing, site.config),
     }
 
 

@@ -84,7 +84,7 @@ def active_elements(root: Element, where: str) -> list[str]:
     for element in root.iter():
         tag = str(element.tag)
         here = f"{where}: <{tag}>"
-        if tag in DANGEROUS_TAGS or tag.startswith(("svg", "math")):
+        if (tag in DANGEROUS_TAGS and not inert_data(element)) or tag.startswith(("svg", "math")):
             found.append(here)
         if tag == "meta" and (element.get("http-equiv") or "").lower() == "refresh":
             found.append(here + " refresh")
@@ -99,3 +99,9 @@ def active_elements(root: Element, where: str) -> list[str]:
             if lowered == "style" and re.search(r"expression|url\s*\(", value, re.IGNORECASE):
                 found.append(f"{here} style={value}")
     return found
+
+
+def inert_data(element: Element) -> bool:
+    """A JSON-LD block: a script element browsers keep as data and never run."""
+    kind = (element.get("type") or "").strip().lower()
+    return element.tag == "script" and kind == "application/ld+json" and element.get("src") is None

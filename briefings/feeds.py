@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Sequence
-from html import escape
+from collections.abc import Mapping, Sequence
+from html import escape, unescape
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -30,16 +30,19 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 def render_feeds(site: Site) -> list[OutputFile]:
     """rss.xml, atom.xml and feed.json at the root; rss.xml and atom.xml per topic and for editions."""
     config = site.config
-    files = _feed_set(site, "", config.title, config.description, site.briefings, json_feed=True)
+    listed = [site.briefings, *site.topics.values()]
+    contents = {b.slug: content_html(config, b) for items in listed for b in items[: config.feed_size]}
+    files = _feed_set(site, contents, "", config.title, config.description, site.briefings, json_feed=True)
     for topic in sorted(site.topics, key=lambda t: t.slug):
         title = f"{config.title}: {topic.name}"
         description = f"Briefings on {topic.name} from {config.title}"
-        files += _feed_set(site, f"topics/{topic.slug}/", title, description, site.topics[topic])
+        files += _feed_set(site, contents, f"topics/{topic.slug}/", title, description, site.topics[topic])
     return files + _edition_feeds(site)
 
 
 def _feed_set(
     site: Site,
+    contents: Mapping[str, str],
     folder: str,
     title: str,
     description: str,
@@ -53,22 +56,25 @@ def _feed_set(
     files = [
         OutputFile(
             f"{folder}rss.xml",
-            _feedgen(config, home, title, description, chosen, folder).rss_str(pretty=True),
+            _feedgen(config, contents, home, title, description, chosen, folder).rss_str(pretty=True),
         ),
         OutputFile(
             f"{folder}atom.xml",
-            _feedgen(config, home, title, description, chosen, folder).atom_str(pretty=True),
+            _feedgen(config, contents, home, title, description, chosen, folder).atom_str(pretty=True),
         ),
     ]
     if json_feed:
         files.append(
-            OutputFile(f"{folder}feed.json", _json_feed(config, home, title, description, chosen, folder))
+            OutputFile(
+                f"{folder}feed.json", _json_feed(config, contents, home, title, description, chosen, folder)
+            )
         )
     return files
 
 
 def _feedgen(
     config: SiteConfig,
+    contents: Mapping[str, str],
     home: str,
     title: str,
     description: str,
@@ -77,7 +83,7 @@ def _feedgen(
 ) -> FeedGenerator:
     feed = _channel(config, home, title, description, folder, items[0].date.moment if items else _EPOCH)
     for briefing in items:
-        _entry(feed, config, briefing)
+        _entry(feed, config, contents[briefing.slug], briefing)
     return feed
 
 
@@ -143,7 +149,7 @@ def _edition_item(config: SiteConfig, briefing: Briefing) -> str:
     return f'<p><a href="{link}">{escape(briefing.title)}</a> ({sources}){summary}</p>'
 
 
-def _entry(feed: FeedGenerator, config: SiteConfig, briefing: Briefing) -> None:
+def _entry(feed: FeedGenerator, config: SiteConfig, content: str, briefing: Briefing) -> None:
     link = absolute(config, briefing.url)
     entry = feed.add_entry(order="append")
     entry.id(link)
@@ -154,7 +160,7 @@ def _entry(feed: FeedGenerator, config: SiteConfig, briefing: Briefing) -> None:
     entry.updated(_moment(briefing.date))
     entry.author({"name": config.author or config.title})
     entry.summary(briefing.summary or briefing.title)
-    entry.content(content_html(config, briefing), type="html")
+    entry.content(content, type="html")
     for topic in briefing.topics:
         entry.category(term=topic.name, label=topic.name)
     entry.source(**_source_element(config, briefing))
@@ -196,10 +202,19 @@ def absolute(config: SiteConfig, path: str) -> str:
 def content_html(config: SiteConfig, briefing: Briefing) -> str:
     """The briefing's HTML with absolute URLs, then its attribution, for feed readers."""
     page = absolute(config, briefing.url)
-    body = URL_ATTRIBUTE.sub(
-        lambda m: m.group(1) + escape(urljoin(page, m.group(2))) + m.group(3), briefing.body_html
+    return (
+        URL_ATTRIBUTE.sub(lambda m: _absolute_url(page, m), briefing.body_html)
+        + "\n"
+        + _attribution(briefing)
     )
-    return body + "\n" + _attribution(briefing)
+
+
+def _absolute_url(page: str, match: re.Match[str]) -> str:
+    """One href or src attribute, resolved against the briefing's page; it was and stays escaped."""
+    value = match.group(2)
+    if not value.startswith(("https://", "http://", "mailto:")):
+        value = escape(urljoin(page, unescape(value)))
+    return match.group(1) + value + match.group(3)
 
 
 def _attribution(briefing: Briefing) -> str:
@@ -218,7 +233,13 @@ def _day(stamp: Stamp | None) -> str | None:
 
 
 def _json_feed(
-    config: SiteConfig, home: str, title: str, description: str, items: Sequence[Briefing], folder: str
+    config: SiteConfig,
+    contents: Mapping[str, str],
+    home: str,
+    title: str,
+    description: str,
+    items: Sequence[Briefing],
+    folder: str,
 ) -> bytes:
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
@@ -228,18 +249,18 @@ def _json_feed(
         "description": description or title,
         "language": config.language,
         "authors": [{"name": config.author or config.title}],
-        "items": [_json_item(config, b) for b in items],
+        "items": [_json_item(config, contents[b.slug], b) for b in items],
     }
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _json_item(config: SiteConfig, briefing: Briefing) -> dict[str, object]:
+def _json_item(config: SiteConfig, content: str, briefing: Briefing) -> dict[str, object]:
     link = absolute(config, briefing.url)
     item: dict[str, object] = {
         "id": link,
         "url": link,
         "title": briefing.title,
-        "content_html": content_html(config, briefing),
+        "content_html": content,
         "summary": briefing.summary,
         "date_published": _moment(briefing.date).isoformat(),
         "date_modified": _moment(briefing.date).isoformat(),

@@ -128,3 +128,13 @@ def test_feed_output_has_no_build_time_in_it(make_site: MakeSite) -> None:
     rss = (root / "output" / "rss.xml").read_text(encoding="utf-8")
     assert "<lastBuildDate>Thu, 02 Jan 2025 00:00:00 +0000</lastBuildDate>" in rss
     assert "2026" not in rss and "<generator>briefings" in rss
+
+
+def test_relative_links_become_absolute_once_escaped(make_site: MakeSite) -> None:
+    root = make_site(
+        {"content/briefings/a.md": briefing("A", body="[q](../b/?x=1&y=2) [abs](https://e.com/?p=1&q=2)")}
+    )
+    assert run_cli("build", str(root))[0] == 0
+    content = entries(root / "output" / "atom.xml")[0].content[0].value
+    assert 'href="https://example.org/briefings/b/?x=1&amp;y=2"' in content
+    assert 'href="https://e.com/?p=1&amp;q=2"' in content

@@ -38,6 +38,7 @@ from briefings.slugs import slugify
 from briefings.topics import TopicMatcher
 
 RESERVED = {"briefings", "topics", "sources", "archive", "page", "static", "404", "index"}
+RESERVED |= {"search", "pagefind"}  # the search page and its index, when search is on
 K = TypeVar("K")
 
 

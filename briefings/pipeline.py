@@ -6,18 +6,19 @@ touches its output folder.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefings.assemble import assemble_site
 from briefings.config import load_config
-from briefings.content import load_content, load_ledger
+from briefings.content import load_ledger, read_documents
+from briefings.convert import Progress, convert_documents
 from briefings.errors import ContentError
 from briefings.feeds import render_feeds
-from briefings.markup import MarkupRenderer
+from briefings.model import ParsedBriefing, ParsedPage
 from briefings.output import write_ledger, write_output
 from briefings.render import THEME, render_site
+from briefings.search import index_site
 from briefings.stability import check_ledger
 
 
@@ -31,9 +32,6 @@ class BuildReport:
     files: int
     changed: int
     output: Path
-
-
-Progress = Callable[[str, int, int], None]
 
 
 def build(
@@ -51,15 +49,13 @@ def build(
     Feed ids are checked against the site's ledger only in a build for the address in site.toml
     (not for a preview or staging address) without drafts; only such builds record them."""
     config = load_config(root, base_url)
-    parsed_briefings, parsed_pages = load_content(config)
     publishing = not drafts and (base_url is None or config.base_url == load_config(root).base_url)
-    markup = MarkupRenderer()
-    briefings = []
-    for done, parsed in enumerate(parsed_briefings, start=1):
-        briefings.append((parsed, markup.render(parsed.body, parsed.body_line)))
-        if progress and (done % 250 == 0 or done == len(parsed_briefings)):
-            progress("rendering Markdown", done, len(parsed_briefings))
-    pages = [(p, markup.render(p.body, p.body_line)) for p in parsed_pages]
+    documents, problems = read_documents(config)
+    converted, conversion_problems = convert_documents(documents, config, progress)
+    if problems or conversion_problems:
+        raise ContentError(problems + conversion_problems)
+    briefings = [(p, m) for p, m in converted if isinstance(p, ParsedBriefing)]
+    pages = [(p, m) for p, m in converted if isinstance(p, ParsedPage)]
     site = assemble_site(config, briefings, pages, drafts=drafts)
     if publishing:
         ledger, problems = check_ledger(load_ledger(root), site, accept=accept_feed_changes)
@@ -67,7 +63,9 @@ def build(
             raise ContentError(problems)
     pages_out = render_site(site, root / "templates")
     feeds_out = render_feeds(site)
-    written = write_output(pages_out + feeds_out, [THEME / "static", root / "static"], output, root)
+    search_out = index_site(site, pages_out) if config.search else []
+    files = pages_out + feeds_out + search_out
+    written = write_output(files, [THEME / "static", root / "static"], output, root)
     if publishing:
         write_ledger(root, ledger)
     html = sum(1 for f in pages_out if f.path.endswith(".html"))

@@ -154,6 +154,8 @@ def _pages(site: Site) -> Iterator[tuple[str, str, dict[str, Any]]]:
     for page in site.pages:
         yield f"{page.slug}/index.html", "page.html", {"page": page}
     yield "404.html", "404.html", {}
+    if site.config.search:
+        yield "search/index.html", "search.html", {}
     yield "sitemap.xml", "sitemap.xml", {"entries": _sitemap(site)}
     yield "robots.txt", "robots.txt", {}
 

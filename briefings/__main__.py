@@ -2,4 +2,5 @@
 
 from briefings.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # worker processes import this module again; they must not run the command
+    raise SystemExit(main())

@@ -12,7 +12,8 @@ import difflib
 import json
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -52,31 +53,65 @@ SOURCE_KEYS = ("name", "url", "author", "published")
 T = TypeVar("T")
 
 
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A content file as read: its kind ("briefing" or "page"), path and bytes."""
+
+    kind: str
+    path: Path
+    data: bytes
+
+
+Parsed = ParsedBriefing | ParsedPage
+
+
 def load_content(config: SiteConfig) -> tuple[tuple[ParsedBriefing, ...], tuple[ParsedPage, ...]]:
     """Every briefing and page of the site, or a ContentError listing every broken file."""
-    problems: list[Problem] = []
-    briefings = _load_all(config, BRIEFINGS_DIR, _parse_briefing, problems)
-    pages = _load_all(config, PAGES_DIR, _parse_page, problems)
+    documents, problems = read_documents(config)
+    parsed: list[Parsed] = []
+    for document in documents:
+        try:
+            parsed.append(parse_document(document, config))
+        except ContentError as error:
+            problems.extend(error.problems)
     if problems:
         raise ContentError(problems)
-    return briefings, pages
+    return split_parsed(parsed)
 
 
-Parser = Callable[[Path, str, SiteConfig], T]
+def split_parsed(parsed: Iterable[Parsed]) -> tuple[tuple[ParsedBriefing, ...], tuple[ParsedPage, ...]]:
+    return (
+        tuple(p for p in parsed if isinstance(p, ParsedBriefing)),
+        tuple(p for p in parsed if isinstance(p, ParsedPage)),
+    )
 
 
-def _load_all(config: SiteConfig, folder: Path, parse: Parser[T], problems: list[Problem]) -> tuple[T, ...]:
-    loaded: list[T] = []
-    for path in sorted((config.root / folder).glob("*.md")):
-        if path.name.startswith("."):  # editors' lock and swap files (emacs's .#x.md), not briefings
-            continue
-        try:
-            loaded.append(parse(path, read_text(path), config))
-        except LocatedProblem as error:
-            problems.append(error.problem)
-        except FieldErrors as errors:
-            problems.extend(Problem(e.message, path, e.line, e.hint) for e in errors.errors)
-    return tuple(loaded)
+def read_documents(config: SiteConfig) -> tuple[list[Document], list[Problem]]:
+    """The bytes of every content file, in a fixed order, and a problem for each unreadable one."""
+    documents, problems = [], []
+    for kind, folder in (("briefing", BRIEFINGS_DIR), ("page", PAGES_DIR)):
+        for path in sorted((config.root / folder).glob("*.md")):
+            if path.name.startswith("."):  # editors' lock and swap files (emacs's .#x.md), not briefings
+                continue
+            try:
+                documents.append(Document(kind, path, path.read_bytes()))
+            except OSError as error:
+                problems.append(Problem(f"cannot read file: {error.strerror}", path))
+    return documents, problems
+
+
+def parse_document(document: Document, config: SiteConfig) -> Parsed:
+    """One briefing or page, its front matter checked; a ContentError lists what is wrong with it."""
+    path = document.path
+    try:
+        text = decode_text(path, document.data)
+        if document.kind == "briefing":
+            return _parse_briefing(path, text, config)
+        return _parse_page(path, text, config)
+    except LocatedProblem as error:
+        raise ContentError([error.problem]) from None
+    except FieldErrors as errors:
+        raise ContentError(Problem(e.message, path, e.line, e.hint) for e in errors.errors) from None
 
 
 def read_text(path: Path) -> str:
@@ -85,6 +120,11 @@ def read_text(path: Path) -> str:
         data = path.read_bytes()
     except OSError as error:
         raise LocatedProblem(Problem(f"cannot read file: {error.strerror}", path)) from None
+    return decode_text(path, data)
+
+
+def decode_text(path: Path, data: bytes) -> str:
+    """UTF-8 text with `\\n` line ends and no stray control characters, or a located problem."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise LocatedProblem(Problem("file is UTF-16", path, 1, "save it as UTF-8"))
     if b"\x00" in data:

@@ -6,16 +6,16 @@ touches its output folder.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefings.assemble import assemble_site
 from briefings.config import load_config
-from briefings.content import load_content, load_ledger
+from briefings.content import load_ledger, read_documents
+from briefings.convert import Progress, convert_documents
 from briefings.errors import ContentError
 from briefings.feeds import render_feeds
-from briefings.markup import MarkupRenderer
+from briefings.model import ParsedBriefing, ParsedPage
 from briefings.output import write_ledger, write_output
 from briefings.render import THEME, render_site
 from briefings.search import index_site
@@ -34,9 +34,6 @@ class BuildReport:
     output: Path
 
 
-Progress = Callable[[str, int, int], None]
-
-
 def build(
     root: Path,
     output: Path,
@@ -52,15 +49,13 @@ def build(
     Feed ids are checked against the site's ledger only in a build for the address in site.toml
     (not for a preview or staging address) without drafts; only such builds record them."""
     config = load_config(root, base_url)
-    parsed_briefings, parsed_pages = load_content(config)
     publishing = not drafts and (base_url is None or config.base_url == load_config(root).base_url)
-    markup = MarkupRenderer()
-    briefings = []
-    for done, parsed in enumerate(parsed_briefings, start=1):
-        briefings.append((parsed, markup.render(parsed.body, parsed.body_line)))
-        if progress and (done % 250 == 0 or done == len(parsed_briefings)):
-            progress("rendering Markdown", done, len(parsed_briefings))
-    pages = [(p, markup.render(p.body, p.body_line)) for p in parsed_pages]
+    documents, problems = read_documents(config)
+    converted, conversion_problems = convert_documents(documents, config, progress)
+    if problems or conversion_problems:
+        raise ContentError(problems + conversion_problems)
+    briefings = [(p, m) for p, m in converted if isinstance(p, ParsedBriefing)]
+    pages = [(p, m) for p, m in converted if isinstance(p, ParsedPage)]
     site = assemble_site(config, briefings, pages, drafts=drafts)
     if publishing:
         ledger, problems = check_ledger(load_ledger(root), site, accept=accept_feed_changes)

@@ -1,0 +1,105 @@
+"""Stages 1 and 2 at scale: documents → parsed front matter and rendered Markdown, cached and parallel.
+
+Each file's result is kept in the build cache under its bytes' hash, so a warm build converts only
+what changed. When many files are pending, they are converted by a pool of processes, one per
+core (the work is pure Python, so threads would not help).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from importlib.metadata import version
+
+from briefings import __version__
+from briefings.cache import Cache
+from briefings.content import Document, Parsed, parse_document
+from briefings.errors import ContentError, Problem
+from briefings.markup import MarkupRenderer
+from briefings.model import Markup, SiteConfig
+
+Converted = tuple[Parsed, Markup]
+Progress = Callable[[str, int, int], None]
+PARALLEL_FROM = 400  # below this, starting processes costs more than it saves
+CHUNK = 100
+
+
+def convert_documents(
+    documents: Sequence[Document], config: SiteConfig, progress: Progress | None = None
+) -> tuple[list[Converted], list[Problem]]:
+    """Every document converted, in order, and the problems of those that could not be."""
+    cache = Cache(config.root, "documents", _settings(config))
+    keys = [_key(d) for d in documents]
+    results: dict[int, Converted] = {}
+    pending = []
+    for index, key in enumerate(keys):
+        hit = cache.get(key)
+        if hit is not None:
+            results[index] = hit
+        else:
+            pending.append(index)
+    problems: list[Problem] = []
+    for index, outcome in _convert(config, [documents[i] for i in pending], pending, progress):
+        if isinstance(outcome, list):
+            problems.extend(outcome)
+        else:
+            results[index] = outcome
+            cache.put(keys[index], outcome)
+    if not problems:
+        cache.save()
+    return [results[i] for i in sorted(results)], problems
+
+
+def _settings(config: SiteConfig) -> str:
+    """What else, besides a file's bytes, decides how it converts."""
+    tools = "|".join(version(name) for name in ("markdown", "nh3", "PyYAML"))
+    return f"{__version__}|{tools}|{config.timezone}"
+
+
+def _key(document: Document) -> str:
+    return f"{document.kind}|{document.path}|{hashlib.sha256(document.data).hexdigest()}"
+
+
+Outcome = Converted | list[Problem]
+
+
+def _convert(
+    config: SiteConfig, documents: list[Document], indexes: list[int], progress: Progress | None
+) -> list[tuple[int, Outcome]]:
+    if len(documents) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        return list(zip(indexes, convert_chunk(config, documents, progress), strict=True))
+    chunks = [(indexes[i : i + CHUNK], documents[i : i + CHUNK]) for i in range(0, len(documents), CHUNK)]
+    # fork is fastest, but forking a process that runs other threads (the preview server's) can
+    # deadlock in the child; there a fork server starts clean workers instead.
+    context = multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
+    done: list[tuple[int, Outcome]] = []
+    with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
+        futures = {
+            pool.submit(convert_chunk, config, chunk): chunk_indexes for chunk_indexes, chunk in chunks
+        }
+        for future in as_completed(futures):
+            done += zip(futures[future], future.result(), strict=True)
+            if progress:
+                progress("rendering Markdown", len(done), len(documents))
+    return done
+
+
+def convert_chunk(
+    config: SiteConfig, documents: Sequence[Document], progress: Progress | None = None
+) -> list[Outcome]:
+    """Parse and render some documents in this process; a broken one gives its problems instead."""
+    renderer = MarkupRenderer()
+    outcomes: list[Outcome] = []
+    for done, document in enumerate(documents, start=1):
+        try:
+            parsed = parse_document(document, config)
+            outcomes.append((parsed, renderer.render(parsed.body, parsed.body_line)))
+        except ContentError as error:
+            outcomes.append(list(error.problems))
+        if progress and (done % 250 == 0 or done == len(documents)):
+            progress("rendering Markdown", done, len(documents))
+    return outcomes

@@ -1,0 +1,79 @@
+"""Warm builds: whatever was edited, a build that reuses the cache gives the bytes of a clean build."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import MakeSite, briefing, run_cli, snapshot
+
+from briefings.cache import CACHE_DIR
+
+
+def base_files() -> dict[str, str]:
+    files = {
+        f"content/briefings/2025-07-{n:02d}-b{n}.md": briefing(
+            f"Briefing {n}",
+            date=f"2025-07-{n:02d}",
+            extra=f"topics: [T{n % 3}]\n",
+            body=f"Text {n} [[b{n % 5 + 1}]].",
+        )
+        for n in range(1, 9)
+    }
+    files["content/pages/about.md"] = "---\ntitle: About\n---\nAbout us.\n"
+    return files
+
+
+def replace(site: Path, name: str, old: str, new: str) -> None:
+    path = site / name
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "body": lambda s: replace(s, "content/briefings/2025-07-03-b3.md", "Text 3", "Changed text"),
+    "title": lambda s: replace(s, "content/briefings/2025-07-02-b2.md", "Briefing 2", "Renamed briefing"),
+    "topics": lambda s: replace(s, "content/briefings/2025-07-04-b4.md", "[T1]", "[T1, New topic]"),
+    "related": lambda s: replace(
+        s, "content/briefings/2025-07-05-b5.md", "topics:", "related: [b1]\ntopics:"
+    ),
+    "deleted": lambda s: (s / "content/briefings/2025-07-07-b7.md").unlink(),
+    "new": lambda s: (s / "content/briefings/2025-07-20-fresh.md").write_text(
+        briefing("Fresh", date="2025-07-20", body="See [[b1]]."), encoding="utf-8"
+    ),
+    "template": lambda s: (
+        (s / "templates" / "partials").mkdir(parents=True)
+        or (s / "templates/partials/footer.html").write_text(
+            "<footer><p>New footer</p></footer>\n", encoding="utf-8"
+        )
+    ),
+    "site.toml": lambda s: replace(s, "site.toml", 'title = "Test Briefings"', 'title = "Renamed site"'),
+    "timezone": lambda s: replace(s, "site.toml", 'timezone = "UTC"', 'timezone = "Asia/Tokyo"'),
+    "page": lambda s: replace(s, "content/pages/about.md", "About us.", "About everyone."),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_warm_build_after_an_edit_equals_a_clean_build(
+    make_site: MakeSite, tmp_path: Path, edit: str
+) -> None:
+    site = make_site(base_files())
+    assert run_cli("build", str(site), "--accept-feed-changes")[0] == 0
+    assert (site / CACHE_DIR).is_dir()
+    EDITS[edit](site)
+    assert run_cli("build", str(site), "--accept-feed-changes")[0] == 0
+    clean = tmp_path / "clean"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".output.*", CACHE_DIR))
+    assert run_cli("build", str(clean), "--accept-feed-changes")[0] == 0
+    assert snapshot(site / "output") == snapshot(clean / "output")
+
+
+def test_a_cache_not_signed_by_this_user_is_ignored(make_site: MakeSite) -> None:
+    site = make_site(base_files())
+    assert run_cli("build", str(site))[0] == 0
+    cache = site / CACHE_DIR / "documents.pickle"
+    cache.write_bytes(b"\0" * 32 + b"cos\nsystem\n(S'echo owned'\ntR.")  # a pickle that would run a command
+    status, _, err = run_cli("build", str(site))
+    assert status == 0, err
+    assert cache.read_bytes()[32:] != b"cos\nsystem\n(S'echo owned'\ntR."  # replaced by a signed one

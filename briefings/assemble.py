@@ -21,6 +21,7 @@ from briefings.errors import ContentError, Problem
 from briefings.markup import PLACEHOLDER
 from briefings.model import (
     Briefing,
+    Digest,
     Edition,
     Markup,
     Month,
@@ -31,11 +32,9 @@ from briefings.model import (
     SiteConfig,
     SourceOutlet,
     Topic,
-    TopicRule,
 )
 from briefings.related import Subject, score_related
 from briefings.slugs import slugify
-from briefings.topics import TopicMatcher
 
 RESERVED = {"briefings", "topics", "sources", "archive", "page", "static", "404", "index"}
 RESERVED |= {"search", "pagefind"}  # the search page and its index, when search is on
@@ -82,22 +81,23 @@ class _Resolver:
 
 def assemble_site(
     config: SiteConfig,
-    briefings: Sequence[tuple[ParsedBriefing, Markup]],
+    briefings: Sequence[tuple[ParsedBriefing, Markup, Digest]],
     pages: Sequence[tuple[ParsedPage, Markup]],
     *,
     drafts: bool,
 ) -> Site:
     """The site as readers see it, or a ContentError listing every broken reference."""
-    shown = [(p, m) for p, m in briefings if drafts or not p.draft]
+    shown = [(p, m) for p, m, _ in briefings if drafts or not p.draft]
+    digests = {p.slug: d for p, _, d in briefings}
     shown_pages = [(p, m) for p, m in pages if drafts or not p.draft]
-    every = {parsed.slug: parsed for parsed, _ in briefings}
+    every = {parsed.slug: parsed for parsed, _, _ in briefings}
     resolver = _Resolver(every, {p.slug for p, _ in shown})
     links = {p.slug: resolver.links(p, m) for p, m in shown}
     for page, markup in shown_pages:
         resolver.resolve(page.path, None, ((k.slug, k.line, "link") for k in markup.links))
-    problems = _duplicate_slugs([p for p, _ in briefings], "briefing")
+    problems = _duplicate_slugs([p for p, _, _ in briefings], "briefing")
     problems += _duplicate_slugs([p for p, _ in pages], "page") + _reserved_pages(pages)
-    topics, topic_problems = _topics(config, shown)
+    topics, topic_problems = _topics(config, shown, digests)
     problems += topic_problems + resolver.problems
     if problems:
         raise ContentError(problems)
@@ -113,13 +113,11 @@ def assemble_site(
         sources=_group(made, lambda b: outlets[b.slug]),
         months=_group(made, lambda b: (_month(config, b),)),
         editions=_group(made, lambda b: (_edition(config, b),)),
-        mentions=_mentions(config, made, {p.slug: p.body for p, _ in shown}),
-        related=_with_scored(
-            _backlinked(made, by_slug, {s: k.related for s, k in links.items()}, first=True),
-            score_related(_subjects(made, outlets, {p.slug: p.body for p, _ in shown}), config.related),
-            by_slug,
+        mentions={(topic, b.slug): sentence for b in made for topic, sentence in digests[b.slug].mentions},
+        related=_briefings(_related(made, links, outlets, digests, config), by_slug),
+        mentioned_in=_briefings(
+            _backlinked(made, {s: k.mentions for s, k in links.items()}, first=False), by_slug
         ),
-        mentioned_in=_backlinked(made, by_slug, {s: k.mentions for s, k in links.items()}, first=False),
         previous={new.slug: old for new, old in itertools.pairwise(made)},
         following={old.slug: new for new, old in itertools.pairwise(made)},
     )
@@ -156,10 +154,9 @@ def _spellings(names: Iterable[str]) -> dict[str, str]:
 
 
 def _topics(
-    config: SiteConfig, shown: Sequence[tuple[ParsedBriefing, Markup]]
+    config: SiteConfig, shown: Sequence[tuple[ParsedBriefing, Markup]], digests: Mapping[str, Digest]
 ) -> tuple[dict[str, tuple[Topic, ...]], list[Problem]]:
     """Each briefing's topics: its own, then those site.toml's rules find in its title and text."""
-    matcher = TopicMatcher.compile(config.topics)
     names: dict[str, list[str]] = {}
     problems = []
     for parsed, _ in shown:
@@ -167,7 +164,7 @@ def _topics(
             if not slugify(topic.value):
                 message = f"topic '{topic.value}' has no letters or digits to name its page"
                 problems.append(Problem(message, parsed.path, topic.line))
-        found = matcher.match(parsed.title + "\n" + parsed.body) if config.topics else ()
+        found = digests[parsed.slug].rule_topics
         names[parsed.slug] = [t.value for t in parsed.topics if slugify(t.value)] + list(found)
     spelling = _spellings(n for found in names.values() for n in found)
     made = {slug: Topic(name, slug, f"{config.base_path}topics/{slug}/") for slug, name in spelling.items()}
@@ -198,37 +195,6 @@ def _edition(config: SiteConfig, briefing: Briefing) -> Edition:
     moment = briefing.date.moment
     day = (moment if briefing.date.date_only else moment.astimezone(config.tz)).date()
     return Edition(day, f"{config.base_path}editions/{day.isoformat()}/")
-
-
-MARKDOWN_NOISE = (
-    (re.compile(r"\[\[[^\]|]+\|([^\]]+)\]\]"), r"\1"),
-    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"<[^>]*>|\[\[|\]\]|[*_`]+|^\s{0,3}(?:[>#]+|[-+] |\d+\. )", re.MULTILINE), ""),
-)
-
-
-def _readable(body: str) -> str:
-    """Markdown as the words a reader sees, near enough to quote a sentence from."""
-    for pattern, replacement in MARKDOWN_NOISE:
-        body = pattern.sub(replacement, body)
-    return body
-
-
-def _mentions(
-    config: SiteConfig, made: Sequence[Briefing], bodies: Mapping[str, str]
-) -> dict[tuple[str, str], str]:
-    """For each topic of each briefing, the sentence that mentions it (when one does)."""
-    aliases = {slugify(rule.name): rule.aliases for rule in config.topics}
-    topics = {t for b in made for t in b.topics}
-    matcher = TopicMatcher.compile(TopicRule(t.name, aliases.get(t.slug, ())) for t in topics)
-    found = {}
-    for briefing in made:
-        text = _readable(bodies[briefing.slug])
-        for topic in briefing.topics:
-            sentence = matcher.mention(topic.name, text)
-            if sentence:
-                found[(topic.slug, briefing.slug)] = sentence
-    return found
 
 
 def _group(
@@ -310,23 +276,31 @@ def _under_base_path(html: str, base_path: str) -> str:
 
 
 def _backlinked(
-    made: Sequence[Briefing],
-    by_slug: Mapping[str, Briefing],
-    links: Mapping[str, tuple[str, ...]],
-    *,
-    first: bool,
-) -> dict[str, tuple[Briefing, ...]]:
-    """Briefings that name each one, newest first; with `first`, its own links come before them."""
-    back: dict[str, list[Briefing]] = defaultdict(list)
+    made: Sequence[Briefing], links: Mapping[str, tuple[str, ...]], *, first: bool
+) -> dict[str, tuple[str, ...]]:
+    """Slugs of the briefings that name each one, newest first; with `first`, its own links come first."""
+    back: dict[str, list[str]] = defaultdict(list)
     for briefing in made:
         for slug in links[briefing.slug]:
-            back[slug].append(briefing)
-    own = {b.slug: [by_slug[s] for s in links[b.slug]] if first else [] for b in made}
-    return {b.slug: tuple(dict.fromkeys(own[b.slug] + back[b.slug])) for b in made}
+            back[slug].append(briefing.slug)
+    return {b.slug: tuple(dict.fromkeys((list(links[b.slug]) if first else []) + back[b.slug])) for b in made}
+
+
+def _related(
+    made: Sequence[Briefing],
+    links: Mapping[str, _Links],
+    outlets: Mapping[str, tuple[SourceOutlet, ...]],
+    digests: Mapping[str, Digest],
+    config: SiteConfig,
+) -> dict[str, tuple[str, ...]]:
+    """The curator's related briefings (both ways) first, then the scored ones not already there."""
+    curated = _backlinked(made, {s: k.related for s, k in links.items()}, first=True)
+    scored = score_related(_subjects(made, outlets, digests), config.related)
+    return {slug: own + scored[slug] for slug, own in curated.items()}
 
 
 def _subjects(
-    made: Sequence[Briefing], outlets: Mapping[str, tuple[SourceOutlet, ...]], bodies: Mapping[str, str]
+    made: Sequence[Briefing], outlets: Mapping[str, tuple[SourceOutlet, ...]], digests: Mapping[str, Digest]
 ) -> list[Subject]:
     return [
         Subject(
@@ -334,19 +308,14 @@ def _subjects(
             order=(b.date.moment, b.slug),
             topics=tuple(t.slug for t in b.topics),
             sources=tuple(o.slug for o in outlets[b.slug]),
-            text=b.title + "\n" + bodies[b.slug],
+            keywords=digests[b.slug].keywords,
         )
         for b in made
     ]
 
 
-def _with_scored(
-    curated: Mapping[str, tuple[Briefing, ...]],
-    scored: Mapping[str, tuple[str, ...]],
-    by_slug: Mapping[str, Briefing],
+def _briefings(
+    slugs: Mapping[str, Iterable[str]], by_slug: Mapping[str, Briefing]
 ) -> dict[str, tuple[Briefing, ...]]:
-    """The curator's related briefings (both ways) first, then the scored ones not already there."""
-    return {
-        slug: tuple(dict.fromkeys(own + tuple(by_slug[s] for s in scored[slug])))
-        for slug, own in curated.items()
-    }
+    """Each list of slugs as the briefings they name, duplicates dropped (slugs hash much faster)."""
+    return {slug: tuple(by_slug[s] for s in dict.fromkeys(listed)) for slug, listed in slugs.items()}

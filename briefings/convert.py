@@ -1,4 +1,4 @@
-"""Stages 1 and 2 at scale: documents → parsed front matter and rendered Markdown, cached and parallel.
+"""Stages 1 and 2 at scale: documents → parsed front matter, Markdown and digests, cached and parallel.
 
 Each file's result is kept in the build cache under its bytes' hash, so a warm build converts only
 what changed. When many files are pending, they are converted by a pool of processes, one per
@@ -18,11 +18,12 @@ from importlib.metadata import version
 from briefings import __version__
 from briefings.cache import Cache
 from briefings.content import Document, Parsed, parse_document
+from briefings.digest import Digester
 from briefings.errors import ContentError, Problem
 from briefings.markup import MarkupRenderer
-from briefings.model import Markup, SiteConfig
+from briefings.model import Digest, Markup, ParsedBriefing, SiteConfig
 
-Converted = tuple[Parsed, Markup]
+Converted = tuple[Parsed, Markup, Digest | None]  # a digest for briefings, None for pages
 Progress = Callable[[str, int, int], None]
 PARALLEL_FROM = 400  # below this, starting processes costs more than it saves
 CHUNK = 100
@@ -55,9 +56,9 @@ def convert_documents(
 
 
 def _settings(config: SiteConfig) -> str:
-    """What else, besides a file's bytes, decides how it converts."""
+    """What else, besides a file's bytes, decides how it converts (the topic rules: its digest)."""
     tools = "|".join(version(name) for name in ("markdown", "nh3", "PyYAML"))
-    return f"{__version__}|{tools}|{config.timezone}"
+    return f"{__version__}|{tools}|{config.timezone}|{config.topics!r}"
 
 
 def _key(document: Document) -> str:
@@ -91,13 +92,14 @@ def _convert(
 def convert_chunk(
     config: SiteConfig, documents: Sequence[Document], progress: Progress | None = None
 ) -> list[Outcome]:
-    """Parse and render some documents in this process; a broken one gives its problems instead."""
-    renderer = MarkupRenderer()
+    """Parse, render and digest some documents in this process; a broken one gives its problems."""
+    renderer, digester = MarkupRenderer(), Digester(config.topics)
     outcomes: list[Outcome] = []
     for done, document in enumerate(documents, start=1):
         try:
             parsed = parse_document(document, config)
-            outcomes.append((parsed, renderer.render(parsed.body, parsed.body_line)))
+            digest = digester.digest(parsed) if isinstance(parsed, ParsedBriefing) else None
+            outcomes.append((parsed, renderer.render(parsed.body, parsed.body_line), digest))
         except ContentError as error:
             outcomes.append(list(error.problems))
         if progress and (done % 250 == 0 or done == len(documents)):

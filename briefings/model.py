@@ -155,6 +155,15 @@ class Markup:
 
 
 @dataclass(frozen=True, slots=True)
+class Digest:
+    """What discovery needs of one briefing: topics its rules find, sentences, keywords."""
+
+    rule_topics: tuple[str, ...]
+    mentions: tuple[tuple[str, str], ...]  # (topic slug, the sentence that mentions it)
+    keywords: tuple[tuple[str, int], ...]  # (word, how often), in word order
+
+
+@dataclass(frozen=True, slots=True)
 class Briefing:
     """A briefing as the site shows it."""
 

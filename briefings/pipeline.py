@@ -54,8 +54,8 @@ def build(
     converted, conversion_problems = convert_documents(documents, config, progress)
     if problems or conversion_problems:
         raise ContentError(problems + conversion_problems)
-    briefings = [(p, m) for p, m in converted if isinstance(p, ParsedBriefing)]
-    pages = [(p, m) for p, m in converted if isinstance(p, ParsedPage)]
+    briefings = [(p, m, d) for p, m, d in converted if isinstance(p, ParsedBriefing) and d is not None]
+    pages = [(p, m) for p, m, _ in converted if isinstance(p, ParsedPage)]
     site = assemble_site(config, briefings, pages, drafts=drafts)
     if publishing:
         ledger, problems = check_ledger(load_ledger(root), site, accept=accept_feed_changes)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from briefings.errors import Problem, TemplateError
 from briefings.model import MONTHS, Briefing, OutputFile, Site, Stamp, Topic
@@ -63,7 +64,10 @@ def format_stamp(stamp: Stamp) -> str:
 def render_site(site: Site, site_templates: Path) -> list[OutputFile]:
     """Every page of the site, or a TemplateError naming each failing template and line."""
     env = make_environment(site_templates)
-    renderer = _Renderer(site, env)
+    try:
+        renderer = _Renderer(site, env)
+    except jinja2.TemplateError as error:
+        raise TemplateError([template_problem(error, site_templates)]) from None
     files = []
     problems: dict[str, Problem] = {}
     for path, template, context in _pages(site):
@@ -104,11 +108,22 @@ class _Renderer:
             "nav_pages": site.pages,
             "absolute": lambda path: config.base_url + path.removeprefix(config.base_path),
         }
+        # A briefing appears in many lists (home, topics, source, month, related): its list entries
+        # are rendered once here, from partials/card.html and partials/entry.html, and reused.
+        self.common["cards"] = self._fragments("partials/card.html")
+        self.common["entries"] = self._fragments("partials/entry.html")
         self.site_feeds = (
             FeedLink(f"{config.title} (RSS)", f"{config.base_path}rss.xml", "application/rss+xml"),
             FeedLink(f"{config.title} (Atom)", f"{config.base_path}atom.xml", "application/atom+xml"),
             FeedLink(f"{config.title} (JSON Feed)", f"{config.base_path}feed.json", "application/feed+json"),
         )
+
+    def _fragments(self, name: str) -> dict[str, markupsafe.Markup]:
+        template = self.env.get_template(name)
+        return {
+            b.slug: markupsafe.Markup(template.render({**self.common, "briefing": b}).strip())
+            for b in self.site.briefings
+        }
 
     def render(self, template: str, path: str, context: Mapping[str, Any]) -> str:
         url = self.site.config.base_path + path.removesuffix("index.html")

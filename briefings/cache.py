@@ -83,6 +83,17 @@ class Cache:
     def put(self, key: str, value: Any) -> None:
         self.used[key] = value
 
+    def forget(self) -> None:
+        """Drop the saved table now (what is in use stays, for `save`): for a step that a killed
+        build could leave half done, after which the saved table would no longer be true."""
+        self.entries = {}
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as error:
+            log.warning("cannot remove the build cache %s: %s", self.path, error)
+
     def save(self) -> None:
         """Keep what this build used (so deleted files drop out); skipped when nothing changed."""
         if self.key is None or self.used.keys() == self.entries.keys():

@@ -6,18 +6,23 @@ touches its output folder.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefings import __version__
 from briefings.assemble import assemble_site
+from briefings.cache import Cache
 from briefings.config import load_config
 from briefings.content import load_ledger, read_documents
 from briefings.convert import Progress, convert_documents
 from briefings.errors import ContentError
 from briefings.feeds import render_feeds
-from briefings.model import ParsedBriefing, ParsedPage
+from briefings.model import OutputFile, ParsedBriefing, ParsedPage, Stamp
 from briefings.output import write_ledger, write_output
-from briefings.render import THEME, render_site
+from briefings.render import THEME, render_pages
+from briefings.schedule import schedule
 from briefings.search import index_site
 from briefings.stability import check_ledger
 
@@ -32,6 +37,8 @@ class BuildReport:
     files: int
     changed: int
     output: Path
+    scheduled: int = 0  # briefings dated after the build's "now" (left out unless `future`)
+    next_due: Stamp | None = None
 
 
 def build(
@@ -42,31 +49,48 @@ def build(
     base_url: str | None = None,
     accept_feed_changes: bool = False,
     progress: Progress | None = None,
+    future: bool = False,
+    now: dt.datetime | None = None,
 ) -> BuildReport:
     """Build the site in `root` into `output`; raises a BriefingsError for anything the user can fix.
 
     `progress(stage, done, total)` is told how the long stages advance, for a terminal to show.
     Feed ids are checked against the site's ledger only in a build for the address in site.toml
-    (not for a preview or staging address) without drafts; only such builds record them."""
+    (not for a preview or staging address) without drafts or `future`; only such builds record them.
+    Briefings dated after `now` (default: the current time) are left out unless `future`."""
     config = load_config(root, base_url)
-    publishing = not drafts and (base_url is None or config.base_url == load_config(root).base_url)
+    own_address = base_url is None or config.base_url == load_config(root).base_url
+    publishing = own_address and not drafts and not future
     documents, problems = read_documents(config)
     converted, conversion_problems = convert_documents(documents, config, progress)
     if problems or conversion_problems:
         raise ContentError(problems + conversion_problems)
     briefings = [(p, m, d) for p, m, d in converted if isinstance(p, ParsedBriefing) and d is not None]
     pages = [(p, m) for p, m, _ in converted if isinstance(p, ParsedPage)]
-    site = assemble_site(config, briefings, pages, drafts=drafts)
+    waiting = schedule((p for p, _, _ in briefings), now or dt.datetime.now(dt.UTC), drafts=drafts)
+    site = assemble_site(config, briefings, pages, drafts=drafts, scheduled=waiting.slugs, future=future)
     if publishing:
         ledger, problems = check_ledger(load_ledger(root), site, accept=accept_feed_changes)
         if problems:
             raise ContentError(problems)
-    pages_out = render_site(site, root / "templates")
+    pages_cache = Cache(root, "pages", __version__)
+    previous = _live(output, pages_cache.get(str(output.absolute())) or {})
+    rendered = render_pages(site, root / "templates", previous)
+    pages_out = rendered.files + [OutputFile(p, (output / p).read_bytes()) for p in rendered.kept]
     feeds_out = render_feeds(site)
     search_out = index_site(site, pages_out) if config.search else []
     files = pages_out + feeds_out + search_out
+    pages_cache.forget()  # until the new output is in place, the old fingerprints may not hold
     written = write_output(files, [THEME / "static", root / "static"], output, root)
+    pages_cache.put(str(output.absolute()), rendered.fingerprints)
+    pages_cache.save()
     if publishing:
         write_ledger(root, ledger)
     html = sum(1 for f in pages_out if f.path.endswith(".html"))
-    return BuildReport(len(site.briefings), html, len(feeds_out), written.files, written.changed, output)
+    counts = (len(site.briefings), html, len(feeds_out), written.files, written.changed)
+    return BuildReport(*counts, output, len(waiting), waiting.next_due)
+
+
+def _live(output: Path, fingerprints: Mapping[str, str]) -> dict[str, str]:
+    """The fingerprints of pages the live output folder still holds: those a build may keep."""
+    return {path: key for path, key in fingerprints.items() if (output / path).is_file()}

@@ -19,6 +19,7 @@ import markupsafe
 from briefings.errors import Problem, TemplateError
 from briefings.model import MONTHS, Briefing, OutputFile, Site, Stamp, Topic
 from briefings.previews import news_article
+from briefings.reuse import Fingerprints, files_digest
 
 THEME = Path(__file__).parent / "theme"
 
@@ -61,24 +62,44 @@ def format_stamp(stamp: Stamp) -> str:
     return f"{day}, {moment:%H:%M} {zone}"
 
 
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """Pages rendered this build, pages whose last rendering still holds, and every page's fingerprint."""
+
+    files: list[OutputFile]
+    kept: list[str]
+    fingerprints: dict[str, str]
+
+
 def render_site(site: Site, site_templates: Path) -> list[OutputFile]:
     """Every page of the site, or a TemplateError naming each failing template and line."""
+    return render_pages(site, site_templates, {}).files
+
+
+def render_pages(site: Site, site_templates: Path, previous: Mapping[str, str]) -> Rendered:
+    """The pages whose fingerprint differs from `previous` (path → fingerprint of the live page)."""
     env = make_environment(site_templates)
+    shared = repr(site.config) + repr(site.pages) + files_digest([site_templates, THEME / "templates"])
+    fingerprints = Fingerprints(shared)
     try:
         renderer = _Renderer(site, env)
     except jinja2.TemplateError as error:
         raise TemplateError([template_problem(error, site_templates)]) from None
-    files = []
+    rendered = Rendered([], [], {})
     problems: dict[str, Problem] = {}
     for path, template, context in _pages(site):
+        key = rendered.fingerprints[path] = fingerprints.of(path, template, context)
+        if previous.get(path) == key:
+            rendered.kept.append(path)
+            continue
         try:
-            files.append(OutputFile(path, renderer.render(template, path, context).encode("utf-8")))
+            rendered.files.append(OutputFile(path, renderer.render(template, path, context).encode("utf-8")))
         except jinja2.TemplateError as error:
             problem = template_problem(error, site_templates)
             problems.setdefault(problem.render(), problem)
     if problems:
         raise TemplateError(problems.values())
-    return files
+    return rendered
 
 
 def template_problem(error: jinja2.TemplateError, site_templates: Path) -> Problem:
@@ -110,25 +131,33 @@ class _Renderer:
         }
         # A briefing appears in many lists (home, topics, source, month, related): its list entries
         # are rendered once here, from partials/card.html and partials/entry.html, and reused.
-        self.common["cards"] = self._fragments("partials/card.html")
-        self.common["entries"] = self._fragments("partials/entry.html")
+        self.common["cards"] = _Fragments(self, "partials/card.html")
+        self.common["entries"] = _Fragments(self, "partials/entry.html")
         self.site_feeds = (
             FeedLink(f"{config.title} (RSS)", f"{config.base_path}rss.xml", "application/rss+xml"),
             FeedLink(f"{config.title} (Atom)", f"{config.base_path}atom.xml", "application/atom+xml"),
             FeedLink(f"{config.title} (JSON Feed)", f"{config.base_path}feed.json", "application/feed+json"),
         )
 
-    def _fragments(self, name: str) -> dict[str, markupsafe.Markup]:
-        template = self.env.get_template(name)
-        return {
-            b.slug: markupsafe.Markup(template.render({**self.common, "briefing": b}).strip())
-            for b in self.site.briefings
-        }
-
     def render(self, template: str, path: str, context: Mapping[str, Any]) -> str:
         url = self.site.config.base_path + path.removesuffix("index.html")
         values = {**self.common, "page_url": url, "feeds": self.site_feeds, **context}
         return self.env.get_template(template).render(values)
+
+
+class _Fragments(dict[str, markupsafe.Markup]):
+    """A briefing's list entry by slug, rendered the first time a page asks for it."""
+
+    def __init__(self, renderer: _Renderer, name: str) -> None:
+        super().__init__()
+        self.renderer = renderer
+        self.template = renderer.env.get_template(name)
+        self.briefings = {b.slug: b for b in renderer.site.briefings}
+
+    def __missing__(self, slug: str) -> markupsafe.Markup:
+        context = {**self.renderer.common, "briefing": self.briefings[slug]}
+        fragment = self[slug] = markupsafe.Markup(self.template.render(context).strip())
+        return fragment
 
 
 def _pages(site: Site) -> Iterator[tuple[str, str, dict[str, Any]]]:

@@ -1,0 +1,64 @@
+"""Which rendered files a build can keep: a fingerprint of everything a page or feed is made from.
+
+A page's fingerprint covers its template context, value by value, plus what every page shares (the
+settings, the templates, the navigation). A briefing in a context stands for everything about it,
+through a digest of its whole value: so a page is rendered again exactly when something it shows
+changed (its own briefing, a related one's title, a list's members or their order), and list pages
+never go stale. The fingerprints are kept in the build cache with the output folder they describe.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from briefings import __version__
+from briefings.model import Briefing
+
+
+class Fingerprints:
+    """Fingerprints for one site build; each briefing is digested once, however many pages list it."""
+
+    def __init__(self, shared: str) -> None:
+        self.shared = shared
+        self.briefings: dict[str, str] = {}
+
+    def of(self, *parts: Any) -> str:
+        digest = hashlib.sha1(self.shared.encode("utf-8"), usedforsecurity=False)
+        for part in parts:
+            digest.update(self._text(part).encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def _text(self, value: Any) -> str:
+        if isinstance(value, Briefing):
+            if value.slug not in self.briefings:
+                self.briefings[value.slug] = hashlib.sha1(
+                    repr(value).encode("utf-8", "surrogatepass"), usedforsecurity=False
+                ).hexdigest()
+            return f"B{self.briefings[value.slug]}"
+        if isinstance(value, str | int | float | bool | None | dt.date | Path):
+            return repr(value)
+        if isinstance(value, Mapping):
+            return "{" + ",".join(f"{self._text(k)}:{self._text(v)}" for k, v in value.items()) + "}"
+        if isinstance(value, list | tuple):
+            return "(" + ",".join(self._text(item) for item in value) + ")"
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return type(value).__name__ + self._text(
+                [getattr(value, f.name) for f in dataclasses.fields(value)]
+            )
+        raise TypeError(f"cannot fingerprint {type(value).__name__}")  # a new kind of context value
+
+
+def files_digest(folders: Iterable[Path]) -> str:
+    """One digest of every file (name and bytes) under the folders, e.g. the templates."""
+    digest = hashlib.sha1(__version__.encode(), usedforsecurity=False)
+    for folder in folders:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogatepass"))
+                digest.update(path.read_bytes())
+    return digest.hexdigest()

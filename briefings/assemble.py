@@ -11,8 +11,8 @@ import difflib
 import itertools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 from typing import TypeVar
@@ -85,9 +85,16 @@ def assemble_site(
     pages: Sequence[tuple[ParsedPage, Markup]],
     *,
     drafts: bool,
+    scheduled: Collection[str] = (),
+    future: bool = False,
 ) -> Site:
-    """The site as readers see it, or a ContentError listing every broken reference."""
-    shown = [(p, m) for p, m, _ in briefings if drafts or not p.draft]
+    """The site as readers see it, or a ContentError listing every broken reference.
+
+    `scheduled` names briefings dated after the build's "now": like drafts, they are left out
+    (links to them keep their words, never their titles) unless `future` asks for them."""
+    shown = [
+        (p, m) for p, m, _ in briefings if (drafts or not p.draft) and (future or p.slug not in scheduled)
+    ]
     digests = {p.slug: d for p, _, d in briefings}
     shown_pages = [(p, m) for p, m in pages if drafts or not p.draft]
     every = {parsed.slug: parsed for parsed, _, _ in briefings}
@@ -102,6 +109,7 @@ def assemble_site(
     if problems:
         raise ContentError(problems)
     made = [_briefing(config, p, m, topics[p.slug], every, resolver.shown) for p, m in shown]
+    made = [replace(b, scheduled=True) if b.slug in scheduled else b for b in made]
     made.sort(key=lambda b: (b.date.moment, b.slug), reverse=True)
     by_slug = {b.slug: b for b in made}
     outlets = _outlets(config, made)

@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import os
+import shlex
 import signal
 import sys
 import time
 import webbrowser
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from briefings import __version__
-from briefings.errors import BriefingsError
+from briefings.errors import BriefingsError, Problem
 from briefings.importers import FORMATS, ImportOptions, import_sources
-from briefings.pipeline import build
+from briefings.model import Stamp
+from briefings.pipeline import BuildReport, build
+from briefings.scaffold import new_site
 from briefings.serve import PreviewServer, Rebuild, ServeError, is_loopback
 
 
@@ -29,6 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    _configure_logging(getattr(args, "verbose", False), getattr(args, "quiet", False))
     try:
         return int(args.run(args))
     except BriefingsError as error:
@@ -59,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     build_parser.add_argument("--drafts", action="store_true", help="include briefings marked 'draft: true'")
     build_parser.add_argument(
+        "--future", action="store_true", help="include briefings dated later than now (scheduled ones)"
+    )
+    build_parser.add_argument(
         "--base-url", metavar="URL", help="the address the site is published at (overrides site.toml)"
     )
     build_parser.add_argument(
@@ -66,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="allow published feed items to change id or order (a renamed slug, a changed date or base_url)",
     )
+    _add_verbosity(build_parser)
     build_parser.set_defaults(run=_build)
     serve_parser = commands.add_parser(
         "serve",
@@ -87,7 +97,36 @@ def _parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--open", action="store_true", help="open the preview in a web browser")
     serve_parser.set_defaults(run=_serve)
     _add_import_parser(commands)
+    _add_new_parser(commands)
     return parser
+
+
+def _add_verbosity(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    group.add_argument("-v", "--verbose", action="store_true", help="also say what each step does")
+
+
+def _add_new_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "new",
+        help="make a new site: settings, a sample briefing, a publishing workflow",
+        description="Make a new site in DIR that builds at once: site.toml with every key explained, a "
+        "sample briefing showing every front-matter field, templates/ and static/, a .gitignore and a "
+        "GitHub Pages workflow. Existing files are never replaced.",
+    )
+    parser.add_argument("dir", metavar="DIR", help="the folder to make the site in (made if missing)")
+    parser.add_argument("--title", metavar="T", help="the site's name (default: from the folder's name)")
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="the address it will be published at (default: https://example.org/)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="use a folder that is not empty; its files are kept as they are"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="name each file written or kept")
+    parser.set_defaults(run=_new)
 
 
 def _add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -131,23 +170,65 @@ def _build(args: argparse.Namespace) -> int:
     root = Path(args.site)
     output = Path(args.output) if args.output else root / "output"
     started = time.perf_counter()
-    progress = _show_progress if sys.stderr.isatty() else None
-    report = build(
-        root,
-        output,
-        drafts=args.drafts,
-        base_url=args.base_url,
-        accept_feed_changes=args.accept_feed_changes,
-        progress=progress,
-    )
-    if progress:
-        print("\r\033[K", end="", file=sys.stderr, flush=True)
+    # Progress lines would interleave with -v's log lines, so a verbose build shows only the log.
+    progress = _show_progress if sys.stderr.isatty() and not (args.quiet or args.verbose) else None
+    try:
+        report = build(
+            root,
+            output,
+            drafts=args.drafts,
+            base_url=args.base_url,
+            accept_feed_changes=args.accept_feed_changes,
+            progress=progress,
+            future=args.future,
+        )
+    finally:
+        if progress:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
     seconds = time.perf_counter() - started
-    noun = "briefing" if report.briefings == 1 else "briefings"
-    print(
-        f"built {report.briefings} {noun}, {report.pages} pages, {report.feeds} feeds "
-        f"in {seconds:.1f} s → {_shown(report.output)}"
+    if not args.quiet:
+        noun = "briefing" if report.briefings == 1 else "briefings"
+        print(
+            f"built {report.briefings} {noun}, {report.pages} pages, {report.feeds} feeds "
+            f"in {seconds:.1f} s → {_shown(report.output)}"
+        )
+        if report.scheduled:
+            print(_scheduled_line(report, included=args.future))
+    return 0
+
+
+def _scheduled_line(report: BuildReport, *, included: bool) -> str:
+    """`scheduled: 1 briefing dated in the future, the next due 2026-12-01 (...)`: when to rebuild."""
+    count = (
+        f"scheduled: {report.scheduled} briefing{'s' if report.scheduled != 1 else ''} dated in the future"
     )
+    if included:
+        return f"{count}, built as --future asked"
+    due = _due(report.next_due) if report.next_due else "?"
+    return f"{count}, the next due {due} (rebuild then to publish it)"
+
+
+def _due(stamp: Stamp) -> str:
+    """`2026-12-01` for a date (the site's midnight), `2026-12-01 09:00 +09:00` for a time."""
+    if stamp.date_only:
+        return stamp.moment.date().isoformat()
+    offset = stamp.moment.strftime("%z")
+    return f"{stamp.moment:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:]}"
+
+
+def _new(args: argparse.Namespace) -> int:
+    made = new_site(
+        Path(args.dir),
+        title=args.title,
+        base_url=args.base_url,
+        force=args.force,
+        now=dt.datetime.now(dt.UTC),
+    )
+    where = _shown(made.root)
+    kept = f"; kept {len(made.kept)} existing file{'s' if len(made.kept) != 1 else ''}" if made.kept else ""
+    print(f"made a new site in {where}: {len(made.written)} files written{kept}")
+    site = shlex.quote(str(args.dir))
+    print(f"next: briefings serve {site} to preview it, briefings build {site} to build it")
     return 0
 
 
@@ -229,8 +310,47 @@ def _shown(path: Path) -> str:
 
 def _print_problems(error: BriefingsError) -> None:
     cwd = Path.cwd()
+    colour = _colour(sys.stderr)
     for problem in error.problems:
         inside = problem.path is not None and problem.path.absolute().is_relative_to(cwd)
-        print(problem.render(cwd) if inside else problem.render(), file=sys.stderr)
+        line = problem.render(cwd) if inside else problem.render()
+        print(_bold_location(line, problem) if colour else line, file=sys.stderr)
     count = len(error.problems)
-    print(f"error: {count} problem{'s' if count != 1 else ''}; nothing was written", file=sys.stderr)
+    prefix = _error_prefix(colour)
+    print(f"{prefix} {count} problem{'s' if count != 1 else ''}; nothing was written", file=sys.stderr)
+
+
+RED, BOLD, RESET = "\033[31m", "\033[1m", "\033[0m"
+
+
+def _colour(stream: TextIO) -> bool:
+    """Colour only for a person at a terminal who has not asked for none (https://no-color.org/)."""
+    wanted = not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    return wanted and stream.isatty()
+
+
+def _error_prefix(colour: bool) -> str:
+    return f"{BOLD}{RED}error:{RESET}" if colour else "error:"
+
+
+def _bold_location(line: str, problem: Problem) -> str:
+    """`path:line:` in bold: the part of a problem a reader's eye looks for first."""
+    tail = problem.message + (f" ({problem.hint})" if problem.hint else "")
+    where = line.removesuffix(tail)
+    return f"{BOLD}{where.rstrip()}{RESET} {tail}" if where and where != line else line
+
+
+class _StderrHandler(logging.Handler):
+    """Log records as `info: message` lines on whatever sys.stderr is at the time."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"{record.levelname.lower()}: {record.getMessage()}", file=sys.stderr)
+
+
+def _configure_logging(verbose: bool, quiet: bool) -> None:
+    """The package's log records on stderr: warnings by default, INFO with -v, errors only with -q."""
+    logger = logging.getLogger("briefings")
+    for handler in [h for h in logger.handlers if isinstance(h, _StderrHandler)]:
+        logger.removeHandler(handler)
+    logger.addHandler(_StderrHandler())
+    logger.setLevel(logging.INFO if verbose else logging.ERROR if quiet else logging.WARNING)

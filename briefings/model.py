@@ -180,6 +180,7 @@ class Briefing:
     body_html: str
     draft: bool
     canonical: str | None = None
+    scheduled: bool = False  # dated after the build's "now", shown only by a --future build
 
 
 @dataclass(frozen=True, slots=True)

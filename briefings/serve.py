@@ -97,7 +97,8 @@ class PreviewBuilder:
         started = time.perf_counter()
         trigger = shown_paths(changed, self.root)
         try:
-            build(self.root, self.folder, drafts=self.drafts, base_url=self.base_url)
+            # Scheduled briefings are always previewed (marked as such): the curator checks them early.
+            build(self.root, self.folder, drafts=self.drafts, base_url=self.base_url, future=True)
         except BriefingsError as error:
             return Rebuild(trigger, time.perf_counter() - started, frozenset(), error.problems)
         digests = _digest_folder(self.folder)

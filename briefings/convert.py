@@ -27,6 +27,7 @@ Converted = tuple[Parsed, Markup, Digest | None]  # a digest for briefings, None
 Progress = Callable[[str, int, int], None]
 PARALLEL_FROM = 400  # below this, starting processes costs more than it saves
 CHUNK = 100
+CACHE_FORMAT = 2  # raised whenever the cached types change shape
 
 
 def convert_documents(
@@ -58,7 +59,7 @@ def convert_documents(
 def _settings(config: SiteConfig) -> str:
     """What else, besides a file's bytes, decides how it converts (the topic rules: its digest)."""
     tools = "|".join(version(name) for name in ("markdown", "nh3", "PyYAML"))
-    return f"{__version__}|{tools}|{config.timezone}|{config.topics!r}"
+    return f"{__version__}|{CACHE_FORMAT}|{tools}|{config.timezone}|{config.topics!r}"
 
 
 def _key(document: Document) -> str:

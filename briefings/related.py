@@ -36,7 +36,7 @@ class Subject:
     order: tuple[object, ...]
     topics: tuple[str, ...]
     sources: tuple[str, ...]
-    keywords: tuple[tuple[str, int], ...]  # (word, count) in the title and opening text
+    keywords: Mapping[str, int]  # word → count in the title and opening text
 
 
 def keywords(text: str) -> Counter[str]:
@@ -114,15 +114,17 @@ def score_related(subjects: Sequence[Subject], config: RelatedConfig) -> dict[st
     return related
 
 
-def _top_keywords(counts: Sequence[tuple[tuple[str, int], ...]], total: int) -> list[tuple[str, ...]]:
+def _top_keywords(counts: Sequence[Mapping[str, int]], total: int) -> list[tuple[str, ...]]:
     """Each briefing's most telling keywords (frequent in it, rare elsewhere)."""
     frequency: Counter[str] = Counter()
     for found in counts:
-        frequency.update(w for w, _ in found)
+        frequency.update(found.keys())
     most = max(2, total * COMMON_SHARE)
     chosen = []
     for found in counts:
-        useful = [(n * math.log(total / frequency[w]), w) for w, n in found if 1 < frequency[w] <= most]
+        useful = [
+            (n * math.log(total / frequency[w]), w) for w, n in found.items() if 1 < frequency[w] <= most
+        ]
         useful.sort(key=lambda item: (-item[0], item[1]))
         chosen.append(tuple(w for _, w in useful[:KEYWORDS_PER_BRIEFING]))
     return chosen

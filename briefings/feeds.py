@@ -21,6 +21,7 @@ from lxml.etree import SubElement
 
 from briefings import __version__
 from briefings.model import MONTHS, Briefing, Edition, OutputFile, Site, SiteConfig, Source, Stamp
+from briefings.reuse import Fingerprints, Rendered
 from briefings.slugs import slugify
 
 URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
@@ -29,20 +30,64 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 def render_feeds(site: Site) -> list[OutputFile]:
     """rss.xml, atom.xml and feed.json at the root; rss.xml and atom.xml per topic and for editions."""
+    return render_feed_files(site, {}).files
+
+
+def render_feed_files(site: Site, previous: Mapping[str, str]) -> Rendered:
+    """The feeds whose items or settings changed since `previous` (path → fingerprint of the live feed)."""
     config = site.config
-    listed = [site.briefings, *site.topics.values()]
-    contents = {b.slug: content_html(config, b) for items in listed for b in items[: config.feed_size]}
-    files = _feed_set(site, contents, "", config.title, config.description, site.briefings, json_feed=True)
+    contents = _Contents(config)
+    fingerprints = Fingerprints(repr(config) + __version__)
+    rendered = Rendered([], [], {})
+    sets = [("", config.title, config.description, site.briefings)]
     for topic in sorted(site.topics, key=lambda t: t.slug):
-        title = f"{config.title}: {topic.name}"
-        description = f"Briefings on {topic.name} from {config.title}"
-        files += _feed_set(site, contents, f"topics/{topic.slug}/", title, description, site.topics[topic])
-    return files + _edition_feeds(site)
+        title, about = f"{config.title}: {topic.name}", f"Briefings on {topic.name} from {config.title}"
+        sets.append((f"topics/{topic.slug}/", title, about, site.topics[topic]))
+    for folder, title, description, items in sets:
+        names = ("rss.xml", "atom.xml", "feed.json") if folder == "" else ("rss.xml", "atom.xml")
+        chosen = items[: config.feed_size]
+        if _keep(
+            rendered,
+            previous,
+            [folder + n for n in names],
+            fingerprints.of(folder, title, description, chosen),
+        ):
+            continue
+        rendered.files.extend(
+            _feed_set(site, contents, folder, title, description, chosen, json_feed=folder == "")
+        )
+    editions = sorted(site.editions.items(), key=lambda item: item[0].day, reverse=True)[: config.feed_size]
+    if not _keep(rendered, previous, ["editions/rss.xml", "editions/atom.xml"], fingerprints.of(editions)):
+        rendered.files.extend(_edition_feeds(site, editions))
+    return rendered
+
+
+def _keep(rendered: Rendered, previous: Mapping[str, str], paths: list[str], key: str) -> bool:
+    """Record the fingerprint of a set of feeds; True when all of them are live and still hold."""
+    for path in paths:
+        rendered.fingerprints[path] = key
+    if all(previous.get(path) == key for path in paths):
+        rendered.kept.extend(paths)
+        return True
+    return False
+
+
+class _Contents(dict[str, str]):
+    """A briefing's feed HTML by slug, made the first time a feed needs it, then reused."""
+
+    def __init__(self, config: SiteConfig) -> None:
+        super().__init__()
+        self.config = config
+
+    def of(self, briefing: Briefing) -> str:
+        if briefing.slug not in self:
+            self[briefing.slug] = content_html(self.config, briefing)
+        return self[briefing.slug]
 
 
 def _feed_set(
     site: Site,
-    contents: Mapping[str, str],
+    contents: _Contents,
     folder: str,
     title: str,
     description: str,
@@ -51,7 +96,7 @@ def _feed_set(
     json_feed: bool = False,
 ) -> list[OutputFile]:
     config = site.config
-    chosen = items[: config.feed_size]
+    chosen = items
     home = config.base_url + folder
     files = [
         OutputFile(
@@ -74,7 +119,7 @@ def _feed_set(
 
 def _feedgen(
     config: SiteConfig,
-    contents: Mapping[str, str],
+    contents: _Contents,
     home: str,
     title: str,
     description: str,
@@ -83,7 +128,7 @@ def _feedgen(
 ) -> FeedGenerator:
     feed = _channel(config, home, title, description, folder, items[0].date.moment if items else _EPOCH)
     for briefing in items:
-        _entry(feed, config, contents[briefing.slug], briefing)
+        _entry(feed, config, contents.of(briefing), briefing)
     return feed
 
 
@@ -105,10 +150,9 @@ def _channel(
     return feed
 
 
-def _edition_feeds(site: Site) -> list[OutputFile]:
+def _edition_feeds(site: Site, editions: Sequence[tuple[Edition, tuple[Briefing, ...]]]) -> list[OutputFile]:
     """One item per day: the digest a reader who wants a daily summary subscribes to."""
     config = site.config
-    editions = sorted(site.editions.items(), key=lambda item: item[0].day, reverse=True)[: config.feed_size]
     home = f"{config.base_url}editions/"
     title, description = f"{config.title}: daily editions", f"Each day's briefings from {config.title}"
     files = []
@@ -234,7 +278,7 @@ def _day(stamp: Stamp | None) -> str | None:
 
 def _json_feed(
     config: SiteConfig,
-    contents: Mapping[str, str],
+    contents: _Contents,
     home: str,
     title: str,
     description: str,
@@ -249,7 +293,7 @@ def _json_feed(
         "description": description or title,
         "language": config.language,
         "authors": [{"name": config.author or config.title}],
-        "items": [_json_item(config, contents[b.slug], b) for b in items],
+        "items": [_json_item(config, contents.of(b), b) for b in items],
     }
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 

@@ -18,7 +18,7 @@ from briefings.config import load_config
 from briefings.content import load_ledger, read_documents
 from briefings.convert import Progress, convert_documents
 from briefings.errors import ContentError
-from briefings.feeds import render_feeds
+from briefings.feeds import render_feed_files
 from briefings.model import OutputFile, ParsedBriefing, ParsedPage, Stamp
 from briefings.output import write_ledger, write_output
 from briefings.render import THEME, render_pages
@@ -77,12 +77,13 @@ def build(
     previous = _live(output, pages_cache.get(str(output.absolute())) or {})
     rendered = render_pages(site, root / "templates", previous)
     pages_out = rendered.files + [OutputFile(p, (output / p).read_bytes()) for p in rendered.kept]
-    feeds_out = render_feeds(site)
+    fed = render_feed_files(site, previous)
+    feeds_out = fed.files + [OutputFile(p, (output / p).read_bytes()) for p in fed.kept]
     search_out = index_site(site, pages_out) if config.search else []
     files = pages_out + feeds_out + search_out
     pages_cache.forget()  # until the new output is in place, the old fingerprints may not hold
     written = write_output(files, [THEME / "static", root / "static"], output, root)
-    pages_cache.put(str(output.absolute()), rendered.fingerprints)
+    pages_cache.put(str(output.absolute()), rendered.fingerprints | fed.fingerprints)
     pages_cache.save()
     if publishing:
         write_ledger(root, ledger)

@@ -19,7 +19,7 @@ import markupsafe
 from briefings.errors import Problem, TemplateError
 from briefings.model import MONTHS, Briefing, OutputFile, Site, Stamp, Topic
 from briefings.previews import news_article
-from briefings.reuse import Fingerprints, files_digest
+from briefings.reuse import Fingerprints, Rendered, files_digest
 
 THEME = Path(__file__).parent / "theme"
 
@@ -60,15 +60,6 @@ def format_stamp(stamp: Stamp) -> str:
     offset = moment.strftime("%z")
     zone = "UTC" if offset in ("+0000", "") else f"UTC{offset[:3]}:{offset[3:]}"
     return f"{day}, {moment:%H:%M} {zone}"
-
-
-@dataclass(frozen=True, slots=True)
-class Rendered:
-    """Pages rendered this build, pages whose last rendering still holds, and every page's fingerprint."""
-
-    files: list[OutputFile]
-    kept: list[str]
-    fingerprints: dict[str, str]
 
 
 def render_site(site: Site, site_templates: Path) -> list[OutputFile]:

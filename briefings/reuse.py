@@ -13,11 +13,21 @@ import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from briefings import __version__
-from briefings.model import Briefing
+from briefings.model import Briefing, OutputFile
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """Files rendered this build, files whose last rendering still holds, and every file's fingerprint."""
+
+    files: list[OutputFile]
+    kept: list[str]
+    fingerprints: dict[str, str]
 
 
 class Fingerprints:

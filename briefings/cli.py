@@ -81,7 +81,8 @@ def _parser() -> argparse.ArgumentParser:
         "serve",
         help="preview a site in the browser, rebuilt and reloaded on every save",
         description="Build the site in SITE into a temporary folder and serve it; rebuild on every "
-        "change and reload the browser. output/ is never touched.",
+        "change and reload the browser. output/ is never touched. Briefings dated in the future are shown, "
+        "marked as scheduled.",
     )
     serve_parser.add_argument(
         "site", nargs="?", default=".", metavar="SITE", help="the site folder (default: .)"
@@ -104,7 +105,12 @@ def _parser() -> argparse.ArgumentParser:
 def _add_verbosity(parser: argparse.ArgumentParser) -> None:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
-    group.add_argument("-v", "--verbose", action="store_true", help="also say what each step does")
+    group.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also log what the build notices (scheduled briefings, caches)",
+    )
 
 
 def _add_new_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

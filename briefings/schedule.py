@@ -9,10 +9,13 @@ moment taken as "now" is the caller's, so tests and previews can fix it.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from briefings.model import ParsedBriefing, Stamp
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,4 +35,6 @@ def schedule(briefings: Iterable[ParsedBriefing], now: dt.datetime, *, drafts: b
         (b for b in briefings if b.date.moment > now and (drafts or not b.draft)),
         key=lambda b: (b.date.moment, b.slug),
     )
+    for briefing in waiting:
+        log.info("%s: scheduled for %s", briefing.path, briefing.date.iso)
     return Schedule(frozenset(b.slug for b in waiting), waiting[0].date if waiting else None)

@@ -34,6 +34,7 @@ from briefings.frontmatter import (
     to_stamp,
     to_text,
 )
+from briefings.limits import body_problem
 from briefings.model import Located, ParsedBriefing, ParsedPage, SiteConfig, Source, Stamp
 from briefings.slugs import slug_problem
 from briefings.stability import LEDGER_NAME, Ledger, PublishedItem
@@ -162,6 +163,9 @@ def _fields(
             fields[key] = (node, line)
         else:
             unknown.append(FieldError(f"unknown key '{key}'", line, _suggest(key, allowed)))
+    too_costly = body_problem(front.body)  # before Markdown sees it: some shapes of text stall it
+    if too_costly:
+        unknown.append(FieldError(too_costly[1], front.body_line + too_costly[0]))
     return front, fields, unknown
 
 

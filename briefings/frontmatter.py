@@ -19,6 +19,7 @@ from briefings.model import Stamp
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_FAST_NESTING = 2000
+MIN_YEAR, MAX_YEAR = 1000, 9000
 
 STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
@@ -157,14 +158,23 @@ def to_stamp(front: FrontMatter, node: yaml.Node, key: str, tz: dt.tzinfo) -> St
             day = dt.date.fromisoformat(value)
         except ValueError:
             raise FieldError(f"'{key}': {value} is not a real date", line) from None
-        return Stamp(dt.datetime(day.year, day.month, day.day, tzinfo=tz), True)
+        return Stamp(_in_range(dt.datetime(day.year, day.month, day.day, tzinfo=tz), key, value, line), True)
     if not DATETIME.match(value):
         raise FieldError(f"'{key}': '{value}' is not a date", line, hint)
     try:
         moment = dt.datetime.fromisoformat(value.replace(" ", "T", 1).replace(" ", ""))
     except ValueError:
         raise FieldError(f"'{key}': {value} is not a real date and time", line) from None
-    return Stamp(moment if moment.tzinfo else moment.replace(tzinfo=tz), False)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=tz)
+    return Stamp(_in_range(moment, key, value, line), False)
+
+
+def _in_range(moment: dt.datetime, key: str, value: str, line: int) -> dt.datetime:
+    """Years 1 and 9999 overflow when a later stage converts between zones or adds a day."""
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        hint = f"use a year from {MIN_YEAR} to {MAX_YEAR}"
+        raise FieldError(f"'{key}': {value} is out of range", line, hint)
+    return moment
 
 
 def to_list(front: FrontMatter, node: yaml.Node, key: str) -> list[yaml.Node]:

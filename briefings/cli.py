@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from briefings import __version__
+from briefings.check import CheckReport, check_site
 from briefings.errors import BriefingsError, Problem
 from briefings.importers import FORMATS, ImportOptions, import_sources
 from briefings.model import Stamp
@@ -98,6 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--open", action="store_true", help="open the preview in a web browser")
     serve_parser.set_defaults(run=_serve)
     _add_import_parser(commands)
+    _add_check_parser(commands)
     _add_new_parser(commands)
     return parser
 
@@ -158,6 +160,38 @@ def _add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     parser.add_argument("--limit", type=_positive, metavar="N", help="feeds: only the N newest entries")
     parser.set_defaults(run=_import)
+
+
+def _add_check_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "check",
+        help="report broken links and anchors, missing attribution and empty summaries",
+        description="Build SITE in memory (nothing is written) and report every broken internal link or "
+        "anchor, source without a url and empty summary; with --external, dead external links too.",
+    )
+    parser.add_argument("site", nargs="?", default=".", metavar="SITE", help="the site folder (default: .)")
+    parser.add_argument("--external", action="store_true", help="also fetch every external link once")
+    parser.add_argument(
+        "--timeout", type=float, default=10.0, metavar="S", help="seconds to wait for a host (default: 10)"
+    )
+    parser.set_defaults(run=_check)
+
+
+def _check(args: argparse.Namespace) -> int:
+    report: CheckReport = check_site(
+        Path(args.site), external=args.external, timeout=args.timeout, now=dt.datetime.now(dt.UTC)
+    )
+    cwd = Path.cwd()
+    for finding in report.findings:
+        text = finding.problem.render(cwd)
+        print(text.replace(": ", ": warning: ", 1) if finding.warning else text, file=sys.stderr)
+    problems, warnings = len(report.problems), len(report.warnings)
+    external = f", {report.external} external" if args.external else ""
+    print(
+        f"checked {report.pages} pages, {report.links} links{external}: "
+        f"{problems} problem{'s' if problems != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+    )
+    return 1 if problems else 0
 
 
 def _iso_moment(text: str) -> str:

@@ -96,7 +96,10 @@ class Cache:
 
     def save(self) -> None:
         """Keep what this build used (so deleted files drop out); skipped when nothing changed."""
-        if self.key is None or self.used.keys() == self.entries.keys():
+        unchanged = self.used.keys() == self.entries.keys() and all(
+            self.entries[key] is value for key, value in self.used.items()
+        )
+        if self.key is None or unchanged:
             return
         payload = pickle.dumps((self.version, self.used), protocol=pickle.HIGHEST_PROTOCOL)
         signature = hmac.new(self.key, payload, hashlib.sha256).digest()

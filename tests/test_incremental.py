@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from conftest import MakeSite, briefing, run_cli, snapshot
 
 from briefings.cache import CACHE_DIR
+from briefings.pipeline import build
 
 
 def base_files() -> dict[str, str]:
@@ -74,6 +76,31 @@ def test_a_cache_not_signed_by_this_user_is_ignored(make_site: MakeSite) -> None
     assert run_cli("build", str(site))[0] == 0
     cache = site / CACHE_DIR / "documents.pickle"
     cache.write_bytes(b"\0" * 32 + b"cos\nsystem\n(S'echo owned'\ntR.")  # a pickle that would run a command
+    replace(site, "content/briefings/2025-07-03-b3.md", "Text 3", "Changed text")
     status, _, err = run_cli("build", str(site))
     assert status == 0, err
     assert cache.read_bytes()[32:] != b"cos\nsystem\n(S'echo owned'\ntR."  # replaced by a signed one
+
+
+def test_a_build_with_nothing_changed_writes_nothing(make_site: MakeSite) -> None:
+    site = make_site(base_files())
+    first = build(site, site / "output")
+    assert first.changed > 0
+    mtimes = {p: p.stat().st_mtime_ns for p in (site / "output").rglob("*")}
+    again = build(site, site / "output")
+    assert again.changed == 0 and again.briefings == first.briefings and again.files == first.files
+    assert {p: p.stat().st_mtime_ns for p in (site / "output").rglob("*")} == mtimes
+    shutil.rmtree(site / "output")
+    assert build(site, site / "output").changed == first.files  # a missing output is built again
+
+
+def test_a_scheduled_briefing_is_published_when_due_even_if_nothing_changed(make_site: MakeSite) -> None:
+    files = base_files()
+    files["content/briefings/2025-08-01-later.md"] = briefing("Later", date="2025-08-01")
+    site = make_site(files)
+    before = dt.datetime(2025, 7, 20, tzinfo=dt.UTC)
+    assert build(site, site / "output", now=before).scheduled == 1
+    assert build(site, site / "output", now=before + dt.timedelta(days=1)).changed == 0
+    after = build(site, site / "output", now=dt.datetime(2025, 8, 2, tzinfo=dt.UTC))
+    assert after.scheduled == 0 and after.changed > 0
+    assert (site / "output" / "briefings" / "later" / "index.html").is_file()

@@ -97,15 +97,19 @@ def _feed_set(
 ) -> list[OutputFile]:
     config = site.config
     chosen = items
-    home = config.base_url + folder
+    home = config.url_for(folder)
     files = [
         OutputFile(
             f"{folder}rss.xml",
-            _feedgen(config, contents, home, title, description, chosen, folder).rss_str(pretty=True),
+            _feedgen(config, contents, home, title, description, chosen, f"{folder}rss.xml").rss_str(
+                pretty=True
+            ),
         ),
         OutputFile(
             f"{folder}atom.xml",
-            _feedgen(config, contents, home, title, description, chosen, folder).atom_str(pretty=True),
+            _feedgen(config, contents, home, title, description, chosen, f"{folder}atom.xml").atom_str(
+                pretty=True
+            ),
         ),
     ]
     if json_feed:
@@ -124,24 +128,24 @@ def _feedgen(
     title: str,
     description: str,
     items: Sequence[Briefing],
-    folder: str,
+    path: str,
 ) -> FeedGenerator:
-    feed = _channel(config, home, title, description, folder, items[0].date.moment if items else _EPOCH)
+    feed = _channel(config, home, title, description, path, items[0].date.moment if items else _EPOCH)
     for briefing in items:
         _entry(feed, config, contents.of(briefing), briefing)
     return feed
 
 
 def _channel(
-    config: SiteConfig, home: str, title: str, description: str, folder: str, newest: dt.datetime
+    config: SiteConfig, home: str, title: str, description: str, path: str, newest: dt.datetime
 ) -> FeedGenerator:
-    """A feed with its own metadata; its dates are the newest item's, never the build's."""
+    """A feed (at `path`) with its own metadata; its dates are the newest item's, never the build's."""
     feed = FeedGenerator()
     feed.id(home)
     feed.title(title)
     feed.subtitle(description or title)
-    feed.link(href=home, rel="alternate")
-    feed.link(href=f"{config.base_url}{folder}atom.xml", rel="self")
+    feed.link(href=config.url_for(path), rel="self")
+    feed.link(href=home, rel="alternate")  # last: RSS's one <link> is the last one given
     feed.language(config.language)
     feed.author({"name": config.author or config.title})
     feed.generator("briefings", __version__)
@@ -153,12 +157,12 @@ def _channel(
 def _edition_feeds(site: Site, editions: Sequence[tuple[Edition, tuple[Briefing, ...]]]) -> list[OutputFile]:
     """One item per day: the digest a reader who wants a daily summary subscribes to."""
     config = site.config
-    home = f"{config.base_url}editions/"
+    home = config.url_for("editions/")
     title, description = f"{config.title}: daily editions", f"Each day's briefings from {config.title}"
     files = []
     for name in ("rss.xml", "atom.xml"):
         newest = max((b.date.moment for _, items in editions for b in items), default=_EPOCH)
-        feed = _channel(config, home, title, description, "editions/", newest)
+        feed = _channel(config, home, title, description, f"editions/{name}", newest)
         for edition, items in editions:
             _edition_entry(feed, config, edition, items)
         data = feed.rss_str(pretty=True) if name == "rss.xml" else feed.atom_str(pretty=True)
@@ -169,7 +173,7 @@ def _edition_feeds(site: Site, editions: Sequence[tuple[Edition, tuple[Briefing,
 def _edition_entry(
     feed: FeedGenerator, config: SiteConfig, edition: Edition, items: Sequence[Briefing]
 ) -> None:
-    link = absolute(config, edition.url)
+    link = config.absolute(edition.url)
     day = dt.datetime.combine(edition.day, dt.time(), tzinfo=config.tz)
     entry = feed.add_entry(order="append")
     entry.id(link)
@@ -187,14 +191,14 @@ def _edition_entry(
 
 
 def _edition_item(config: SiteConfig, briefing: Briefing) -> str:
-    link = escape(absolute(config, briefing.url))
+    link = escape(config.absolute(briefing.url))
     sources = ", ".join(escape(s.name) for s in briefing.sources)
     summary = f"<br>{escape(briefing.summary)}" if briefing.summary else ""
     return f'<p><a href="{link}">{escape(briefing.title)}</a> ({sources}){summary}</p>'
 
 
 def _entry(feed: FeedGenerator, config: SiteConfig, content: str, briefing: Briefing) -> None:
-    link = absolute(config, briefing.url)
+    link = config.absolute(briefing.url)
     entry = feed.add_entry(order="append")
     entry.id(link)
     entry.guid(link, permalink=True)
@@ -231,21 +235,16 @@ def _source_element(config: SiteConfig, briefing: Briefing) -> dict[str, str]:
         parts = urlsplit(source.url)
         return {"url": f"{parts.scheme}://{parts.netloc}/", "title": source.name}
     slug = slugify(source.name)
-    return {"url": f"{config.base_url}sources/{slug}/" if slug else config.base_url, "title": source.name}
+    return {"url": config.url_for(f"sources/{slug}/" if slug else ""), "title": source.name}
 
 
 def _moment(stamp: Stamp) -> dt.datetime:
     return stamp.moment
 
 
-def absolute(config: SiteConfig, path: str) -> str:
-    """A site path such as `/brief/briefings/x/` as an absolute URL."""
-    return config.base_url + path.removeprefix(config.base_path)
-
-
 def content_html(config: SiteConfig, briefing: Briefing) -> str:
     """The briefing's HTML with absolute URLs, then its attribution, for feed readers."""
-    page = absolute(config, briefing.url)
+    page = config.absolute(briefing.url)
     return (
         URL_ATTRIBUTE.sub(lambda m: _absolute_url(page, m), briefing.body_html)
         + "\n"
@@ -289,7 +288,7 @@ def _json_feed(
         "version": "https://jsonfeed.org/version/1.1",
         "title": title,
         "home_page_url": home,
-        "feed_url": f"{config.base_url}{folder}feed.json",
+        "feed_url": config.url_for(f"{folder}feed.json"),
         "description": description or title,
         "language": config.language,
         "authors": [{"name": config.author or config.title}],
@@ -299,7 +298,7 @@ def _json_feed(
 
 
 def _json_item(config: SiteConfig, content: str, briefing: Briefing) -> dict[str, object]:
-    link = absolute(config, briefing.url)
+    link = config.absolute(briefing.url)
     item: dict[str, object] = {
         "id": link,
         "url": link,

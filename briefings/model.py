@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 MONTHS = (
@@ -68,6 +68,14 @@ class SiteConfig:
     def base_path(self) -> str:
         """The path part of base_url: `/` or a sub-path such as `/brief/`."""
         return urlsplit(self.base_url).path or "/"
+
+    def url_for(self, relative: str) -> str:
+        """`topics/東京/` as an absolute URL, percent-encoded as feeds and sitemaps require."""
+        return self.base_url + quote(relative, safe="/")
+
+    def absolute(self, path: str) -> str:
+        """A site path such as `/brief/briefings/x/` as an absolute URL."""
+        return self.url_for(path.removeprefix(self.base_path))
 
 
 @dataclass(frozen=True)  # no slots: kept in the build cache, and slotted ones unpickle 2-3x slower

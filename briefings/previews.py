@@ -33,7 +33,7 @@ def script_json(data: Any) -> Markup:
 
 def news_article_data(briefing: Briefing, config: SiteConfig) -> dict[str, Any]:
     """What the briefing says about itself, in schema.org's words."""
-    url = config.base_url + briefing.url.removeprefix(config.base_path)
+    url = config.absolute(briefing.url)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",

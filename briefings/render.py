@@ -118,7 +118,7 @@ class _Renderer:
             "site": config,
             "root": config.base_path,
             "nav_pages": site.pages,
-            "absolute": lambda path: config.base_url + path.removeprefix(config.base_path),
+            "absolute": config.absolute,
         }
         # A briefing appears in many lists (home, topics, source, month, related): its list entries
         # are rendered once here, from partials/card.html and partials/entry.html, and reused.

@@ -39,7 +39,7 @@ class Ledger:
 
 def item_id(site: Site, briefing: Briefing) -> str:
     """A briefing's id in every feed: its permanent address."""
-    return site.config.base_url + briefing.url.removeprefix(site.config.base_path)
+    return site.config.absolute(briefing.url)
 
 
 def check_ledger(previous: Ledger | None, site: Site, *, accept: bool) -> tuple[Ledger, list[Problem]]:

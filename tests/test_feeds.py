@@ -138,3 +138,14 @@ def test_relative_links_become_absolute_once_escaped(make_site: MakeSite) -> Non
     content = entries(root / "output" / "atom.xml")[0].content[0].value
     assert 'href="https://example.org/briefings/b/?x=1&amp;y=2"' in content
     assert 'href="https://e.com/?p=1&amp;q=2"' in content
+
+
+def test_each_feed_links_to_itself_and_to_the_site(site: Path) -> None:
+    rss = (site / "topics" / "china" / "rss.xml").read_text(encoding="utf-8")
+    assert "<link>https://example.org/topics/china/</link>" in rss
+    assert '<atom:link href="https://example.org/topics/china/rss.xml" rel="self"/>' in rss
+    parsed = feedparser.parse((site / "atom.xml").read_bytes()).feed
+    assert {(link.rel, link.href) for link in parsed.links} == {
+        ("self", "https://example.org/atom.xml"),
+        ("alternate", "https://example.org/"),
+    }

@@ -24,16 +24,14 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from briefings import __version__
-from briefings.assemble import assemble_site
 from briefings.cache import CACHE_DIR
 from briefings.config import load_config
 from briefings.content import read_documents
-from briefings.convert import convert_documents
-from briefings.errors import ContentError, Problem
+from briefings.errors import Problem
 from briefings.feeds import render_feed_files
-from briefings.model import Briefing, OutputFile, ParsedBriefing, ParsedPage, Site
+from briefings.model import Briefing, OutputFile, Site
+from briefings.pipeline import assemble
 from briefings.render import THEME, render_pages
-from briefings.schedule import schedule
 
 LINK_ATTRIBUTES = {"a": "href", "link": "href", "img": "src", "script": "src", "source": "src"}
 CACHE_NAME = "links.json"
@@ -92,13 +90,7 @@ def render_in_memory(root: Path, now: dt.datetime) -> tuple[Site, list[OutputFil
     """The site's pages and feeds as a build would make them (without drafts), kept in memory."""
     config = load_config(root)
     documents, problems = read_documents(config)
-    converted, more = convert_documents(documents, config)
-    if problems or more:
-        raise ContentError(problems + more)
-    briefings = [(p, m, d) for p, m, d in converted if isinstance(p, ParsedBriefing) and d is not None]
-    pages = [(p, m) for p, m, _ in converted if isinstance(p, ParsedPage)]
-    waiting = schedule((p for p, _, _ in briefings), now, drafts=False)
-    site = assemble_site(config, briefings, pages, drafts=False, scheduled=waiting.slugs)
+    site, _ = assemble(config, documents, problems, drafts=False, future=False, now=now)
     files = render_pages(site, root / "templates", {}).files + render_feed_files(site, {}).files
     return site, files
 

@@ -1,7 +1,9 @@
 """The build, stage by stage: config → content → markup → assemble → render → output.
 
 Everything is loaded and checked before anything is written, so a site with an error never
-touches its output folder.
+touches its output folder. A record in the build cache of what the last build was made from
+lets a build with nothing changed return at once, and one with a few changes re-render only
+the pages that show them.
 """
 
 from __future__ import annotations
@@ -19,15 +21,17 @@ from briefings.cache import Cache
 from briefings.config import load_config
 from briefings.content import Document, load_ledger, read_documents
 from briefings.convert import Progress, convert_documents
-from briefings.errors import ContentError
+from briefings.errors import ContentError, Problem
 from briefings.feeds import render_feed_files
-from briefings.model import OutputFile, ParsedBriefing, ParsedPage, SiteConfig, Stamp
+from briefings.model import OutputFile, ParsedBriefing, ParsedPage, Site, SiteConfig, Stamp
 from briefings.output import write_ledger, write_output
 from briefings.render import THEME, render_pages
 from briefings.reuse import files_digest
-from briefings.schedule import schedule
+from briefings.schedule import Schedule, schedule
 from briefings.search import index_site
 from briefings.stability import check_ledger
+
+FAR_FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,50 +68,66 @@ def build(
     config = load_config(root, base_url)
     own_address = base_url is None or config.base_url == load_config(root).base_url
     publishing = own_address and not drafts and not future
-    moment = now or dt.datetime.now(dt.UTC)
     documents, problems = read_documents(config)
-    builds = Cache(root, "builds", __version__)
-    inputs = _inputs(config, documents, drafts=drafts, future=future)
-    last = builds.get(str(output.absolute()))
-    if last and last["inputs"] == inputs and moment < last["due"] and (output / "index.html").is_file():
-        unchanged: BuildReport = replace(last["report"], changed=0)  # nothing it is made from changed
+    record = _Record(root, output, _inputs(config, documents, drafts=drafts, future=future))
+    moment = now or dt.datetime.now(dt.UTC)
+    if (unchanged := record.unchanged(moment)) is not None:
         return unchanged
-    converted, conversion_problems = convert_documents(documents, config, progress)
-    if problems or conversion_problems:
-        raise ContentError(problems + conversion_problems)
-    briefings = [(p, m, d) for p, m, d in converted if isinstance(p, ParsedBriefing) and d is not None]
-    pages = [(p, m) for p, m, _ in converted if isinstance(p, ParsedPage)]
-    waiting = schedule((p for p, _, _ in briefings), moment, drafts=drafts)
-    site = assemble_site(config, briefings, pages, drafts=drafts, scheduled=waiting.slugs, future=future)
+    site, waiting = assemble(
+        config, documents, problems, drafts=drafts, future=future, now=moment, progress=progress
+    )
     if publishing:
-        ledger, problems = check_ledger(load_ledger(root), site, accept=accept_feed_changes)
-        if problems:
-            raise ContentError(problems)
-    pages_cache = Cache(root, "pages", __version__)
-    previous = _live(output, pages_cache.get(str(output.absolute())) or {})
-    rendered = render_pages(site, root / "templates", previous)
-    pages_out = rendered.files + [OutputFile(p, (output / p).read_bytes()) for p in rendered.kept]
-    fed = render_feed_files(site, previous)
-    feeds_out = fed.files + [OutputFile(p, (output / p).read_bytes()) for p in fed.kept]
-    search_out = index_site(site, pages_out) if config.search else []
-    files = pages_out + feeds_out + search_out
-    for cache in (pages_cache, builds):  # until the new output is in place, what they say may not hold
-        cache.forget()
+        ledger, ledger_problems = check_ledger(load_ledger(root), site, accept=accept_feed_changes)
+        if ledger_problems:
+            raise ContentError(ledger_problems)
+    files, pages, feeds, fingerprints = _render(site, output, record.fingerprints())
+    record.forget()  # until the new output is in place, what the record says may not hold
     written = write_output(files, [THEME / "static", root / "static"], output, root)
-    html = sum(1 for f in pages_out if f.path.endswith(".html"))
-    counts = (len(site.briefings), html, len(feeds_out), written.files, written.changed)
+    counts = (len(site.briefings), pages, feeds, written.files, written.changed)
     report = BuildReport(*counts, output, len(waiting), waiting.next_due)
-    pages_cache.put(str(output.absolute()), rendered.fingerprints | fed.fingerprints)
-    pages_cache.save()
-    due = waiting.next_due.moment if waiting.next_due and not future else FAR_FUTURE
-    builds.put(str(output.absolute()), {"inputs": inputs, "due": due, "report": report})
-    builds.save()
+    record.keep(
+        report, fingerprints, waiting.next_due.moment if waiting.next_due and not future else FAR_FUTURE
+    )
     if publishing:
         write_ledger(root, ledger)
     return report
 
 
-FAR_FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
+def assemble(
+    config: SiteConfig,
+    documents: Sequence[Document],
+    problems: Sequence[Problem] = (),
+    *,
+    drafts: bool,
+    future: bool,
+    now: dt.datetime,
+    progress: Progress | None = None,
+) -> tuple[Site, Schedule]:
+    """Content files → the site as readers see it (stages 1-3), and what waits for its date."""
+    converted, conversion_problems = convert_documents(documents, config, progress)
+    if problems or conversion_problems:
+        raise ContentError([*problems, *conversion_problems])
+    briefings = [(p, m, d) for p, m, d in converted if isinstance(p, ParsedBriefing) and d is not None]
+    pages = [(p, m) for p, m, _ in converted if isinstance(p, ParsedPage)]
+    waiting = schedule((p for p, _, _ in briefings), now, drafts=drafts)
+    site = assemble_site(config, briefings, pages, drafts=drafts, scheduled=waiting.slugs, future=future)
+    return site, waiting
+
+
+def _render(
+    site: Site, output: Path, previous: Mapping[str, str]
+) -> tuple[list[OutputFile], int, int, dict[str, str]]:
+    """Every file of the site, the numbers of pages and feeds, and their fingerprints (stage 4).
+
+    A page or feed whose fingerprint matches the live output's is not rendered again: its live
+    bytes are carried over, and the output stage keeps the very file."""
+    rendered = render_pages(site, site.config.root / "templates", previous)
+    fed = render_feed_files(site, previous)
+    pages = rendered.files + [OutputFile(p, (output / p).read_bytes()) for p in rendered.kept]
+    feeds = fed.files + [OutputFile(p, (output / p).read_bytes()) for p in fed.kept]
+    searched = index_site(site, pages) if site.config.search else []
+    html = sum(1 for f in pages if f.path.endswith(".html"))
+    return pages + feeds + searched, html, len(feeds), rendered.fingerprints | fed.fingerprints
 
 
 def _inputs(config: SiteConfig, documents: Sequence[Document], *, drafts: bool, future: bool) -> str:
@@ -119,6 +139,36 @@ def _inputs(config: SiteConfig, documents: Sequence[Document], *, drafts: bool, 
     return digest.hexdigest()
 
 
-def _live(output: Path, fingerprints: Mapping[str, str]) -> dict[str, str]:
-    """The fingerprints of pages the live output folder still holds: those a build may keep."""
-    return {path: key for path, key in fingerprints.items() if (output / path).is_file()}
+class _Record:
+    """What the last build into an output folder was made from, and its files' fingerprints."""
+
+    def __init__(self, root: Path, output: Path, inputs: str) -> None:
+        self.key, self.output, self.inputs = str(output.absolute()), output, inputs
+        self.builds = Cache(root, "builds", __version__)
+        self.pages = Cache(root, "pages", __version__)
+
+    def unchanged(self, now: dt.datetime) -> BuildReport | None:
+        """The last build's report, when nothing it was made from changed and nothing fell due."""
+        last = self.builds.get(self.key)
+        if not last or last["inputs"] != self.inputs or now >= last["due"]:
+            return None
+        if not (self.output / "index.html").is_file():
+            return None
+        report: BuildReport = replace(last["report"], changed=0)
+        return report
+
+    def fingerprints(self) -> dict[str, str]:
+        """The fingerprints of files the live output folder still holds: those a build may keep."""
+        known: Mapping[str, str] = self.pages.get(self.key) or {}
+        return {path: key for path, key in known.items() if (self.output / path).is_file()}
+
+    def forget(self) -> None:
+        """For the output swap: a build killed during it must leave no record that could be wrong."""
+        self.builds.forget()
+        self.pages.forget()
+
+    def keep(self, report: BuildReport, fingerprints: dict[str, str], due: dt.datetime) -> None:
+        self.pages.put(self.key, fingerprints)
+        self.pages.save()
+        self.builds.put(self.key, {"inputs": self.inputs, "due": due, "report": report})
+        self.builds.save()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import random
 import signal
@@ -104,3 +105,27 @@ def test_an_unwritable_output_is_a_clear_error(make_site: MakeSite) -> None:
     finally:
         site.chmod(0o755)
     assert status == 1 and "cannot write the site" in err
+
+
+def test_a_full_disk_is_a_clear_error_and_the_old_site_stays(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(many(5))
+    assert run_cli("build", str(site))[0] == 0
+    before = snapshot(site / "output")
+    path = site / "content/briefings/2025-07-03-b0002.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Text 2.", "Text two."), encoding="utf-8")
+    real_write = Path.write_bytes
+
+    def full_disk(self: Path, data: bytes) -> int:
+        if ".output.spare" in str(self):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    status, _, err = run_cli("build", str(site))
+    assert status == 1 and "cannot write the site: No space left on device" in err and "Traceback" not in err
+    assert snapshot(site / "output") == before
+    monkeypatch.undo()
+    assert run_cli("build", str(site))[0] == 0
+    assert b"Text two." in (site / "output" / "briefings" / "b0002" / "index.html").read_bytes()

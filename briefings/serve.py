@@ -288,6 +288,9 @@ class _Preview:
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = False  # server_close() joins every request thread
+    # socketserver listens with a backlog of 5: a page with many assets, or many tabs reloading at
+    # once, overflowed it and the dropped connections waited a second or more for the SYN resend.
+    request_queue_size = socket.SOMAXCONN
     preview: _Preview
 
     def __init__(self, address: tuple[str, int], family: socket.AddressFamily) -> None:

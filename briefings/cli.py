@@ -25,8 +25,9 @@ from briefings.errors import BriefingsError, Problem
 from briefings.importers import FORMATS, ImportOptions, import_sources
 from briefings.model import Stamp
 from briefings.pipeline import BuildReport, build
+from briefings.preview import Rebuild
 from briefings.scaffold import new_site
-from briefings.serve import PreviewServer, Rebuild, ServeError, is_loopback
+from briefings.serve import PreviewServer, ServeError, is_loopback
 
 
 def main(argv: Sequence[str] | None = None) -> int:

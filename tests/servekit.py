@@ -9,7 +9,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from briefings.serve import PreviewServer, Rebuild
+from briefings.preview import Rebuild
+from briefings.serve import PreviewServer
 
 
 def wait_until(condition: Callable[[], object], timeout: float = 10.0) -> None:

@@ -10,7 +10,7 @@ import pytest
 from conftest import MakeSite, briefing, run_cli
 
 from briefings.pipeline import build
-from briefings.serve import PreviewBuilder
+from briefings.preview import PreviewBuilder
 
 TOKYO = "title = 'T'\nbase_url = 'https://example.org/'\ntimezone = 'Asia/Tokyo'\n"
 # 2030-03-31 23:00 in Tokyo: the next day starts there in an hour, in UTC it is still the morning.

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from briefings.cli import main
-from briefings.serve import PreviewServer, Rebuild, ServeError
+from briefings.preview import Rebuild
+from briefings.serve import PreviewServer, ServeError
 from briefings.watch import Debouncer, is_editor_file, is_source
 from tests.conftest import MakeSite, briefing
 from tests.servekit import Preview, poll, request, running_preview, wait_until

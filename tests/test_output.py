@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import random
 import signal
@@ -129,3 +130,16 @@ def test_a_full_disk_is_a_clear_error_and_the_old_site_stays(
     monkeypatch.undo()
     assert run_cli("build", str(site))[0] == 0
     assert b"Text two." in (site / "output" / "briefings" / "b0002" / "index.html").read_bytes()
+
+
+def test_two_builds_of_one_site_cannot_interleave(make_site: MakeSite) -> None:
+    site = make_site(many(3))
+    assert run_cli("build", str(site))[0] == 0
+    before = snapshot(site / "output")
+    path = site / "content/briefings/2025-07-02-b0001.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Text 1.", "Text one."), encoding="utf-8")
+    with open(site / ".output.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a build in progress holds it
+        status, _, err = run_cli("build", str(site))
+    assert status == 1 and "another build is writing this folder; try again" in err
+    assert snapshot(site / "output") == before

@@ -71,7 +71,7 @@ def build(
     documents, problems = read_documents(config)
     record = _Record(root, output, _inputs(config, documents, drafts=drafts, future=future))
     moment = now or dt.datetime.now(dt.UTC)
-    if (unchanged := record.unchanged(moment)) is not None:
+    if not problems and (unchanged := record.unchanged(moment)) is not None:
         return unchanged
     site, waiting = assemble(
         config, documents, problems, drafts=drafts, future=future, now=moment, progress=progress

@@ -104,3 +104,11 @@ def test_a_scheduled_briefing_is_published_when_due_even_if_nothing_changed(make
     after = build(site, site / "output", now=dt.datetime(2025, 8, 2, tzinfo=dt.UTC))
     assert after.scheduled == 0 and after.changed > 0
     assert (site / "output" / "briefings" / "later" / "index.html").is_file()
+
+
+def test_an_unreadable_new_file_is_reported_even_when_nothing_else_changed(make_site: MakeSite) -> None:
+    site = make_site(base_files())
+    assert run_cli("build", str(site))[0] == 0
+    (site / "content/briefings/broken.md").symlink_to(site / "nowhere.md")  # a file that cannot be read
+    status, _, err = run_cli("build", str(site))
+    assert status == 1 and "content/briefings/broken.md: cannot read file" in err

@@ -12,7 +12,7 @@ import difflib
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -64,27 +64,6 @@ class Document:
 
 
 Parsed = ParsedBriefing | ParsedPage
-
-
-def load_content(config: SiteConfig) -> tuple[tuple[ParsedBriefing, ...], tuple[ParsedPage, ...]]:
-    """Every briefing and page of the site, or a ContentError listing every broken file."""
-    documents, problems = read_documents(config)
-    parsed: list[Parsed] = []
-    for document in documents:
-        try:
-            parsed.append(parse_document(document, config))
-        except ContentError as error:
-            problems.extend(error.problems)
-    if problems:
-        raise ContentError(problems)
-    return split_parsed(parsed)
-
-
-def split_parsed(parsed: Iterable[Parsed]) -> tuple[tuple[ParsedBriefing, ...], tuple[ParsedPage, ...]]:
-    return (
-        tuple(p for p in parsed if isinstance(p, ParsedBriefing)),
-        tuple(p for p in parsed if isinstance(p, ParsedPage)),
-    )
 
 
 def read_documents(config: SiteConfig) -> tuple[list[Document], list[Problem]]:

@@ -28,11 +28,6 @@ URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-def render_feeds(site: Site) -> list[OutputFile]:
-    """rss.xml, atom.xml and feed.json at the root; rss.xml and atom.xml per topic and for editions."""
-    return render_feed_files(site, {}).files
-
-
 def render_feed_files(site: Site, previous: Mapping[str, str]) -> Rendered:
     """The feeds whose items or settings changed since `previous` (path → fingerprint of the live feed)."""
     config = site.config

@@ -1,10 +1,10 @@
 """The data every stage shares: frozen, typed values, one type per stage.
 
 SiteConfig ── config.load_config(site.toml)
-ParsedBriefing, ParsedPage ── content.load_content(content/)
-Markup ── markup.render_markup(body)
-Briefing, Page, Topic, SourceOutlet, Month, Site ── assemble.assemble_site(...)
-OutputFile ── render / feeds → output.write_output
+ParsedBriefing, ParsedPage ── content.read_documents + content.parse_document
+Markup, Digest ── markup.MarkupRenderer, digest.Digester (both through convert.convert_documents)
+Briefing, Page, Topic, SourceOutlet, Month, Edition, Site ── assemble.assemble_site(...)
+OutputFile ── render.render_pages / feeds.render_feed_files → output.write_output
 """
 
 from __future__ import annotations

@@ -62,11 +62,6 @@ def format_stamp(stamp: Stamp) -> str:
     return f"{day}, {moment:%H:%M} {zone}"
 
 
-def render_site(site: Site, site_templates: Path) -> list[OutputFile]:
-    """Every page of the site, or a TemplateError naming each failing template and line."""
-    return render_pages(site, site_templates, {}).files
-
-
 def render_pages(site: Site, site_templates: Path, previous: Mapping[str, str]) -> Rendered:
     """The pages whose fingerprint differs from `previous` (path → fingerprint of the live page)."""
     env = make_environment(site_templates)

@@ -74,10 +74,10 @@ def check_site(
     site, files = render_in_memory(root, now)
     report = CheckReport(pages=sum(1 for f in files if f.path.endswith(".html")))
     origins = _origins(site, root)
-    report.findings += _content_findings(site)
+    report.findings += _content_findings(site, origins)
     report.findings += _internal_findings(site, files, root, origins, report)
     if external:
-        links = _external_links(site)
+        links = _external_links(site, origins)
         report.external = len({url for url, _ in links})
         cache = _LinkCache(root / CACHE_DIR / CACHE_NAME, now)
         report.findings += check_external(links, fetch or fetch_status, timeout, cache)
@@ -104,10 +104,15 @@ def _origins(site: Site, root: Path) -> dict[str, tuple[Path, str]]:
     }
 
 
-def _content_findings(site: Site) -> list[Finding]:
+def _source_text(briefing: Briefing, origins: dict[str, tuple[Path, str]]) -> str:
+    """The briefing's file as read once for all the findings (see `_origins`)."""
+    return origins[f"briefings/{briefing.slug}/index.html"][1]
+
+
+def _content_findings(site: Site, origins: dict[str, tuple[Path, str]]) -> list[Finding]:
     findings = []
     for briefing in site.briefings:
-        text = briefing.path.read_text(encoding="utf-8", errors="replace")
+        text = _source_text(briefing, origins)
         for source in briefing.sources:
             if not source.url:
                 line = _line_of(text, source.name)
@@ -204,11 +209,11 @@ def _locate(message: str, page: str, value: str, origins: dict[str, tuple[Path, 
     return Finding(Problem(f"{message} (in a template: it is on page {page})", Path(page)))
 
 
-def _external_links(site: Site) -> list[tuple[str, Problem]]:
+def _external_links(site: Site, origins: dict[str, tuple[Path, str]]) -> list[tuple[str, Problem]]:
     """(URL, where it is written) for every http(s) link of every briefing: sources and text."""
     found: list[tuple[str, Problem]] = []
     for briefing in site.briefings:
-        text = briefing.path.read_text(encoding="utf-8", errors="replace")
+        text = _source_text(briefing, origins)
         urls = [s.url for s in briefing.sources if s.url] + _body_links(briefing)
         for url in dict.fromkeys(urls):
             found.append((url, Problem("", briefing.path, _line_of(text, url, _line_of(text, "title:")))))

@@ -127,7 +127,7 @@ class _Renderer:
 
     def render(self, template: str, path: str, context: Mapping[str, Any]) -> str:
         url = self.site.config.base_path + path.removesuffix("index.html")
-        values = {**self.common, "page_url": url, "feeds": self.site_feeds, **context}
+        values = {**self.common, "page_url": url, "feeds": self.site_feeds, "page_feeds": (), **context}
         return self.env.get_template(template).render(values)
 
 
@@ -159,7 +159,7 @@ def _pages(site: Site) -> Iterator[tuple[str, str, dict[str, Any]]]:
             FeedLink(f"{topic.name} (Atom)", f"{topic.url}atom.xml", "application/atom+xml"),
         )
         mentions = {b.slug: site.mentions.get((topic.slug, b.slug)) for b in briefings}
-        context = {"topic": topic, "briefings": briefings, "topic_feeds": feeds, "mentions": mentions}
+        context = {"topic": topic, "briefings": briefings, "page_feeds": feeds, "mentions": mentions}
         yield f"topics/{topic.slug}/index.html", "topic.html", context
     sources = sorted(site.sources.items(), key=lambda item: (item[0].name.casefold(), item[0].slug))
     yield "sources/index.html", "sources.html", {"sources": sources}
@@ -177,9 +177,9 @@ def _pages(site: Site) -> Iterator[tuple[str, str, dict[str, Any]]]:
             "Daily editions (Atom)", f"{site.config.base_path}editions/atom.xml", "application/atom+xml"
         ),
     )
-    yield "editions/index.html", "editions.html", {"editions": editions, "edition_feeds": feeds}
+    yield "editions/index.html", "editions.html", {"editions": editions, "page_feeds": feeds}
     for edition, briefings in editions:
-        context = {"edition": edition, "groups": edition_groups(briefings), "edition_feeds": feeds}
+        context = {"edition": edition, "groups": edition_groups(briefings), "page_feeds": feeds}
         yield f"editions/{edition.day.isoformat()}/index.html", "edition.html", context
     for page in site.pages:
         yield f"{page.slug}/index.html", "page.html", {"page": page}

@@ -108,7 +108,8 @@ def assemble_site(
     problems += topic_problems + resolver.problems
     if problems:
         raise ContentError(problems)
-    made = [_briefing(config, p, m, topics[p.slug], every, resolver.shown) for p, m in shown]
+    title = _titles(every)
+    made = [_briefing(config, p, m, topics[p.slug], title, resolver.shown) for p, m in shown]
     made = [replace(b, scheduled=True) if b.slug in scheduled else b for b in made]
     made.sort(key=lambda b: (b.date.moment, b.slug), reverse=True)
     by_slug = {b.slug: b for b in made}
@@ -116,7 +117,7 @@ def assemble_site(
     return Site(
         config=config,
         briefings=tuple(made),
-        pages=tuple(_page(config, p, m, every, resolver.shown) for p, m in shown_pages),
+        pages=tuple(_page(config, p, m, title, resolver.shown) for p, m in shown_pages),
         topics=_group(made, lambda b: b.topics),
         sources=_group(made, lambda b: outlets[b.slug]),
         months=_group(made, lambda b: (_month(config, b),)),
@@ -129,6 +130,32 @@ def assemble_site(
         previous={new.slug: old for new, old in itertools.pairwise(made)},
         following={old.slug: new for new, old in itertools.pairwise(made)},
     )
+
+
+def reassemble_briefing(
+    site: Site,
+    titles: Mapping[str, str],
+    parsed: ParsedBriefing,
+    markup: Markup,
+    digest: Digest,
+    *,
+    scheduled: bool,
+) -> Briefing:
+    """One edited briefing made against an already assembled site (whose briefings' titles by
+    slug are `titles`), for a preview that cannot wait for a whole build: its topics take the
+    site's spellings, and its links the site's titles."""
+    config = site.config
+    known = {topic.slug: topic for topic in site.topics}
+    names = [t.value for t in parsed.topics if slugify(t.value)] + list(digest.rule_topics)
+    topics = tuple(
+        dict.fromkeys(
+            known.get(slug) or Topic(name, slug, f"{config.base_path}topics/{slug}/")
+            for name in names
+            if (slug := slugify(name))
+        )
+    )
+    made = _briefing(config, parsed, markup, topics, titles.__getitem__, titles)
+    return replace(made, scheduled=scheduled)
 
 
 def _duplicate_slugs(parsed: Sequence[ParsedBriefing | ParsedPage], kind: str) -> list[Problem]:
@@ -221,8 +248,8 @@ def _briefing(
     parsed: ParsedBriefing,
     markup: Markup,
     topics: tuple[Topic, ...],
-    every: Mapping[str, ParsedBriefing],
-    shown: set[str],
+    title: Callable[[str], str],
+    shown: Collection[str],
 ) -> Briefing:
     return Briefing(
         path=parsed.path,
@@ -235,7 +262,7 @@ def _briefing(
         captured=parsed.captured,
         topics=topics,
         summary=parsed.summary or markup.summary,
-        body_html=_fill_links(config, markup, every, shown),
+        body_html=_fill_links(config, markup, title, shown),
         draft=parsed.draft,
         canonical=parsed.canonical,
     )
@@ -245,8 +272,8 @@ def _page(
     config: SiteConfig,
     parsed: ParsedPage,
     markup: Markup,
-    every: Mapping[str, ParsedBriefing],
-    shown: set[str],
+    title: Callable[[str], str],
+    shown: Collection[str],
 ) -> Page:
     return Page(
         path=parsed.path,
@@ -254,12 +281,16 @@ def _page(
         url=f"{config.base_path}{parsed.slug}/",
         title=parsed.title,
         summary=parsed.summary or markup.summary,
-        body_html=_fill_links(config, markup, every, shown),
+        body_html=_fill_links(config, markup, title, shown),
     )
 
 
+def _titles(every: Mapping[str, ParsedBriefing]) -> Callable[[str], str]:
+    return lambda slug: every[slug].title
+
+
 def _fill_links(
-    config: SiteConfig, markup: Markup, every: Mapping[str, ParsedBriefing], shown: set[str]
+    config: SiteConfig, markup: Markup, title: Callable[[str], str], shown: Collection[str]
 ) -> str:
     """Each wiki link placeholder becomes a link, or plain text when its target is a hidden draft."""
 
@@ -267,7 +298,7 @@ def _fill_links(
         link = markup.links[int(match.group(1))]
         if link.slug not in shown:  # a draft this build leaves out: keep the words, not its title
             return escape(link.label or link.slug, quote=False)
-        label = escape(link.label or every[link.slug].title, quote=False)
+        label = escape(link.label or title(link.slug), quote=False)
         return f'<a class="wikilink" href="{config.base_path}briefings/{link.slug}/">{label}</a>'
 
     return PLACEHOLDER.sub(fill, _under_base_path(markup.html, config.base_path))

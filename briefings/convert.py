@@ -94,15 +94,27 @@ def convert_chunk(
     config: SiteConfig, documents: Sequence[Document], progress: Progress | None = None
 ) -> list[Outcome]:
     """Parse, render and digest some documents in this process; a broken one gives its problems."""
-    renderer, digester = MarkupRenderer(), Digester(config.topics)
+    converter = Converter(config)
     outcomes: list[Outcome] = []
     for done, document in enumerate(documents, start=1):
-        try:
-            parsed = parse_document(document, config)
-            digest = digester.digest(parsed) if isinstance(parsed, ParsedBriefing) else None
-            outcomes.append((parsed, renderer.render(parsed.body, parsed.body_line), digest))
-        except ContentError as error:
-            outcomes.append(list(error.problems))
+        outcomes.append(converter.convert(document))
         if progress and (done % 250 == 0 or done == len(documents)):
             progress("rendering Markdown", done, len(documents))
     return outcomes
+
+
+class Converter:
+    """Converts documents one at a time for one site's settings (its Markdown and topic rules are
+    costly to set up, so one converter serves many documents)."""
+
+    def __init__(self, config: SiteConfig) -> None:
+        self.config = config
+        self.renderer, self.digester = MarkupRenderer(), Digester(config.topics)
+
+    def convert(self, document: Document) -> Outcome:
+        try:
+            parsed = parse_document(document, self.config)
+            digest = self.digester.digest(parsed) if isinstance(parsed, ParsedBriefing) else None
+            return parsed, self.renderer.render(parsed.body, parsed.body_line), digest
+        except ContentError as error:
+            return list(error.problems)

@@ -31,10 +31,10 @@ from briefings.stability import LEDGER_NAME, Ledger
 
 @dataclass(frozen=True, slots=True)
 class Written:
-    """How many files the site has, and how many of them this build had to write."""
+    """The files the site has, and those whose bytes differ from the site before."""
 
-    files: int
-    changed: int
+    paths: frozenset[str]
+    changed: frozenset[str]
 
 
 def write_output(
@@ -56,7 +56,7 @@ def write_output(
         except OSError as error:
             reason = error.strerror or str(error)
             raise OutputError([Problem(f"cannot write the site: {reason}", output)]) from None
-    return Written(len(wanted), changed)
+    return Written(frozenset(wanted), changed)
 
 
 def _sibling(output: Path, role: str) -> Path:
@@ -115,13 +115,13 @@ def _hidden(relative: str) -> bool:
     return any(part.startswith(".") for part in PurePosixPath(relative).parts)
 
 
-def _update(folder: Path, live: Path, wanted: dict[str, bytes]) -> int:
-    """Make `folder` hold exactly `wanted`; returns how many files differ from the live site.
+def _update(folder: Path, live: Path, wanted: dict[str, bytes]) -> frozenset[str]:
+    """Make `folder` hold exactly `wanted`; returns the files that differ from the live site.
 
     A file the live site already holds unchanged is hard-linked from it, so it keeps its inode and
     modification time across the swap; any other file gets a new inode, so that writing the spare
     can never touch a file of the live site."""
-    changed = 0
+    changed = []
     for relative, content in sorted(wanted.items()):
         parts = _safe_parts(relative)
         target, current = folder.joinpath(*parts), live.joinpath(*parts)
@@ -130,13 +130,13 @@ def _update(folder: Path, live: Path, wanted: dict[str, bytes]) -> int:
                 _clear(target)
                 os.link(current, target)
             continue
-        changed += 1
+        changed.append(relative)
         if _same(target, content) and not _linked(target, current):
             continue
         _clear(target)
         target.write_bytes(content)
     _prune(folder, set(wanted))
-    return changed
+    return frozenset(changed)
 
 
 def _linked(first: Path, second: Path) -> bool:

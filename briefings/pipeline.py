@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefings import __version__
@@ -46,6 +46,9 @@ class BuildReport:
     output: Path
     scheduled: int = 0  # briefings dated after the build's "now" (left out unless `future`)
     next_due: Stamp | None = None
+    # The files the site has and those this build changed; empty when nothing changed.
+    paths: frozenset[str] = field(default=frozenset(), repr=False)
+    changed_paths: frozenset[str] = field(default=frozenset(), repr=False)
 
 
 def build(
@@ -58,13 +61,15 @@ def build(
     progress: Progress | None = None,
     future: bool = False,
     now: dt.datetime | None = None,
+    on_site: Callable[[Site], None] | None = None,
 ) -> BuildReport:
     """Build the site in `root` into `output`; raises a BriefingsError for anything the user can fix.
 
     `progress(stage, done, total)` is told how the long stages advance, for a terminal to show.
     Feed ids are checked against the site's ledger only in a build for the address in site.toml
     (not for a preview or staging address) without drafts or `future`; only such builds record them.
-    Briefings dated after `now` (default: the current time) are left out unless `future`."""
+    Briefings dated after `now` (default: the current time) are left out unless `future`.
+    `on_site` is given the assembled site once it is written (not when nothing changed)."""
     config = load_config(root, base_url)
     own_address = base_url is None or config.base_url == load_config(root).base_url
     publishing = own_address and not drafts and not future
@@ -83,13 +88,14 @@ def build(
     files, pages, feeds, fingerprints = _render(site, output, record.fingerprints())
     record.forget()  # until the new output is in place, what the record says may not hold
     written = write_output(files, [THEME / "static", root / "static"], output, root)
-    counts = (len(site.briefings), pages, feeds, written.files, written.changed)
-    report = BuildReport(*counts, output, len(waiting), waiting.next_due)
-    record.keep(
-        report, fingerprints, waiting.next_due.moment if waiting.next_due and not future else FAR_FUTURE
-    )
+    counts = (len(site.briefings), pages, feeds, len(written.paths), len(written.changed))
+    report = BuildReport(*counts, output, len(waiting), waiting.next_due, written.paths, written.changed)
+    due = waiting.next_due.moment if waiting.next_due and not future else FAR_FUTURE
+    record.keep(replace(report, paths=frozenset(), changed_paths=frozenset()), fingerprints, due)
     if publishing:
         write_ledger(root, ledger)
+    if on_site:
+        on_site(site)
     return report
 
 

@@ -1,27 +1,41 @@
 """Serve, stage 1, preview builds: changed sources → a rebuilt preview folder and the live state.
 
-    watch.Watcher ──batch──► PreviewBuilder.rebuild(changed) ──Rebuild──► LiveState ──► serve (HTTP)
+    watch.Watcher ──batch──► PreviewBuilder.quick(changed)   ──pages──► LiveState ──► serve (HTTP)
+                        └──► PreviewBuilder.rebuild(changed) ──Rebuild──┘
 
-PreviewBuilder builds into a temporary folder with the server's own address as base URL and works
-out which output files each rebuild changed; LiveState is what the HTTP side reads: the current
-build, its problems, and the version that long-polling browsers wait on.
+PreviewBuilder keeps the last assembled site in memory. For an edited briefing or template it
+first renders just the pages that show the edit to a reader watching: the briefing's own page and
+the pages open in a browser (`quick`, milliseconds, even for a large site). Then it builds the
+whole site into a temporary folder with the server's own address as base URL and works out which
+output files changed (`rebuild`). LiveState is what the HTTP side reads: the current build, the
+quickly rendered pages served until the build that includes them is in, its problems, and the
+version that long-polling browsers wait on.
 """
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
+import datetime as dt
 import logging
 import secrets
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
+from briefings.assemble import reassemble_briefing
+from briefings.content import BRIEFINGS_DIR, Document
+from briefings.convert import Converter
 from briefings.errors import BriefingsError, Problem
+from briefings.model import Briefing, ParsedBriefing, Site
 from briefings.pipeline import build
+from briefings.render import THEME, make_environment, render_some
+from briefings.reuse import files_digest
 from briefings.watch import shown_paths
 
 logger = logging.getLogger(__name__)
@@ -58,44 +72,119 @@ class Rebuild:
         return f"{verb} in {self.seconds:.2f} s ({self.trigger}), {changed}"
 
 
-class PreviewBuilder:
-    """Builds a site for preview: `rebuild(changed source paths) -> Rebuild`.
+@dataclass(frozen=True, slots=True)
+class _Held:
+    """The site of the last whole build, with its briefings' positions and titles by slug."""
 
-    Today each rebuild is a full build into the preview folder, compared file by file with the
-    previous one; an incremental builder can take its place behind the same method.
-    """
+    site: Site
+    index: dict[str, int]
+    titles: dict[str, str]
+
+
+class PreviewBuilder:
+    """Builds a site for preview: `quick(changed, open pages) -> pages` at once, then
+    `rebuild(changed) -> Rebuild`, a whole build into the preview folder compared file by file
+    with the previous one."""
 
     def __init__(self, root: Path, folder: Path, *, drafts: bool, base_url: str) -> None:
         self.root = root.absolute()
         self.folder = folder
         self.drafts = drafts
         self.base_url = base_url
-        self._digests: dict[str, bytes] = {}
+        self._paths: frozenset[str] = frozenset()  # the files in the preview folder
+        self._held: _Held | None = None  # the site as the last whole build assembled it
+        self._environment: tuple[str, jinja2.Environment] | None = None
+        self._converter: Converter | None = None
 
     def rebuild(self, changed: Collection[Path]) -> Rebuild:
         started = time.perf_counter()
         trigger = shown_paths(changed, self.root)
         try:
             # Scheduled briefings are always previewed (marked as such): the curator checks them early.
-            build(self.root, self.folder, drafts=self.drafts, base_url=self.base_url, future=True)
+            report = build(
+                self.root,
+                self.folder,
+                drafts=self.drafts,
+                base_url=self.base_url,
+                future=True,
+                on_site=self._keep,
+            )
         except BriefingsError as error:
             return Rebuild(trigger, time.perf_counter() - started, frozenset(), error.problems)
-        digests = _digest_folder(self.folder)
-        old, self._digests = self._digests, digests
-        differ = frozenset(p for p in old.keys() | digests.keys() if old.get(p) != digests.get(p))
+        differ: frozenset[str] = frozenset()
+        if report.paths:  # else nothing changed
+            differ = report.changed_paths | (self._paths - report.paths)  # and what is gone
+            self._paths = report.paths
         return Rebuild(trigger, time.perf_counter() - started, differ)
 
+    def _keep(self, site: Site) -> None:
+        index = {b.slug: i for i, b in enumerate(site.briefings)}
+        self._held = _Held(site, index, {b.slug: b.title for b in site.briefings})  # one assignment
 
-def _digest_folder(folder: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(folder).as_posix(): hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
-        for path in folder.rglob("*")
-        if path.is_file()
-    }
+    def quick(self, changed: Collection[Path], open_pages: Collection[str]) -> dict[str, bytes]:
+        """The pages an edit shows on, rendered from the site in memory with the edit applied:
+        each edited briefing's own page and the pages open in a browser (output paths). Empty
+        when only a whole build can tell (site.toml, static files, pages, a new, deleted or
+        renamed briefing, a file that does not parse) or when no build has succeeded yet."""
+        held = self._held
+        if held is None or not changed:
+            return {}
+        site, briefings = held.site, list(held.site.briefings)
+        edited = []
+        for path in changed:
+            relative = path.relative_to(self.root)
+            if relative.parts[0] == "templates":
+                continue
+            if relative.parent != BRIEFINGS_DIR or relative.suffix != ".md":
+                return {}
+            briefing = self._reassemble(held, path)
+            if briefing is None:
+                return {}
+            briefings[held.index[briefing.slug]] = briefing
+            edited.append(briefing.slug)
+        try:
+            environment = self._templates()
+            # Lists show briefings through their cards, looked up by slug in site.briefings.
+            site = dataclasses.replace(site, briefings=tuple(briefings))
+            wanted = {f"briefings/{slug}/index.html" for slug in edited} | set(open_pages)
+            return render_some(site, environment, self.root / "templates", wanted)
+        except (BriefingsError, jinja2.TemplateError):
+            return {}  # the whole build reports it, with its place
+
+    def _reassemble(self, held: _Held, path: Path) -> Briefing | None:
+        """The briefing in the file at `path` as the site would show it; None when only a whole
+        build can tell (it does not parse, is a hidden draft, or has a new slug or file)."""
+        try:
+            document = Document("briefing", path, path.read_bytes())
+        except OSError:
+            return None
+        site = held.site
+        if self._converter is None or self._converter.config != site.config:
+            self._converter = Converter(site.config)
+        outcome = self._converter.convert(document)
+        if isinstance(outcome, list):
+            return None
+        parsed, markup, digest = outcome
+        if not isinstance(parsed, ParsedBriefing) or digest is None or (parsed.draft and not self.drafts):
+            return None
+        index = held.index.get(parsed.slug)
+        if index is None or site.briefings[index].path != parsed.path:
+            return None
+        scheduled = parsed.date.moment > dt.datetime.now(dt.UTC)
+        return reassemble_briefing(site, held.titles, parsed, markup, digest, scheduled=scheduled)
+
+    def _templates(self) -> jinja2.Environment:
+        """The template environment, made again only when a template changed."""
+        folders = [self.root / "templates", THEME / "templates"]
+        digest = files_digest(folders)
+        if self._environment is None or self._environment[0] != digest:
+            self._environment = (digest, make_environment(folders[0]))
+        return self._environment[1]
 
 
 class LiveState:
-    """What the request threads see of the builds: the version, its problems, what changed when."""
+    """What the request threads see of the builds: the version, its problems, what changed when,
+    and the pages rendered ahead of the build that is on its way."""
 
     def __init__(self, root: Path) -> None:
         self.root = root.absolute()
@@ -104,8 +193,11 @@ class LiveState:
         self.problems: tuple[str, ...] = ()
         self._building = True  # until the first build is in
         self._marks = 0
+        self._covered = 0  # changes up to this mark touched content and templates only
         self._closed = False
         self._history: deque[tuple[int, frozenset[str]]] = deque(maxlen=100)
+        self._ahead: dict[str, tuple[int, bytes]] = {}  # output path → (mark, page) rendered early
+        self._open: Counter[str] = Counter()  # pages whose browsers wait on the reload channel
         self._cond = threading.Condition()
 
     def mark_stale(self) -> None:
@@ -123,10 +215,40 @@ class LiveState:
         with self._cond:
             return self._marks
 
-    def publish(self, rebuild: Rebuild, marks_before: int) -> None:
+    def open_pages(self) -> frozenset[str]:
+        """Output paths of the pages a browser has open right now."""
         with self._cond:
+            return frozenset(self._open)
+
+    def publish_ahead(self, pages: dict[str, bytes], marks_before: int, folder: Path) -> None:
+        """Pages rendered before the build: served at once, and open ones reload, until a build
+        that started after the changes they show is in. Other pages still wait for that build;
+        files that are not pages need not, as content and templates cannot change them."""
+        with self._cond:
+            served = {path: self._ahead[path][1] if path in self._ahead else None for path in pages}
+            new = {
+                path: page
+                for path, page in pages.items()
+                if page != served[path] and (served[path] is not None or not _holds(folder / path, page))
+            }
+            self._ahead.update((path, (marks_before, page)) for path, page in pages.items())
+            self._covered = max(self._covered, marks_before)
+            if new:
+                self.version += 1
+                self._history.append((self.version, frozenset(new)))
+            self._cond.notify_all()
+
+    def publish(self, rebuild: Rebuild, marks_before: int, folder: Path | None = None) -> None:
+        with self._cond:
+            changed = set(rebuild.changed)
+            if rebuild.ok:
+                for path, (mark, page) in list(self._ahead.items()):
+                    if mark <= marks_before:
+                        del self._ahead[path]
+                        if folder is not None and _holds(folder / path, page):
+                            changed.discard(path)  # the browser shows these bytes already
             self.version += 1
-            self._history.append((self.version, rebuild.changed))
+            self._history.append((self.version, frozenset(changed)))
             self.problems = tuple(p.render(self.root) for p in rebuild.problems)
             # Sources that changed while this build ran are waiting for the next one.
             self._building = self._marks != marks_before
@@ -137,21 +259,44 @@ class LiveState:
             self._closed = True
             self._cond.notify_all()
 
-    def wait_built(self, timeout: float = REQUEST_WAIT) -> None:
+    def wait_built(self, path: str = "", timeout: float = REQUEST_WAIT, *, page: bool = True) -> bytes | None:
+        """Wait for the build on its way, or for `path` (an output path) rendered ahead of it,
+        which is returned. A file that is not a page waits only when the changes since the last
+        build may touch it."""
+
+        def ahead() -> bytes | None:
+            found = self._ahead.get(path)
+            return found[1] if found and (found[0] == self._marks or not self._building) else None
+
         with self._cond:
-            self._cond.wait_for(lambda: not self._building or self._closed, timeout)
+            self._cond.wait_for(
+                lambda: (
+                    not self._building
+                    or self._closed
+                    or (not page and self._covered == self._marks)
+                    or ahead() is not None
+                ),
+                timeout,
+            )
+            return ahead()
 
     def wait_newer(
         self, since: int, instance: str, pages: Iterable[str], timeout: float = POLL_WAIT
     ) -> dict[str, Any]:
         """The long-poll: wait until the version passes `since`, then say what the page must do."""
+        pages = set(pages)
         with self._cond:
-            self._cond.wait_for(
-                lambda: self.version > since or instance != self.instance or self._closed, timeout
-            )
+            self._open.update(pages)
+            try:
+                self._cond.wait_for(
+                    lambda: self.version > since or instance != self.instance or self._closed, timeout
+                )
+            finally:
+                self._open.subtract(pages)
+                self._open += Counter()  # drop the pages no browser waits for any more
             changed = [paths for version, paths in self._history if version > since]
             forgotten = bool(self._history) and self._history[0][0] > since + 1
-            reload = instance != self.instance or forgotten or _must_reload(changed, set(pages))
+            reload = instance != self.instance or forgotten or _must_reload(changed, pages)
             styles = sorted({p for paths in changed for p in paths if p.endswith(".css")})
             return {
                 "version": self.version,
@@ -159,6 +304,13 @@ class LiveState:
                 "styles": styles,
                 "problems": list(self.problems),
             }
+
+
+def _holds(path: Path, content: bytes) -> bool:
+    try:
+        return path.read_bytes() == content
+    except OSError:
+        return False
 
 
 def _must_reload(changed: list[frozenset[str]], pages: set[str]) -> bool:

@@ -8,8 +8,9 @@ ever passed to templates as data, never compiled as a template itself.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ import jinja2
 import markupsafe
 
 from briefings.errors import Problem, TemplateError
-from briefings.model import MONTHS, Briefing, OutputFile, Site, Stamp, Topic
+from briefings.model import MONTHS, Briefing, Edition, OutputFile, Site, Stamp, Topic
 from briefings.previews import news_article
 from briefings.reuse import Fingerprints, Rendered, files_digest
 
@@ -67,13 +68,11 @@ def render_pages(site: Site, site_templates: Path, previous: Mapping[str, str]) 
     env = make_environment(site_templates)
     shared = repr(site.config) + repr(site.pages) + files_digest([site_templates, THEME / "templates"])
     fingerprints = Fingerprints(shared)
-    try:
-        renderer = _Renderer(site, env)
-    except jinja2.TemplateError as error:
-        raise TemplateError([template_problem(error, site_templates)]) from None
+    renderer = page_renderer(site, env, site_templates)
     rendered = Rendered([], [], {})
     problems: dict[str, Problem] = {}
-    for path, template, context in _pages(site):
+    for path, template, make_context in _pages(site):
+        context = make_context()
         key = rendered.fingerprints[path] = fingerprints.of(path, template, context)
         if previous.get(path) == key:
             rendered.kept.append(path)
@@ -86,6 +85,37 @@ def render_pages(site: Site, site_templates: Path, previous: Mapping[str, str]) 
     if problems:
         raise TemplateError(problems.values())
     return rendered
+
+
+def render_some(
+    site: Site, env: jinja2.Environment, site_templates: Path, wanted: Collection[str]
+) -> dict[str, bytes]:
+    """Just the pages at the output paths in `wanted` (those the site has), e.g. those open in a
+    browser; the contexts of all other pages are never built."""
+    renderer = page_renderer(site, env, site_templates)
+    pages: list[tuple[str, str, Context]] = []
+    others = set(wanted)
+    for path in wanted:  # a briefing's page is found by its slug, the others by going through all
+        slug = path.removeprefix("briefings/").removesuffix("/index.html")
+        if path == f"briefings/{slug}/index.html" and slug in renderer.briefings:
+            pages.append((path, "briefing.html", partial(_briefing_context, site, renderer.briefings[slug])))
+            others.discard(path)
+    if others:
+        pages += [page for page in _pages(site) if page[0] in others]
+    found: dict[str, bytes] = {}
+    for path, template, make_context in pages:
+        try:
+            found[path] = renderer.render(template, path, make_context()).encode("utf-8")
+        except jinja2.TemplateError as error:
+            raise TemplateError([template_problem(error, site_templates)]) from None
+    return found
+
+
+def page_renderer(site: Site, env: jinja2.Environment, site_templates: Path) -> _Renderer:
+    try:
+        return _Renderer(site, env)
+    except jinja2.TemplateError as error:
+        raise TemplateError([template_problem(error, site_templates)]) from None
 
 
 def template_problem(error: jinja2.TemplateError, site_templates: Path) -> Problem:
@@ -108,6 +138,7 @@ class _Renderer:
     def __init__(self, site: Site, env: jinja2.Environment) -> None:
         self.site = site
         self.env = env
+        self.briefings = {b.slug: b for b in site.briefings}
         config = site.config
         self.common = {
             "site": config,
@@ -138,38 +169,42 @@ class _Fragments(dict[str, markupsafe.Markup]):
         super().__init__()
         self.renderer = renderer
         self.template = renderer.env.get_template(name)
-        self.briefings = {b.slug: b for b in renderer.site.briefings}
 
     def __missing__(self, slug: str) -> markupsafe.Markup:
-        context = {**self.renderer.common, "briefing": self.briefings[slug]}
+        context = {**self.renderer.common, "briefing": self.renderer.briefings[slug]}
         fragment = self[slug] = markupsafe.Markup(self.template.render(context).strip())
         return fragment
 
 
-def _pages(site: Site) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """(output path, template, context) for every page, in a fixed order."""
+Context = Callable[[], dict[str, Any]]
+
+
+def _pages(site: Site) -> Iterator[tuple[str, str, Context]]:
+    """(output path, template, its context when asked for) for every page, in a fixed order."""
     yield from _home(site)
     for briefing in site.briefings:
-        yield f"briefings/{briefing.slug}/index.html", "briefing.html", _briefing_context(site, briefing)
-    topics = sorted(site.topics.items(), key=lambda item: (item[0].name.casefold(), item[0].slug))
-    yield "topics/index.html", "topics.html", {"topics": topics}
-    for topic, briefings in topics:
-        feeds = (
-            FeedLink(f"{topic.name} (RSS)", f"{topic.url}rss.xml", "application/rss+xml"),
-            FeedLink(f"{topic.name} (Atom)", f"{topic.url}atom.xml", "application/atom+xml"),
+        yield (
+            f"briefings/{briefing.slug}/index.html",
+            "briefing.html",
+            partial(_briefing_context, site, briefing),
         )
-        mentions = {b.slug: site.mentions.get((topic.slug, b.slug)) for b in briefings}
-        context = {"topic": topic, "briefings": briefings, "page_feeds": feeds, "mentions": mentions}
-        yield f"topics/{topic.slug}/index.html", "topic.html", context
+    topics = sorted(site.topics.items(), key=lambda item: (item[0].name.casefold(), item[0].slug))
+    yield "topics/index.html", "topics.html", lambda: {"topics": topics}
+    for topic, briefings in topics:
+        yield f"topics/{topic.slug}/index.html", "topic.html", partial(_topic_context, site, topic, briefings)
     sources = sorted(site.sources.items(), key=lambda item: (item[0].name.casefold(), item[0].slug))
-    yield "sources/index.html", "sources.html", {"sources": sources}
+    yield "sources/index.html", "sources.html", lambda: {"sources": sources}
     for outlet, briefings in sources:
-        yield f"sources/{outlet.slug}/index.html", "source.html", {"source": outlet, "briefings": briefings}
+        yield (
+            f"sources/{outlet.slug}/index.html",
+            "source.html",
+            partial(dict, source=outlet, briefings=briefings),
+        )
     months = sorted(site.months.items(), key=lambda item: item[0].first_day, reverse=True)
-    yield "archive/index.html", "archive.html", {"months": months}
+    yield "archive/index.html", "archive.html", lambda: {"months": months}
     for month, briefings in months:
         path = f"archive/{month.year}/{month.month:02d}/index.html"
-        yield path, "month.html", {"month": month, "briefings": briefings}
+        yield path, "month.html", partial(dict, month=month, briefings=briefings)
     editions = sorted(site.editions.items(), key=lambda item: item[0].day, reverse=True)
     feeds = (
         FeedLink("Daily editions (RSS)", f"{site.config.base_path}editions/rss.xml", "application/rss+xml"),
@@ -177,20 +212,23 @@ def _pages(site: Site) -> Iterator[tuple[str, str, dict[str, Any]]]:
             "Daily editions (Atom)", f"{site.config.base_path}editions/atom.xml", "application/atom+xml"
         ),
     )
-    yield "editions/index.html", "editions.html", {"editions": editions, "page_feeds": feeds}
+    yield "editions/index.html", "editions.html", lambda: {"editions": editions, "page_feeds": feeds}
     for edition, briefings in editions:
-        context = {"edition": edition, "groups": edition_groups(briefings), "page_feeds": feeds}
-        yield f"editions/{edition.day.isoformat()}/index.html", "edition.html", context
+        yield (
+            f"editions/{edition.day.isoformat()}/index.html",
+            "edition.html",
+            partial(_edition_context, edition, briefings, feeds),
+        )
     for page in site.pages:
-        yield f"{page.slug}/index.html", "page.html", {"page": page}
-    yield "404.html", "404.html", {}
+        yield f"{page.slug}/index.html", "page.html", partial(dict, page=page)
+    yield "404.html", "404.html", dict
     if site.config.search:
-        yield "search/index.html", "search.html", {}
-    yield "sitemap.xml", "sitemap.xml", {"entries": _sitemap(site)}
-    yield "robots.txt", "robots.txt", {}
+        yield "search/index.html", "search.html", dict
+    yield "sitemap.xml", "sitemap.xml", lambda: {"entries": _sitemap(site)}
+    yield "robots.txt", "robots.txt", dict
 
 
-def _home(site: Site) -> Iterator[tuple[str, str, dict[str, Any]]]:
+def _home(site: Site) -> Iterator[tuple[str, str, Context]]:
     size = site.config.page_size
     chunks: Sequence[tuple[Briefing, ...]] = [
         site.briefings[start : start + size] for start in range(0, len(site.briefings), size)
@@ -208,7 +246,22 @@ def _home(site: Site) -> Iterator[tuple[str, str, dict[str, Any]]]:
             "older": url(number + 1) if number < len(chunks) else None,
         }
         path = "index.html" if number == 1 else f"page/{number}/index.html"
-        yield path, "index.html", {"briefings": chunk, "pagination": pagination}
+        yield path, "index.html", partial(dict, briefings=chunk, pagination=pagination)
+
+
+def _topic_context(site: Site, topic: Topic, briefings: Sequence[Briefing]) -> dict[str, Any]:
+    feeds = (
+        FeedLink(f"{topic.name} (RSS)", f"{topic.url}rss.xml", "application/rss+xml"),
+        FeedLink(f"{topic.name} (Atom)", f"{topic.url}atom.xml", "application/atom+xml"),
+    )
+    mentions = {b.slug: site.mentions.get((topic.slug, b.slug)) for b in briefings}
+    return {"topic": topic, "briefings": briefings, "page_feeds": feeds, "mentions": mentions}
+
+
+def _edition_context(
+    edition: Edition, briefings: Sequence[Briefing], feeds: tuple[FeedLink, ...]
+) -> dict[str, Any]:
+    return {"edition": edition, "groups": edition_groups(briefings), "page_feeds": feeds}
 
 
 def _briefing_context(site: Site, briefing: Briefing) -> dict[str, Any]:

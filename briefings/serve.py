@@ -1,12 +1,15 @@
 """Serve, stage 2, preview: changed sources → a rebuilt preview folder → browsers told to reload.
 
-    watch.Watcher ──batch──► preview.PreviewBuilder.rebuild(changed) ──Rebuild──► preview.LiveState ──► HTTP
+    watch.Watcher ──batch──► PreviewBuilder.quick ──pages──────────────────► preview.LiveState ──► HTTP
+                        └──► builder thread: PreviewBuilder.rebuild ──Rebuild──┘
 
 The preview is built into a temporary folder, never into output/, with the server's own address
-as base URL. Requests that arrive while a rebuild is pending wait for it, so a half-built site is
-never served. HTML responses get the reload script (and, while the last rebuild failed, an overlay
-with its problems) injected at serve time; built files are never changed. The reload channel is a
-long-poll at /__briefings__/poll that answers when the build moves on.
+as base URL. An edited briefing's page and the pages open in a browser are rendered first, from
+the site in memory, and served at once; the whole rebuild follows on a thread of its own. Other
+requests that arrive while a rebuild is pending wait for it, so a half-built site is never served.
+HTML responses get the reload script (and, while the last rebuild failed, an overlay with its
+problems) injected at serve time; built files are never changed. The reload channel is a long-poll
+at /__briefings__/poll that answers when the build moves on.
 """
 
 from __future__ import annotations
@@ -37,8 +40,10 @@ from briefings.watch import Watcher, shown_paths
 logger = logging.getLogger(__name__)
 
 LIVE = Path(__file__).parent / "live"
+STOP_WAIT = 2.0  # seconds stop() lets a running rebuild finish before abandoning it
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
-_TEXTUAL = ("application/json", "application/xml", "image/svg+xml", "application/javascript")
+# Files that content and templates never make: an edit rendered ahead of its build leaves them as they are.
+ASSETS = (".css", ".js", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".ico", ".woff", ".woff2")
 
 
 class ServeError(Exception):
@@ -73,8 +78,9 @@ class PreviewServer:
         self._http.preview = _Preview(self.folder, self.state, allowed_hosts(host))
         ignored = [self.root / "output", self._tmp]
         self._watcher = Watcher(
-            self.root, self._rebuild, poll=poll, ignored=ignored, on_pending=self.state.mark_stale
+            self.root, self._changed, poll=poll, ignored=ignored, on_pending=self.state.mark_stale
         )
+        self._builds = _Queue(self._rebuild)
         # A short poll interval makes stop() (Ctrl-C) take a tenth of a second, not half a second.
         self._serving = threading.Thread(
             target=self._http.serve_forever, args=(0.1,), name="briefings-http", daemon=True
@@ -88,8 +94,9 @@ class PreviewServer:
     def start(self) -> None:
         """Serve, watch, and build once; returns when the first build is in (or has failed)."""
         self._serving.start()
-        self._watcher.start()
         self._rebuild(frozenset())
+        self._builds.start()
+        self._watcher.start()
 
     def wait(self) -> None:
         """Block until the server stops; Ctrl-C raises KeyboardInterrupt here."""
@@ -99,6 +106,7 @@ class PreviewServer:
     def stop(self) -> None:
         """Stop watching, wake every waiting request, close the server and join all threads."""
         self._watcher.stop()
+        self._builds.stop()
         self.state.close()
         if self._serving.is_alive():
             self._http.shutdown()
@@ -114,18 +122,83 @@ class PreviewServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def _changed(self, changed: frozenset[Path]) -> None:
+        """Sources changed (on the watcher's thread): show the edited pages now, build after."""
+        marks = self.state.marks()
+        try:
+            pages = self.builder.quick(changed, self.state.open_pages())
+        except Exception:
+            logger.exception("rendering the edited pages ahead of the build failed")
+            pages = {}
+        if pages:
+            self.state.publish_ahead(pages, marks, self.folder)
+        self._builds.add(changed)
+
     def _rebuild(self, changed: frozenset[Path]) -> None:
         with self._build_lock:
             marks = self.state.marks()
             try:
                 rebuild = self.builder.rebuild(changed)
             except Exception as error:
+                if self._builds.stopping:
+                    return  # abandoned by stop(): its folder is being removed
                 # A bug, not the user's doing: keep its traceback, keep serving, keep watching.
                 logger.exception("rebuild failed")
                 problem = Problem(f"internal error in briefings: {error!r} (see the terminal)")
                 rebuild = Rebuild(shown_paths(changed, self.root), 0.0, frozenset(), (problem,))
-            self.state.publish(rebuild, marks)
+            if self._builds.stopping:
+                return
+            self.state.publish(rebuild, marks, self.folder)
         self._report(rebuild)
+
+
+class _Queue:
+    """Runs `build` on a thread of its own with every path added since it last started, so a
+    long build never holds up the watcher (and the pages it renders first)."""
+
+    def __init__(self, build: Callable[[frozenset[Path]], None]) -> None:
+        self._build = build
+        self._paths: set[Path] = set()
+        self._pending = False
+        self._stopping = False
+        self._cond = threading.Condition()
+        self._thread = threading.Thread(target=self._run, name="briefings-build", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def add(self, paths: Collection[Path]) -> None:
+        with self._cond:
+            self._paths.update(paths)
+            self._pending = True
+            self._cond.notify_all()
+
+    def stop(self, wait: float = STOP_WAIT) -> None:
+        """Stop taking builds; a build still running after `wait` seconds is abandoned (its
+        thread is a daemon: it ends with the process, and whatever it writes is thrown away)."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        if self._thread.is_alive():
+            self._thread.join(wait)
+
+    @property
+    def stopping(self) -> bool:
+        with self._cond:
+            return self._stopping
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: self._pending or self._stopping)
+                if self._stopping:
+                    return
+                batch, self._paths, self._pending = frozenset(self._paths), set(), False
+            try:
+                self._build(batch)
+            except Exception:
+                if not self.stopping:  # a build abandoned by stop() fails as its folder goes
+                    logger.exception("rebuild failed unexpectedly")  # the next save tries again
 
 
 def allowed_hosts(host: str) -> frozenset[str]:
@@ -246,7 +319,12 @@ class _Handler(BaseHTTPRequestHandler):
         if raw_path.startswith("/__briefings__/"):
             self._live(raw_path.removeprefix("/__briefings__/"), query, head)
             return
-        preview.state.wait_built()
+        wanted = "/".join(request_parts(raw_path) or ())
+        ahead = preview.state.wait_built(wanted, page=not raw_path.lower().endswith(ASSETS))
+        if ahead is not None:
+            snippet = live_snippet(preview.state, sorted({wanted, _page_named(raw_path)}))
+            self._send(200, inject(ahead, snippet), "text/html; charset=utf-8", head)
+            return
         self._file(raw_path, query, head)
 
     def _file(self, raw_path: str, query: str, head: bool) -> None:

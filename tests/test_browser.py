@@ -80,8 +80,8 @@ def test_edits_show_in_the_browser_without_a_manual_reload(server: PreviewServer
             assert "Alpha renamed" in page.title()  # the last good build stays on screen
 
             write(ALPHA, briefing("Alpha fixed", body="Alpha body."))
-            page.wait_for_function("document.title.includes('Alpha fixed')")
-            assert page.query_selector("#briefings-overlay") is None
+            page.wait_for_function("document.title.includes('Alpha fixed')")  # rendered ahead
+            page.wait_for_selector("#briefings-overlay", state="detached")  # once the whole build is in
 
             # Once the page polls from the newest version, every answer has been acted on.
             latest = server.state.version

@@ -62,26 +62,73 @@ def test_folder_without_slash_redirects_and_missing_pages_get_the_404_page(previ
     assert "reload.js" in body and 'data-page="404.html briefings/nothing/index.html"' in body
 
 
-def test_a_request_during_a_rebuild_waits_for_it(preview: Preview) -> None:
-    started, release = threading.Event(), threading.Event()
-    rebuild = preview.server.builder.rebuild
+class _HeldRebuilds:
+    """Holds the preview's whole rebuilds until released, to see what is served before them."""
 
-    def slow_rebuild(changed: Collection[Path]) -> Rebuild:
-        started.set()
-        release.wait(10)
-        return rebuild(changed)
+    def __init__(self, preview: Preview) -> None:
+        self.started, self.release = threading.Event(), threading.Event()
+        rebuild = preview.server.builder.rebuild
 
-    preview.server.builder.rebuild = slow_rebuild  # type: ignore[method-assign]
+        def held(changed: Collection[Path]) -> Rebuild:
+            self.started.set()
+            self.release.wait(10)
+            return rebuild(changed)
+
+        preview.server.builder.rebuild = held  # type: ignore[method-assign]
+
+
+def test_an_edited_page_is_served_at_once_and_other_pages_wait_for_the_rebuild(preview: Preview) -> None:
+    held = _HeldRebuilds(preview)
     preview.write(A, briefing("Alpha renamed"))
-    assert started.wait(10)
+    assert held.started.wait(10)
+    status, _, page = preview.get("/briefings/alpha/")  # rendered ahead of the build
+    assert status == 200 and "<h1>Alpha renamed</h1>" in page and "reload.js" in page
+    assert preview.get("/style.css")[0] == 200  # an edit to content cannot change the stylesheet
     answers: list[str] = []
-    waiting = threading.Thread(target=lambda: answers.append(preview.get("/briefings/alpha/")[2]))
+    waiting = threading.Thread(target=lambda: answers.append(preview.get("/")[2]))
     waiting.start()
     waiting.join(0.3)
-    assert waiting.is_alive(), "the request was answered while the rebuild ran"
-    release.set()
+    assert waiting.is_alive(), "the home page was answered while the rebuild ran"
+    held.release.set()
     waiting.join(10)
     assert "Alpha renamed" in answers[0]
+    assert preview.get("/briefings/alpha/")[2] == page.replace(
+        f'data-version="{preview.server.state.version - 1}"', f'data-version="{preview.server.state.version}"'
+    )
+
+
+def test_a_template_edit_shows_on_the_open_pages_before_the_rebuild(preview: Preview) -> None:
+    held = _HeldRebuilds(preview)
+    state = preview.server.state
+    answers: list[dict[str, object]] = []
+    browser = threading.Thread(target=lambda: answers.append(poll(preview, state.version, "index.html")))
+    browser.start()
+    wait_until(lambda: "index.html" in state.open_pages())
+    (preview.root / "templates").mkdir()
+    preview.write(
+        "templates/index.html", '{% extends "base.html" %}{% block main %}<p>Custom home</p>{% endblock %}'
+    )
+    browser.join(10)
+    assert answers and answers[0]["reload"] is True
+    assert held.started.is_set() and not held.release.is_set()  # the whole rebuild has not run
+    assert "<p>Custom home</p>" in preview.get("/")[2]
+    held.release.set()
+    wait_until(lambda: "Custom home" in (preview.server.folder / "index.html").read_text("utf-8"))
+
+
+def test_an_edit_only_a_whole_build_can_show_waits_for_it(preview: Preview) -> None:
+    held = _HeldRebuilds(preview)
+    moved = briefing("Bravo moved", date="2025-07-11", extra="related: [alpha]\nslug: bravo-moved\n")
+    preview.write(B, moved)  # a new slug: new pages, links and lists
+    assert held.started.wait(10)
+    answers: list[tuple[int, dict[str, str], str]] = []
+    waiting = threading.Thread(target=lambda: answers.append(preview.get("/briefings/bravo-moved/")))
+    waiting.start()
+    waiting.join(0.3)
+    assert waiting.is_alive(), "a page was served before the build that makes it"
+    held.release.set()
+    waiting.join(10)
+    assert answers[0][0] == 200 and "Bravo moved" in answers[0][2]
 
 
 def test_the_reload_channel_answers_after_a_rebuild_for_the_pages_it_changed(preview: Preview) -> None:

@@ -23,7 +23,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
-from briefings import __version__
+from briefings import THEME, __version__
 from briefings.cache import CACHE_DIR
 from briefings.config import load_config
 from briefings.content import read_documents
@@ -31,7 +31,7 @@ from briefings.errors import Problem
 from briefings.feeds import render_feed_files
 from briefings.model import Briefing, OutputFile, Site
 from briefings.pipeline import assemble
-from briefings.render import THEME, render_pages
+from briefings.render import render_pages
 
 LINK_ATTRIBUTES = {"a": "href", "link": "href", "img": "src", "script": "src", "source": "src"}
 CACHE_NAME = "links.json"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Callable
@@ -70,9 +71,18 @@ def read_documents(config: SiteConfig) -> tuple[list[Document], list[Problem]]:
     """The bytes of every content file, in a fixed order, and a problem for each unreadable one."""
     documents, problems = [], []
     for kind, folder in (("briefing", BRIEFINGS_DIR), ("page", PAGES_DIR)):
-        for path in sorted((config.root / folder).glob("*.md")):
-            if path.name.startswith("."):  # editors' lock and swap files (emacs's .#x.md), not briefings
+        directory = config.root / folder
+        try:
+            names = sorted(entry.name for entry in os.scandir(directory) if entry.name.endswith(".md"))
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # a site without pages, or not yet with briefings
+        except OSError as error:
+            problems.append(Problem(f"cannot read folder: {error.strerror}", directory))
+            continue
+        for name in names:
+            if name.startswith("."):  # editors' lock and swap files (emacs's .#x.md), not briefings
                 continue
+            path = directory / name
             try:
                 documents.append(Document(kind, path, path.read_bytes()))
             except OSError as error:

@@ -10,26 +10,27 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from briefings import __version__
-from briefings.assemble import assemble_site
+from briefings import THEME, __version__
 from briefings.cache import Cache
 from briefings.config import load_config
-from briefings.content import Document, load_ledger, read_documents
-from briefings.convert import Progress, convert_documents
+from briefings.content import BRIEFINGS_DIR, PAGES_DIR, Document, load_ledger, read_documents
 from briefings.errors import ContentError, Problem
-from briefings.feeds import render_feed_files
 from briefings.model import OutputFile, ParsedBriefing, ParsedPage, Site, SiteConfig, Stamp
 from briefings.output import write_ledger, write_output
-from briefings.render import THEME, render_pages
-from briefings.reuse import files_digest
+from briefings.reuse import files_stamp
 from briefings.schedule import Schedule, schedule
-from briefings.search import index_site
 from briefings.stability import check_ledger
+
+# Markdown, Jinja and feedgen load when there is something to convert or render: a build with
+# nothing to do starts without them (see `assemble` and `_render`).
+if TYPE_CHECKING:
+    from briefings.convert import Progress
 
 FAR_FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
 
@@ -73,11 +74,11 @@ def build(
     config = load_config(root, base_url)
     own_address = base_url is None or config.base_url == load_config(root).base_url
     publishing = own_address and not drafts and not future
-    documents, problems = read_documents(config)
-    record = _Record(root, output, _inputs(config, documents, drafts=drafts, future=future))
+    record = _Record(root, output, _inputs(config, drafts=drafts, future=future))
     moment = now or dt.datetime.now(dt.UTC)
-    if not problems and (unchanged := record.unchanged(moment)) is not None:
+    if (unchanged := record.unchanged(moment)) is not None:
         return unchanged
+    documents, problems = read_documents(config)
     site, waiting = assemble(
         config, documents, problems, drafts=drafts, future=future, now=moment, progress=progress
     )
@@ -110,6 +111,9 @@ def assemble(
     progress: Progress | None = None,
 ) -> tuple[Site, Schedule]:
     """Content files → the site as readers see it (stages 1-3), and what waits for its date."""
+    from briefings.assemble import assemble_site
+    from briefings.convert import convert_documents
+
     converted, conversion_problems = convert_documents(documents, config, progress)
     if problems or conversion_problems:
         raise ContentError([*problems, *conversion_problems])
@@ -127,6 +131,10 @@ def _render(
 
     A page or feed whose fingerprint matches the live output's is not rendered again: its live
     bytes are carried over, and the output stage keeps the very file."""
+    from briefings.feeds import render_feed_files
+    from briefings.render import render_pages
+    from briefings.search import index_site
+
     rendered = render_pages(site, site.config.root / "templates", previous)
     fed = render_feed_files(site, previous)
     pages = rendered.files + [OutputFile(p, (output / p).read_bytes()) for p in rendered.kept]
@@ -136,12 +144,12 @@ def _render(
     return pages + feeds + searched, html, len(feeds), rendered.fingerprints | fed.fingerprints
 
 
-def _inputs(config: SiteConfig, documents: Sequence[Document], *, drafts: bool, future: bool) -> str:
+def _inputs(config: SiteConfig, *, drafts: bool, future: bool) -> str:
     """One digest of everything a build is made from: settings, options, content, templates, static."""
     digest = hashlib.sha256(repr((config, drafts, future)).encode("utf-8", "surrogatepass"))
-    for document in documents:
-        digest.update(os.fsencode(document.path) + b"\0" + hashlib.sha256(document.data).digest())
-    digest.update(files_digest([config.root / "templates", config.root / "static", THEME]).encode())
+    root = config.root
+    folders = [root / BRIEFINGS_DIR, root / PAGES_DIR, root / "templates", root / "static", THEME]
+    digest.update(files_stamp(folders).encode())
     return digest.hexdigest()
 
 
@@ -149,9 +157,13 @@ class _Record:
     """What the last build into an output folder was made from, and its files' fingerprints."""
 
     def __init__(self, root: Path, output: Path, inputs: str) -> None:
-        self.key, self.output, self.inputs = str(output.absolute()), output, inputs
+        self.key, self.output, self.inputs, self.root = str(output.absolute()), output, inputs, root
         self.builds = Cache(root, "builds", __version__)
-        self.pages = Cache(root, "pages", __version__)
+
+    @cached_property
+    def pages(self) -> Cache:
+        """The fingerprints, loaded only by a build that has something to do."""
+        return Cache(self.root, "pages", __version__)
 
     def unchanged(self, now: dt.datetime) -> BuildReport | None:
         """The last build's report, when nothing it was made from changed and nothing fell due."""

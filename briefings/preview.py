@@ -28,13 +28,14 @@ from typing import Any
 
 import jinja2
 
+from briefings import THEME
 from briefings.assemble import reassemble_briefing
 from briefings.content import BRIEFINGS_DIR, Document
 from briefings.convert import Converter
 from briefings.errors import BriefingsError, Problem
 from briefings.model import Briefing, ParsedBriefing, Site
 from briefings.pipeline import build
-from briefings.render import THEME, make_environment, render_some
+from briefings.render import make_environment, render_some
 from briefings.reuse import files_digest
 from briefings.watch import shown_paths
 

@@ -17,12 +17,11 @@ from typing import Any
 import jinja2
 import markupsafe
 
+from briefings import THEME
 from briefings.errors import Problem, TemplateError
 from briefings.model import MONTHS, Briefing, Edition, OutputFile, Site, Stamp, Topic
 from briefings.previews import news_article
 from briefings.reuse import Fingerprints, Rendered, files_digest
-
-THEME = Path(__file__).parent / "theme"
 
 
 @dataclass(frozen=True, slots=True)

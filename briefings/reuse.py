@@ -12,6 +12,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import os
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,3 +74,32 @@ def files_digest(folders: Iterable[Path]) -> str:
                 digest.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogatepass"))
                 digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+RACY_NS = 2_000_000_000  # a file changed this recently could change again unseen by its timestamps
+
+
+def files_stamp(folders: Iterable[Path], now_ns: int | None = None) -> str:
+    """One digest of every file under the folders, from names, sizes, inodes and change times, so
+    a build with nothing to do need not read them. A file changed within the last two seconds is
+    read instead: a second write within its timestamps' precision would otherwise go unseen."""
+    now_ns = time.time_ns() if now_ns is None else now_ns
+    digest = hashlib.sha1(__version__.encode(), usedforsecurity=False)
+    for folder in folders:
+        for where, folders_here, names in os.walk(folder):
+            folders_here.sort()
+            for name in sorted(names):
+                path = os.path.join(where, name)
+                digest.update(os.fsencode(path) + b"\0" + _file_stamp(path, now_ns))
+    return digest.hexdigest()
+
+
+def _file_stamp(path: str, now_ns: int) -> bytes:
+    try:
+        found = os.stat(path)
+        if now_ns - max(found.st_mtime_ns, found.st_ctime_ns) > RACY_NS:
+            return f"{found.st_size}:{found.st_ino}:{found.st_mtime_ns}:{found.st_ctime_ns}".encode()
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).digest()
+    except OSError:
+        return b"unreadable"  # a dangling link, say: the build that reads it reports it

@@ -19,11 +19,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from briefings import THEME
 from briefings.config import KEYS
 from briefings.errors import OutputError, Problem
 
 STARTER = Path(__file__).parent / "starter"
-THEME_TEMPLATES = Path(__file__).parent / "theme" / "templates"
+THEME_TEMPLATES = THEME / "templates"
 IGNORED = {".git"}  # `git init` first, then `briefings new .`: the folder still counts as empty
 log = logging.getLogger(__name__)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from conftest import MakeSite, briefing, run_cli, snapshot
 
 from briefings.cache import CACHE_DIR
 from briefings.pipeline import build
+from briefings.reuse import files_stamp
 
 
 def base_files() -> dict[str, str]:
@@ -112,3 +114,16 @@ def test_an_unreadable_new_file_is_reported_even_when_nothing_else_changed(make_
     (site / "content/briefings/broken.md").symlink_to(site / "nowhere.md")  # a file that cannot be read
     status, _, err = run_cli("build", str(site))
     assert status == 1 and "content/briefings/broken.md: cannot read file" in err
+
+
+def test_a_file_changed_in_the_last_seconds_is_judged_by_its_bytes(tmp_path: Path) -> None:
+    """Timestamps have a precision: two writes within it look alike, so recent files are read."""
+    page = tmp_path / "a.md"
+    page.write_text("same", encoding="utf-8")
+    first = files_stamp([tmp_path])
+    page.write_text("same", encoding="utf-8")  # rewritten: new change time, same bytes
+    assert files_stamp([tmp_path]) == first
+    page.write_text("diff", encoding="utf-8")  # same size, other bytes
+    assert files_stamp([tmp_path]) != first
+    later = time.time_ns() + 10**10  # once old, the cheap signature (size, inode, times) is used
+    assert files_stamp([tmp_path], later) != files_stamp([tmp_path])

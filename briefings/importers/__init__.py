@@ -28,7 +28,6 @@ from briefings.importers.html import read_page
 from briefings.importers.writer import Outcome, write_briefings
 from briefings.model import SiteConfig, Stamp
 
-FORMATS = ("auto", "capture", "html", "feed")
 MAX_BYTES = 20 * 1024 * 1024
 TIMEOUT_SECONDS = 30
 

@@ -13,13 +13,14 @@ hold a site's sources (or more) are refused before anything is touched.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import fcntl
 import json
 import os
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
@@ -38,9 +39,17 @@ class Written:
 
 
 def write_output(
-    files: Sequence[OutputFile], static_dirs: Sequence[Path], output: Path, site_root: Path
+    files: Sequence[OutputFile],
+    static_dirs: Sequence[Path],
+    output: Path,
+    site_root: Path,
+    *,
+    kept: Collection[str] = (),
+    spare_holds: Collection[str] | None = None,
 ) -> Written:
-    """Make `output` hold exactly `files` plus the static folders' files, switching over atomically."""
+    """Make `output` hold exactly `files`, the files in `kept` as the live output holds them, and
+    the static folders' files, switching over atomically. `spare_holds` lists what the spare
+    folder holds (the build before last's files) when the caller knows, which spares a walk."""
     output = output.absolute()
     _refuse_dangerous(output, site_root.absolute())
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -48,15 +57,18 @@ def write_output(
         _recover(output)
         spare = _sibling(output, "spare")
         try:
+            if not spare.is_dir():
+                spare_holds = None
             spare.mkdir(exist_ok=True)
             wanted = {f.path: f.content for f in files}
             wanted.update(_static_files(static_dirs, wanted))
-            changed = _update(spare, output, wanted)
+            changed = _update(spare, output, wanted, [k for k in kept if k not in wanted])
+            _prune(spare, wanted.keys() | kept, spare_holds)
             _exchange(spare, output)
         except OSError as error:
             reason = error.strerror or str(error)
             raise OutputError([Problem(f"cannot write the site: {reason}", output)]) from None
-    return Written(frozenset(wanted), changed)
+    return Written(frozenset(wanted.keys() | kept), changed)
 
 
 def _sibling(output: Path, role: str) -> Path:
@@ -115,13 +127,20 @@ def _hidden(relative: str) -> bool:
     return any(part.startswith(".") for part in PurePosixPath(relative).parts)
 
 
-def _update(folder: Path, live: Path, wanted: dict[str, bytes]) -> frozenset[str]:
-    """Make `folder` hold exactly `wanted`; returns the files that differ from the live site.
+def _update(folder: Path, live: Path, wanted: dict[str, bytes], kept: Sequence[str]) -> frozenset[str]:
+    """Bring `folder` up to date with `wanted` and `kept`; returns the files that differ from the
+    live site.
 
-    A file the live site already holds unchanged is hard-linked from it, so it keeps its inode and
-    modification time across the swap; any other file gets a new inode, so that writing the spare
-    can never touch a file of the live site."""
+    A file the live site already holds unchanged (every one in `kept`) is hard-linked from it, so
+    it keeps its inode and modification time across the swap; any other file gets a new inode, so
+    that writing the spare can never touch a file of the live site."""
     changed = []
+    for relative in kept:
+        parts = _safe_parts(relative)
+        target, current = folder.joinpath(*parts), live.joinpath(*parts)
+        if not _linked(target, current):
+            _clear(target)
+            os.link(current, target)
     for relative, content in sorted(wanted.items()):
         parts = _safe_parts(relative)
         target, current = folder.joinpath(*parts), live.joinpath(*parts)
@@ -135,7 +154,6 @@ def _update(folder: Path, live: Path, wanted: dict[str, bytes]) -> frozenset[str
             continue
         _clear(target)
         target.write_bytes(content)
-    _prune(folder, set(wanted))
     return frozenset(changed)
 
 
@@ -169,8 +187,28 @@ def _same(target: Path, content: bytes) -> bool:
         return False
 
 
-def _prune(folder: Path, wanted: set[str]) -> None:
-    """Delete files that are no longer part of the site, then the folders they leave empty."""
+def _prune(folder: Path, wanted: Collection[str], held: Collection[str] | None) -> None:
+    """Delete files that are no longer part of the site, then the folders they leave empty.
+
+    `held` is what the folder held before this build, when known: then only what it held is
+    looked at, instead of walking the whole folder."""
+    if held is None:
+        _prune_walking(folder, wanted)
+        return
+    emptied: set[Path] = set()
+    for relative in held:
+        if relative not in wanted:
+            path = folder.joinpath(*_safe_parts(relative))
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+            emptied.update(path.parents)
+    for path in sorted(emptied, key=lambda p: len(p.parts), reverse=True):
+        if path.is_relative_to(folder) and path != folder:
+            with contextlib.suppress(OSError):  # not empty: it still holds part of the site
+                path.rmdir()
+
+
+def _prune_walking(folder: Path, wanted: Collection[str]) -> None:
     top = os.fspath(folder)
     for where, folders, names in os.walk(top, topdown=False):
         relative = os.path.relpath(where, top)

@@ -86,13 +86,15 @@ def build(
         ledger, ledger_problems = check_ledger(load_ledger(root), site, accept=accept_feed_changes)
         if ledger_problems:
             raise ContentError(ledger_problems)
-    files, pages, feeds, fingerprints = _render(site, output, record.fingerprints())
+    made = _render(site, output, record.fingerprints())
+    spare_holds = record.spare_holds()
     record.forget()  # until the new output is in place, what the record says may not hold
-    written = write_output(files, [THEME / "static", root / "static"], output, root)
-    counts = (len(site.briefings), pages, feeds, len(written.paths), len(written.changed))
+    statics = [THEME / "static", root / "static"]
+    written = write_output(made.files, statics, output, root, kept=made.kept, spare_holds=spare_holds)
+    counts = (len(site.briefings), made.pages, made.feeds, len(written.paths), len(written.changed))
     report = BuildReport(*counts, output, len(waiting), waiting.next_due, written.paths, written.changed)
     due = waiting.next_due.moment if waiting.next_due and not future else FAR_FUTURE
-    record.keep(replace(report, paths=frozenset(), changed_paths=frozenset()), fingerprints, due)
+    record.keep(report, made.fingerprints, due)
     if publishing:
         write_ledger(root, ledger)
     if on_site:
@@ -124,24 +126,34 @@ def assemble(
     return site, waiting
 
 
-def _render(
-    site: Site, output: Path, previous: Mapping[str, str]
-) -> tuple[list[OutputFile], int, int, dict[str, str]]:
-    """Every file of the site, the numbers of pages and feeds, and their fingerprints (stage 4).
+@dataclass(frozen=True, slots=True)
+class _Made:
+    """What stage 4 made: the files rendered, those kept as the live output has them, the numbers
+    of pages and feeds, and every page's and feed's fingerprint."""
 
-    A page or feed whose fingerprint matches the live output's is not rendered again: its live
-    bytes are carried over, and the output stage keeps the very file."""
+    files: list[OutputFile]
+    kept: list[str]
+    pages: int
+    feeds: int
+    fingerprints: dict[str, str]
+
+
+def _render(site: Site, output: Path, previous: Mapping[str, str]) -> _Made:
+    """Every file of the site (stage 4). A page or feed whose fingerprint matches the live
+    output's is not rendered again: the output stage keeps the very file."""
     from briefings.feeds import render_feed_files
     from briefings.render import render_pages
     from briefings.search import index_site
 
     rendered = render_pages(site, site.config.root / "templates", previous)
     fed = render_feed_files(site, previous)
-    pages = rendered.files + [OutputFile(p, (output / p).read_bytes()) for p in rendered.kept]
-    feeds = fed.files + [OutputFile(p, (output / p).read_bytes()) for p in fed.kept]
-    searched = index_site(site, pages) if site.config.search else []
-    html = sum(1 for f in pages if f.path.endswith(".html"))
-    return pages + feeds + searched, html, len(feeds), rendered.fingerprints | fed.fingerprints
+    files = rendered.files + fed.files
+    if site.config.search:  # the index is made from every briefing page, rendered now or kept
+        pages = rendered.files + [OutputFile(p, (output / p).read_bytes()) for p in rendered.kept]
+        files += index_site(site, pages)
+    html = sum(1 for path in (*(f.path for f in rendered.files), *rendered.kept) if path.endswith(".html"))
+    feeds = len(fed.files) + len(fed.kept)
+    return _Made(files, rendered.kept + fed.kept, html, feeds, rendered.fingerprints | fed.fingerprints)
 
 
 def _inputs(config: SiteConfig, *, drafts: bool, future: bool) -> str:
@@ -180,13 +192,21 @@ class _Record:
         known: Mapping[str, str] = self.pages.get(self.key) or {}
         return {path: key for path, key in known.items() if (self.output / path).is_file()}
 
+    def spare_holds(self) -> frozenset[str] | None:
+        """What the spare folder beside the output holds: the files of the build before the last."""
+        last = self.builds.get(self.key)
+        return last.get("spare") if last else None
+
     def forget(self) -> None:
         """For the output swap: a build killed during it must leave no record that could be wrong."""
         self.builds.forget()
         self.pages.forget()
 
     def keep(self, report: BuildReport, fingerprints: dict[str, str], due: dt.datetime) -> None:
+        last = self.builds.used.get(self.key)  # the build before: its files are the spare's now
         self.pages.put(self.key, fingerprints)
         self.pages.save()
-        self.builds.put(self.key, {"inputs": self.inputs, "due": due, "report": report})
+        brief = replace(report, paths=frozenset(), changed_paths=frozenset())
+        entry = {"inputs": self.inputs, "due": due, "report": brief, "paths": report.paths}
+        self.builds.put(self.key, entry | {"spare": last.get("paths") if last else None})
         self.builds.save()

@@ -12,14 +12,14 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 import markupsafe
 
 from briefings import THEME
 from briefings.errors import Problem, TemplateError
-from briefings.model import MONTHS, Briefing, Edition, OutputFile, Site, Stamp, Topic
+from briefings.model import MONTHS, Briefing, Edition, OutputFile, Site, SiteConfig, Stamp, Topic
 from briefings.previews import news_article
 from briefings.reuse import Fingerprints, Rendered, files_digest
 
@@ -70,14 +70,14 @@ def render_pages(site: Site, site_templates: Path, previous: Mapping[str, str]) 
     renderer = page_renderer(site, env, site_templates)
     rendered = Rendered([], [], {})
     problems: dict[str, Problem] = {}
-    for path, template, make_context in _pages(site):
-        context = make_context()
-        key = rendered.fingerprints[path] = fingerprints.of(path, template, context)
+    for path, template, make_context, inputs in _pages(site):
+        key = rendered.fingerprints[path] = fingerprints.of(path, template, (inputs or make_context)())
         if previous.get(path) == key:
             rendered.kept.append(path)
             continue
         try:
-            rendered.files.append(OutputFile(path, renderer.render(template, path, context).encode("utf-8")))
+            content = renderer.render(template, path, make_context()).encode("utf-8")
+            rendered.files.append(OutputFile(path, content))
         except jinja2.TemplateError as error:
             problem = template_problem(error, site_templates)
             problems.setdefault(problem.render(), problem)
@@ -92,17 +92,17 @@ def render_some(
     """Just the pages at the output paths in `wanted` (those the site has), e.g. those open in a
     browser; the contexts of all other pages are never built."""
     renderer = page_renderer(site, env, site_templates)
-    pages: list[tuple[str, str, Context]] = []
+    pages: list[_Page] = []
     others = set(wanted)
     for path in wanted:  # a briefing's page is found by its slug, the others by going through all
         slug = path.removeprefix("briefings/").removesuffix("/index.html")
         if path == f"briefings/{slug}/index.html" and slug in renderer.briefings:
-            pages.append((path, "briefing.html", partial(_briefing_context, site, renderer.briefings[slug])))
+            pages.append(_briefing_page(site, renderer.briefings[slug]))
             others.discard(path)
     if others:
-        pages += [page for page in _pages(site) if page[0] in others]
+        pages += [page for page in _pages(site) if page.path in others]
     found: dict[str, bytes] = {}
-    for path, template, make_context in pages:
+    for path, template, make_context, _ in pages:
         try:
             found[path] = renderer.render(template, path, make_context()).encode("utf-8")
         except jinja2.TemplateError as error:
@@ -178,32 +178,39 @@ class _Fragments(dict[str, markupsafe.Markup]):
 Context = Callable[[], dict[str, Any]]
 
 
-def _pages(site: Site) -> Iterator[tuple[str, str, Context]]:
-    """(output path, template, its context when asked for) for every page, in a fixed order."""
+class _Page(NamedTuple):
+    """A page to render: where, from which template, and its context, made only when asked for."""
+
+    path: str
+    template: str
+    context: Context
+    inputs: Context | None = None  # what decides the page, when the context adds what derives from it
+
+
+def _pages(site: Site) -> Iterator[_Page]:
+    """Every page, in a fixed order."""
     yield from _home(site)
     for briefing in site.briefings:
-        yield (
-            f"briefings/{briefing.slug}/index.html",
-            "briefing.html",
-            partial(_briefing_context, site, briefing),
-        )
+        yield _briefing_page(site, briefing)
     topics = sorted(site.topics.items(), key=lambda item: (item[0].name.casefold(), item[0].slug))
-    yield "topics/index.html", "topics.html", lambda: {"topics": topics}
+    yield _Page("topics/index.html", "topics.html", partial(dict, topics=topics))
     for topic, briefings in topics:
-        yield f"topics/{topic.slug}/index.html", "topic.html", partial(_topic_context, site, topic, briefings)
+        yield _Page(
+            f"topics/{topic.slug}/index.html", "topic.html", partial(_topic_context, site, topic, briefings)
+        )
     sources = sorted(site.sources.items(), key=lambda item: (item[0].name.casefold(), item[0].slug))
-    yield "sources/index.html", "sources.html", lambda: {"sources": sources}
+    yield _Page("sources/index.html", "sources.html", partial(dict, sources=sources))
     for outlet, briefings in sources:
-        yield (
+        yield _Page(
             f"sources/{outlet.slug}/index.html",
             "source.html",
             partial(dict, source=outlet, briefings=briefings),
         )
     months = sorted(site.months.items(), key=lambda item: item[0].first_day, reverse=True)
-    yield "archive/index.html", "archive.html", lambda: {"months": months}
+    yield _Page("archive/index.html", "archive.html", partial(dict, months=months))
     for month, briefings in months:
         path = f"archive/{month.year}/{month.month:02d}/index.html"
-        yield path, "month.html", partial(dict, month=month, briefings=briefings)
+        yield _Page(path, "month.html", partial(dict, month=month, briefings=briefings))
     editions = sorted(site.editions.items(), key=lambda item: item[0].day, reverse=True)
     feeds = (
         FeedLink("Daily editions (RSS)", f"{site.config.base_path}editions/rss.xml", "application/rss+xml"),
@@ -211,23 +218,23 @@ def _pages(site: Site) -> Iterator[tuple[str, str, Context]]:
             "Daily editions (Atom)", f"{site.config.base_path}editions/atom.xml", "application/atom+xml"
         ),
     )
-    yield "editions/index.html", "editions.html", lambda: {"editions": editions, "page_feeds": feeds}
+    yield _Page("editions/index.html", "editions.html", partial(dict, editions=editions, page_feeds=feeds))
     for edition, briefings in editions:
-        yield (
+        yield _Page(
             f"editions/{edition.day.isoformat()}/index.html",
             "edition.html",
             partial(_edition_context, edition, briefings, feeds),
         )
     for page in site.pages:
-        yield f"{page.slug}/index.html", "page.html", partial(dict, page=page)
-    yield "404.html", "404.html", dict
+        yield _Page(f"{page.slug}/index.html", "page.html", partial(dict, page=page))
+    yield _Page("404.html", "404.html", dict)
     if site.config.search:
-        yield "search/index.html", "search.html", dict
-    yield "sitemap.xml", "sitemap.xml", lambda: {"entries": _sitemap(site)}
-    yield "robots.txt", "robots.txt", dict
+        yield _Page("search/index.html", "search.html", dict)
+    yield _Page("sitemap.xml", "sitemap.xml", lambda: {"entries": _sitemap(site)})
+    yield _Page("robots.txt", "robots.txt", dict)
 
 
-def _home(site: Site) -> Iterator[tuple[str, str, Context]]:
+def _home(site: Site) -> Iterator[_Page]:
     size = site.config.page_size
     chunks: Sequence[tuple[Briefing, ...]] = [
         site.briefings[start : start + size] for start in range(0, len(site.briefings), size)
@@ -245,7 +252,7 @@ def _home(site: Site) -> Iterator[tuple[str, str, Context]]:
             "older": url(number + 1) if number < len(chunks) else None,
         }
         path = "index.html" if number == 1 else f"page/{number}/index.html"
-        yield path, "index.html", partial(dict, briefings=chunk, pagination=pagination)
+        yield _Page(path, "index.html", partial(dict, briefings=chunk, pagination=pagination))
 
 
 def _topic_context(site: Site, topic: Topic, briefings: Sequence[Briefing]) -> dict[str, Any]:
@@ -263,15 +270,26 @@ def _edition_context(
     return {"edition": edition, "groups": edition_groups(briefings), "page_feeds": feeds}
 
 
-def _briefing_context(site: Site, briefing: Briefing) -> dict[str, Any]:
+def _briefing_page(site: Site, briefing: Briefing) -> _Page:
+    inputs = partial(_briefing_inputs, site, briefing)
+    context = partial(_briefing_context, site.config, inputs)
+    return _Page(f"briefings/{briefing.slug}/index.html", "briefing.html", context, inputs)
+
+
+def _briefing_inputs(site: Site, briefing: Briefing) -> dict[str, Any]:
     return {
         "briefing": briefing,
         "related": site.related[briefing.slug],
         "mentioned_in": site.mentioned_in[briefing.slug],
         "previous": site.previous.get(briefing.slug),
         "next": site.following.get(briefing.slug),
-        "news_article": news_article(briefing, site.config),
     }
+
+
+def _briefing_context(config: SiteConfig, inputs: Context) -> dict[str, Any]:
+    """The page's inputs and what it derives from them (its JSON-LD, costly to build)."""
+    context = inputs()
+    return {**context, "news_article": news_article(context["briefing"], config)}
 
 
 def _sitemap(site: Site) -> list[tuple[str, str | None]]:

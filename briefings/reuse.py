@@ -48,9 +48,7 @@ class Fingerprints:
     def _text(self, value: Any) -> str:
         if isinstance(value, Briefing):
             if value.slug not in self.briefings:
-                self.briefings[value.slug] = hashlib.sha1(
-                    repr(value).encode("utf-8", "surrogatepass"), usedforsecurity=False
-                ).hexdigest()
+                self.briefings[value.slug] = _briefing_digest(value)
             return f"B{self.briefings[value.slug]}"
         if isinstance(value, str | int | float | bool | None | dt.date | Path):
             return repr(value)
@@ -63,6 +61,17 @@ class Fingerprints:
                 [getattr(value, f.name) for f in dataclasses.fields(value)]
             )
         raise TypeError(f"cannot fingerprint {type(value).__name__}")  # a new kind of context value
+
+
+_BRIEFING_FIELDS = tuple(f.name for f in dataclasses.fields(Briefing) if f.name != "body_html")
+
+
+def _briefing_digest(briefing: Briefing) -> str:
+    """A digest of the whole briefing; its text, the bulk of it, is hashed rather than repr'd."""
+    digest = hashlib.sha1(briefing.body_html.encode("utf-8", "surrogatepass"), usedforsecurity=False)
+    fields = tuple(getattr(briefing, name) for name in _BRIEFING_FIELDS)
+    digest.update(repr(fields).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def files_digest(folders: Iterable[Path]) -> str:

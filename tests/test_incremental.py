@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 import shutil
 import time
 from collections.abc import Callable
@@ -71,6 +72,23 @@ def test_warm_build_after_an_edit_equals_a_clean_build(
     shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".output.*", CACHE_DIR))
     assert run_cli("build", str(clean), "--accept-feed-changes")[0] == 0
     assert snapshot(site / "output") == snapshot(clean / "output")
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_every_build_of_a_run_of_edits_equals_a_clean_build(
+    make_site: MakeSite, tmp_path: Path, seed: int
+) -> None:
+    """Edits one after another, in a shuffled order: the two output folders take turns, so
+    what a deleted briefing left must be gone from both."""
+    site = make_site(base_files())
+    assert run_cli("build", str(site), "--accept-feed-changes")[0] == 0
+    for step, edit in enumerate(random.Random(seed).sample(sorted(EDITS), len(EDITS))):
+        EDITS[edit](site)
+        assert run_cli("build", str(site), "--accept-feed-changes")[0] == 0
+        clean = tmp_path / f"clean-{step}"
+        shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".output.*", CACHE_DIR))
+        assert run_cli("build", str(clean), "--accept-feed-changes")[0] == 0
+        assert snapshot(site / "output") == snapshot(clean / "output"), f"after {edit}"
 
 
 def test_a_cache_not_signed_by_this_user_is_ignored(make_site: MakeSite) -> None:

@@ -8,17 +8,21 @@ site, or was edited, fails the signature and is ignored, never loaded.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import hmac
 import logging
 import os
 import pickle
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 CACHE_DIR = ".briefings-cache"
 KEY_BYTES = 32
+DELTA_LEAST = 100  # a change of up to this many entries (or a tenth of the table) is saved alone
 log = logging.getLogger(__name__)
 
 
@@ -48,31 +52,53 @@ def _key() -> bytes | None:
 
 
 class Cache:
-    """One named table of the cache: key → value, loaded whole and saved whole."""
+    """One named table of the cache: key → value, loaded whole.
+
+    A save that changes a small part of a large table writes only the change, beside the table
+    (`name.delta.pickle`, naming the table it applies to); a later save that finds the change has
+    grown writes the whole table again."""
 
     def __init__(self, root: Path, name: str, version: str) -> None:
         self.path = root / CACHE_DIR / f"{name}.pickle"
+        self.delta_path = root / CACHE_DIR / f"{name}.delta.pickle"
         self.version = version
         self.key = _key()
-        self.entries: dict[str, Any] = self._load()
+        self.base_signature = b""
+        self.base: dict[str, Any] = {}  # the table as saved whole
+        self.entries: dict[str, Any] = self._load()  # with the saved change applied
         self.used: dict[str, Any] = {}
 
     def _load(self) -> dict[str, Any]:
+        loaded = self._read(self.path)
+        if loaded is None:
+            return {}
+        self.base_signature, self.base = loaded[0], loaded[1]
+        delta = self._read(self.delta_path)
+        if delta is None or not isinstance(delta[1], tuple) or delta[1][0] != self.base_signature:
+            return dict(self.base)
+        _, changed, removed = delta[1]
+        entries = {key: value for key, value in self.base.items() if key not in removed}
+        entries.update(changed)
+        return entries
+
+    def _read(self, path: Path) -> tuple[bytes, Any] | None:
+        """(signature, value) of a cache file this user signed for this version, else None."""
         if self.key is None:
-            return {}
+            return None
         try:
-            data = self.path.read_bytes()
+            data = path.read_bytes()
         except OSError:
-            return {}
+            return None
         signature, payload = data[:32], data[32:]
         if not hmac.compare_digest(signature, hmac.new(self.key, payload, hashlib.sha256).digest()):
-            log.info("ignoring %s: not signed by this user", self.path)
-            return {}
+            log.info("ignoring %s: not signed by this user", path)
+            return None
         try:
-            version, entries = pickle.loads(payload)
+            with _collector_paused():
+                version, value = pickle.loads(payload)
         except Exception:  # a signed file from another version of briefings; start afresh
-            return {}
-        return entries if version == self.version and isinstance(entries, dict) else {}
+            return None
+        return (signature, value) if version == self.version else None
 
     def get(self, key: str) -> Any:
         value = self.entries.get(key)
@@ -86,13 +112,14 @@ class Cache:
     def forget(self) -> None:
         """Drop the saved table now (what is in use stays, for `save`): for a step that a killed
         build could leave half done, after which the saved table would no longer be true."""
-        self.entries = {}
-        try:
-            self.path.unlink()
-        except FileNotFoundError:
-            pass
-        except OSError as error:
-            log.warning("cannot remove the build cache %s: %s", self.path, error)
+        self.entries, self.base, self.base_signature = {}, {}, b""
+        for path in (self.delta_path, self.path):
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError as error:
+                log.warning("cannot remove the build cache %s: %s", path, error)
 
     def save(self) -> None:
         """Keep what this build used (so deleted files drop out); skipped when nothing changed."""
@@ -101,12 +128,42 @@ class Cache:
         )
         if self.key is None or unchanged:
             return
-        payload = pickle.dumps((self.version, self.used), protocol=pickle.HIGHEST_PROTOCOL)
+        changed = {key: value for key, value in self.used.items() if self.base.get(key) is not value}
+        removed = frozenset(key for key in self.base if key not in self.used)
+        if self.base_signature and len(changed) + len(removed) <= max(DELTA_LEAST, len(self.used) // 10):
+            self._write(self.delta_path, (self.base_signature, changed, removed))
+            return
+        signature = self._write(self.path, self.used)
+        if signature:
+            self.base_signature, self.base = signature, self.used
+            with contextlib.suppress(FileNotFoundError):
+                self.delta_path.unlink()
+
+    def _write(self, path: Path, value: Any) -> bytes:
+        """Write a signed cache file atomically; its signature, or b"" when it cannot be written."""
+        assert self.key is not None
+        with _collector_paused():
+            payload = pickle.dumps((self.version, value), protocol=pickle.HIGHEST_PROTOCOL)
         signature = hmac.new(self.key, payload, hashlib.sha256).digest()
         try:
-            self.path.parent.mkdir(exist_ok=True)
-            temporary = self.path.with_suffix(".tmp")
+            path.parent.mkdir(exist_ok=True)
+            temporary = path.with_suffix(".tmp")
             temporary.write_bytes(signature + payload)
-            os.replace(temporary, self.path)
+            os.replace(temporary, path)
         except OSError as error:  # a cache that cannot be written only costs time
-            log.warning("cannot write the build cache %s: %s", self.path, error)
+            log.warning("cannot write the build cache %s: %s", path, error)
+            return b""
+        return signature
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector would walk the growing heap again and again while a large table
+    is (un)pickled, doubling the time; the table holds no cycles to collect."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

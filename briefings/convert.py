@@ -13,6 +13,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import replace
 from importlib.metadata import version
 
 from briefings import __version__
@@ -27,7 +28,7 @@ Converted = tuple[Parsed, Markup, Digest | None]  # a digest for briefings, None
 Progress = Callable[[str, int, int], None]
 PARALLEL_FROM = 400  # below this, starting processes costs more than it saves
 CHUNK = 100
-CACHE_FORMAT = 2  # raised whenever the cached types change shape
+CACHE_FORMAT = 3  # raised whenever the cached types change shape
 
 
 def convert_documents(
@@ -49,8 +50,10 @@ def convert_documents(
         if isinstance(outcome, list):
             problems.extend(outcome)
         else:
-            results[index] = outcome
-            cache.put(keys[index], outcome)
+            # The Markdown source is not kept: all that is made from it is in the markup and digest.
+            parsed, markup, digest = outcome
+            results[index] = slim = (replace(parsed, body=""), markup, digest)
+            cache.put(keys[index], slim)
     if not problems:
         cache.save()
     return [results[i] for i in sorted(results)], problems

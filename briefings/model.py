@@ -118,7 +118,7 @@ class ParsedBriefing:
     title: str
     date: Stamp
     sources: tuple[Source, ...]
-    body: str
+    body: str  # empty once converted: the markup and digest hold all that is made from it
     body_line: int
     via: str | None = None
     captured: Stamp | None = None
@@ -138,7 +138,7 @@ class ParsedPage:
     slug: str
     slug_line: int
     title: str
-    body: str
+    body: str  # empty once converted, as a briefing's
     body_line: int
     summary: str | None = None
     draft: bool = False

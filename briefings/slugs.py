@@ -6,6 +6,7 @@ invisible character, so it can never name a path outside its folder.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -23,6 +24,7 @@ def slug_problem(slug: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=65536)  # topic and source names recur across thousands of briefings
 def slugify(text: str) -> str:
     """A readable slug for any text ('' when it has no letters or digits); CJK is kept as is."""
     words = _SEPARATORS.sub("-", unicodedata.normalize("NFKC", text).casefold()).strip("-")

@@ -102,6 +102,23 @@ def test_a_cache_not_signed_by_this_user_is_ignored(make_site: MakeSite) -> None
     assert cache.read_bytes()[32:] != b"cos\nsystem\n(S'echo owned'\ntR."  # replaced by a signed one
 
 
+def test_a_small_change_saves_only_the_change_beside_the_cache(make_site: MakeSite) -> None:
+    site = make_site(base_files())
+    assert run_cli("build", str(site))[0] == 0
+    table, change = site / CACHE_DIR / "documents.pickle", site / CACHE_DIR / "documents.delta.pickle"
+    saved = table.read_bytes()
+    replace(site, "content/briefings/2025-07-03-b3.md", "Text 3", "Changed text")
+    assert run_cli("build", str(site))[0] == 0
+    assert table.read_bytes() == saved and change.is_file()
+    change.write_bytes(change.read_bytes()[:-1] + b"x")  # tampered with: ignored, so converted again
+    replace(site, "content/briefings/2025-07-04-b4.md", "Text 4", "Other text")
+    assert run_cli("build", str(site))[0] == 0
+    clean = site.parent / "clean"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".output.*", CACHE_DIR))
+    assert run_cli("build", str(clean))[0] == 0
+    assert snapshot(site / "output") == snapshot(clean / "output")
+
+
 def test_a_build_with_nothing_changed_writes_nothing(make_site: MakeSite) -> None:
     site = make_site(base_files())
     first = build(site, site / "output")

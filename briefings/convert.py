@@ -50,10 +50,8 @@ def convert_documents(
         if isinstance(outcome, list):
             problems.extend(outcome)
         else:
-            # The Markdown source is not kept: all that is made from it is in the markup and digest.
-            parsed, markup, digest = outcome
-            results[index] = slim = (replace(parsed, body=""), markup, digest)
-            cache.put(keys[index], slim)
+            results[index] = outcome
+            cache.put(keys[index], outcome)
     if not problems:
         cache.save()
     return [results[i] for i in sorted(results)], problems
@@ -118,6 +116,8 @@ class Converter:
         try:
             parsed = parse_document(document, self.config)
             digest = self.digester.digest(parsed) if isinstance(parsed, ParsedBriefing) else None
-            return parsed, self.renderer.render(parsed.body, parsed.body_line), digest
+            markup = self.renderer.render(parsed.body, parsed.body_line)
+            # The Markdown source is not kept: all that is made from it is in the markup and digest.
+            return replace(parsed, body=""), markup, digest
         except ContentError as error:
             return list(error.problems)

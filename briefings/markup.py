@@ -9,6 +9,7 @@ tags and attributes survive, and links only with http(s), mailto or relative URL
 from __future__ import annotations
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 import markdown
@@ -96,33 +97,19 @@ def _link_lines(body: str, body_line: int) -> dict[str, int]:
     return lines
 
 
-class _FirstParagraph(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.depth = 0
-        self.done = False
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "p" and not self.done:
-            self.depth += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "p" and self.depth:
-            self.depth -= 1
-            self.done = self.done or (self.depth == 0 and bool("".join(self.parts).strip()))
-
-    def handle_data(self, data: str) -> None:
-        if self.depth and not self.done:
-            self.parts.append(data)
+# nh3's output is well-formed: paragraphs never nest, and '<' and '>' in text and attribute values
+# are escaped, so a paragraph and its tags are found by pattern (ten times faster than parsing).
+_PARAGRAPH = re.compile(r"<p(?:\s[^>]*)?>(.*?)</p>", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
 
 
 def first_paragraph(html: str) -> str:
-    """The text of the first non-empty paragraph, whitespace collapsed."""
-    parser = _FirstParagraph()
-    parser.feed(html)
-    parser.close()
-    return " ".join(PLACEHOLDER.sub("", "".join(parser.parts)).split())
+    """The text of the first non-empty paragraph of sanitized HTML, whitespace collapsed."""
+    for paragraph in _PARAGRAPH.finditer(html):
+        text = unescape(_TAG.sub("", paragraph.group(1)))
+        if text.strip():
+            return " ".join(PLACEHOLDER.sub("", text).split())
+    return ""
 
 
 def plain_text(html: str) -> str:

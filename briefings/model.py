@@ -4,7 +4,7 @@ SiteConfig ── config.load_config(site.toml)
 ParsedBriefing, ParsedPage ── content.read_documents + content.parse_document
 Markup, Digest ── markup.MarkupRenderer, digest.Digester (both through convert.convert_documents)
 Briefing, Page, Topic, SourceOutlet, Month, Edition, Site ── assemble.assemble_site(...)
-OutputFile ── render.render_pages / feeds.render_feed_files → output.write_output
+OutputFile ── render.plan_pages / feeds.render_feed_files → output.Spare (output.writing)
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """Stage 5, output: rendered files and static folders → the output folder, all or nothing.
 
 Two copies of the site take turns: the output folder readers see, and a spare beside it
-(`.output.spare`) holding the build before. A build brings the spare up to date, writing only
-files whose bytes changed and deleting what is gone, then exchanges the two folders in one atomic
-rename. So a build killed at any moment leaves the output folder as the previous complete site or
-the new one, never a mix; unchanged files keep their modification times (rsync-style deploys send
-only what changed); and no build pays for deleting or copying a whole tree.
+(`.output.spare`) holding the build before. A build brings the spare up to date as it renders,
+writing only files whose bytes changed and deleting what is gone, then exchanges the two folders in
+one atomic rename; the live folder is never written. So a build killed at any moment leaves the
+output folder as the previous complete site or the new one, never a mix; unchanged files keep their
+modification times (rsync-style deploys send only what changed); and no build pays for deleting or
+copying a whole tree.
 
 A lock beside the output folder keeps two builds of one site from interleaving, and folders that
 hold a site's sources (or more) are refused before anything is touched.
@@ -20,13 +21,12 @@ import fcntl
 import json
 import os
 import shutil
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
 from briefings.errors import OutputError, Problem
-from briefings.model import OutputFile
 from briefings.stability import LEDGER_NAME, Ledger
 
 
@@ -38,37 +38,88 @@ class Written:
     changed: frozenset[str]
 
 
-def write_output(
-    files: Sequence[OutputFile],
-    static_dirs: Sequence[Path],
+class Spare:
+    """The folder beside the live output that a build brings up to date, file by file, before the
+    two are exchanged. Rendering processes may put files in it side by side; each tells the
+    build what it put (`paths`, `changed`), to be merged with `note`."""
+
+    def __init__(self, folder: Path, live: Path) -> None:
+        self.folder, self.live = folder, live
+        self.paths: set[str] = set()
+        self.changed: set[str] = set()
+
+    def put(self, relative: str, content: bytes) -> None:
+        """Make the spare's file at `relative` hold `content`.
+
+        A file the live site already holds unchanged is hard-linked from it, so it keeps its inode
+        and modification time across the exchange; any other file gets a new inode, so that
+        writing the spare can never touch a file of the live site."""
+        parts = _safe_parts(relative)
+        target, current = self.folder.joinpath(*parts), self.live.joinpath(*parts)
+        self.paths.add(relative)
+        if _same(current, content):
+            self.keep(relative)
+            return
+        self.changed.add(relative)
+        if _same(target, content) and not _linked(target, current):
+            return
+        _clear(target)
+        target.write_bytes(content)
+
+    def keep(self, relative: str) -> None:
+        """The live site's file at `relative` is also the new site's."""
+        parts = _safe_parts(relative)
+        target, current = self.folder.joinpath(*parts), self.live.joinpath(*parts)
+        self.paths.add(relative)
+        if not _linked(target, current):
+            _clear(target)
+            os.link(current, target)
+
+    def note(self, paths: Iterable[str], changed: Iterable[str]) -> None:
+        self.paths.update(paths)
+        self.changed.update(changed)
+
+
+@contextmanager
+def writing(
     output: Path,
     site_root: Path,
+    static_dirs: Sequence[Path],
     *,
-    kept: Collection[str] = (),
     spare_holds: Collection[str] | None = None,
-) -> Written:
-    """Make `output` hold exactly `files`, the files in `kept` as the live output holds them, and
-    the static folders' files, switching over atomically. `spare_holds` lists what the spare
-    folder holds (the build before last's files) when the caller knows, which spares a walk."""
+    before_exchange: Callable[[], None] = lambda: None,
+) -> Iterator[Spare]:
+    """The spare folder to put the new site's files in; when the block ends without an error, the
+    static folders' files are added (a generated file wins), files no longer part of the site are
+    pruned, and the spare and `output` are exchanged atomically. `spare_holds` lists what the
+    spare holds (the files of the build before last) when the caller knows: that spares a walk.
+    Whatever goes wrong, `output` is the old site or the new one, never a mix."""
     output = output.absolute()
     _refuse_dangerous(output, site_root.absolute())
     output.parent.mkdir(parents=True, exist_ok=True)
     with _locked(output):
         _recover(output)
-        spare = _sibling(output, "spare")
+        folder = _sibling(output, "spare")
+        made = not folder.is_dir()
         try:
-            if not spare.is_dir():
+            if made:
                 spare_holds = None
-            spare.mkdir(exist_ok=True)
-            wanted = {f.path: f.content for f in files}
-            wanted.update(_static_files(static_dirs, wanted))
-            changed = _update(spare, output, wanted, [k for k in kept if k not in wanted])
-            _prune(spare, wanted.keys() | kept, spare_holds)
-            _exchange(spare, output)
+            folder.mkdir(exist_ok=True)
+            spare = Spare(folder, output)
+            try:
+                yield spare
+            except BaseException:
+                if made:  # a failed first build leaves nothing behind
+                    shutil.rmtree(folder, ignore_errors=True)
+                raise
+            for relative, content in sorted(_static_files(static_dirs, spare.paths).items()):
+                spare.put(relative, content)
+            _prune(folder, spare.paths, spare_holds)
+            before_exchange()
+            _exchange(folder, output)
         except OSError as error:
             reason = error.strerror or str(error)
             raise OutputError([Problem(f"cannot write the site: {reason}", output)]) from None
-    return Written(frozenset(wanted.keys() | kept), changed)
 
 
 def _sibling(output: Path, role: str) -> Path:
@@ -112,8 +163,8 @@ def _recover(output: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _static_files(static_dirs: Sequence[Path], generated: dict[str, bytes]) -> dict[str, bytes]:
-    """Each static folder's files, later folders winning; a generated page always wins."""
+def _static_files(static_dirs: Sequence[Path], generated: Collection[str]) -> dict[str, bytes]:
+    """Each static folder's files, later folders winning; a generated file always wins."""
     found: dict[str, bytes] = {}
     for folder in static_dirs:
         for source in sorted(folder.rglob("*")):
@@ -125,36 +176,6 @@ def _static_files(static_dirs: Sequence[Path], generated: dict[str, bytes]) -> d
 
 def _hidden(relative: str) -> bool:
     return any(part.startswith(".") for part in PurePosixPath(relative).parts)
-
-
-def _update(folder: Path, live: Path, wanted: dict[str, bytes], kept: Sequence[str]) -> frozenset[str]:
-    """Bring `folder` up to date with `wanted` and `kept`; returns the files that differ from the
-    live site.
-
-    A file the live site already holds unchanged (every one in `kept`) is hard-linked from it, so
-    it keeps its inode and modification time across the swap; any other file gets a new inode, so
-    that writing the spare can never touch a file of the live site."""
-    changed = []
-    for relative in kept:
-        parts = _safe_parts(relative)
-        target, current = folder.joinpath(*parts), live.joinpath(*parts)
-        if not _linked(target, current):
-            _clear(target)
-            os.link(current, target)
-    for relative, content in sorted(wanted.items()):
-        parts = _safe_parts(relative)
-        target, current = folder.joinpath(*parts), live.joinpath(*parts)
-        if _same(current, content):
-            if not _linked(target, current):
-                _clear(target)
-                os.link(current, target)
-            continue
-        changed.append(relative)
-        if _same(target, content) and not _linked(target, current):
-            continue
-        _clear(target)
-        target.write_bytes(content)
-    return frozenset(changed)
 
 
 def _linked(first: Path, second: Path) -> bool:

@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
+import os
+import threading
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from briefings import THEME, __version__
 from briefings.cache import Cache
 from briefings.config import load_config
 from briefings.content import BRIEFINGS_DIR, PAGES_DIR, Document, load_ledger, read_documents
-from briefings.errors import ContentError, Problem
+from briefings.errors import ContentError, Problem, TemplateError
 from briefings.model import OutputFile, ParsedBriefing, ParsedPage, Site, SiteConfig, Stamp
-from briefings.output import write_ledger, write_output
+from briefings.output import Spare, write_ledger, writing
 from briefings.reuse import files_stamp
 from briefings.schedule import Schedule, schedule
 from briefings.stability import check_ledger
@@ -31,6 +35,7 @@ from briefings.stability import check_ledger
 # nothing to do starts without them (see `assemble` and `_render`).
 if TYPE_CHECKING:
     from briefings.convert import Progress
+    from briefings.render import PagePlan
 
 FAR_FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
 
@@ -86,13 +91,15 @@ def build(
         ledger, ledger_problems = check_ledger(load_ledger(root), site, accept=accept_feed_changes)
         if ledger_problems:
             raise ContentError(ledger_problems)
-    made = _render(site, output, record.fingerprints())
-    spare_holds = record.spare_holds()
-    record.forget()  # until the new output is in place, what the record says may not hold
+    previous, spare_holds = record.fingerprints(), record.spare_holds()
+    record.forget_spare()  # what the spare holds is not known again until the build is done
     statics = [THEME / "static", root / "static"]
-    written = write_output(made.files, statics, output, root, kept=made.kept, spare_holds=spare_holds)
-    counts = (len(site.briefings), made.pages, made.feeds, len(written.paths), len(written.changed))
-    report = BuildReport(*counts, output, len(waiting), waiting.next_due, written.paths, written.changed)
+    # Until the new output is in place, what the record says may not hold: it goes just before.
+    with writing(output, root, statics, spare_holds=spare_holds, before_exchange=record.forget) as spare:
+        made = _render(site, previous, spare, progress)
+    paths, changed = frozenset(spare.paths), frozenset(spare.changed)
+    counts = (len(site.briefings), made.pages, made.feeds, len(paths), len(changed))
+    report = BuildReport(*counts, output, len(waiting), waiting.next_due, paths, changed)
     due = waiting.next_due.moment if waiting.next_due and not future else FAR_FUTURE
     record.keep(report, made.fingerprints, due)
     if publishing:
@@ -128,32 +135,112 @@ def assemble(
 
 @dataclass(frozen=True, slots=True)
 class _Made:
-    """What stage 4 made: the files rendered, those kept as the live output has them, the numbers
-    of pages and feeds, and every page's and feed's fingerprint."""
+    """What stage 4 made: the numbers of pages and feeds, and every one's fingerprint."""
 
-    files: list[OutputFile]
-    kept: list[str]
     pages: int
     feeds: int
     fingerprints: dict[str, str]
 
 
-def _render(site: Site, output: Path, previous: Mapping[str, str]) -> _Made:
-    """Every file of the site (stage 4). A page or feed whose fingerprint matches the live
-    output's is not rendered again: the output stage keeps the very file."""
-    from briefings.feeds import render_feed_files
-    from briefings.render import render_pages
+def _render(site: Site, previous: Mapping[str, str], spare: Spare, progress: Progress | None) -> _Made:
+    """Every file of the site into the spare folder (stage 4), each as soon as it is rendered. A
+    page or feed whose fingerprint matches the live output's is not rendered again: the spare
+    gets the very file."""
+    from briefings.render import plan_pages
     from briefings.search import index_site
 
-    rendered = render_pages(site, site.config.root / "templates", previous)
-    fed = render_feed_files(site, previous)
-    files = rendered.files + fed.files
+    plan = plan_pages(site, site.config.root / "templates", previous)
+    fed, problems = _render_all(_Work(site, previous, plan, spare), progress)
+    for path in plan.kept:
+        spare.keep(path)
+    if problems:
+        raise TemplateError(problems)
     if site.config.search:  # the index is made from every briefing page, rendered now or kept
-        pages = rendered.files + [OutputFile(p, (output / p).read_bytes()) for p in rendered.kept]
-        files += index_site(site, pages)
-    html = sum(1 for path in (*(f.path for f in rendered.files), *rendered.kept) if path.endswith(".html"))
-    feeds = len(fed.files) + len(fed.kept)
-    return _Made(files, rendered.kept + fed.kept, html, feeds, rendered.fingerprints | fed.fingerprints)
+        pages = [OutputFile(p, (spare.folder / p).read_bytes()) for p in sorted(plan.fingerprints)]
+        for file in index_site(site, pages):
+            spare.put(file.path, file.content)
+    html = sum(1 for path in plan.fingerprints if path.endswith(".html"))
+    return _Made(html, fed.count, plan.fingerprints | fed.fingerprints)
+
+
+class _Work(NamedTuple):
+    """What rendering needs, as forked rendering processes inherit it."""
+
+    site: Site
+    previous: Mapping[str, str]
+    plan: PagePlan
+    spare: Spare
+
+
+@dataclass(frozen=True, slots=True)
+class _Fed:
+    count: int
+    fingerprints: dict[str, str]
+
+
+PARALLEL_PAGES = 1000  # below this, starting processes costs more than it saves
+PAGES_PER_TASK = 250
+_shared: _Work | None = None  # set for the forked rendering processes to inherit
+
+
+def _render_all(work: _Work, progress: Progress | None) -> tuple[_Fed, list[Problem]]:
+    """The planned pages and the feeds into the spare: in this process, or for many pages in one
+    forked process per core, which inherit the site instead of being sent it. Forking a process
+    that runs other threads (the preview server's) is unsafe, so there all is rendered here."""
+    global _shared
+    total = len(work.plan.todo)
+    cores = os.cpu_count() or 1
+    forking = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    if total < PARALLEL_PAGES or cores < 2 or not forking:
+        problems = work.plan.render(0, total, work.spare.put)
+        return _feeds(work, work.spare), problems
+    problems = []
+    _shared = work
+    try:
+        with ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("fork")) as pool:
+            feeds = pool.submit(_feeds_share)  # first: the longest single task
+            starts = range(0, total, PAGES_PER_TASK)
+            shares = [pool.submit(_pages_share, at, min(at + PAGES_PER_TASK, total)) for at in starts]
+            done = 0
+            for future in as_completed(shares):
+                paths, changed, found = future.result()
+                work.spare.note(paths, changed)
+                problems += found
+                done += len(paths)
+                if progress:
+                    progress("rendering pages", done, total)
+            paths, changed, fed = feeds.result()
+            work.spare.note(paths, changed)
+    finally:
+        _shared = None
+    return fed, list({problem.render(): problem for problem in problems}.values())
+
+
+def _feeds(work: _Work, spare: Spare) -> _Fed:
+    from briefings.feeds import render_feed_files
+
+    fed = render_feed_files(work.site, work.previous)
+    for file in fed.files:
+        spare.put(file.path, file.content)
+    for path in fed.kept:
+        spare.keep(path)
+    return _Fed(len(fed.files) + len(fed.kept), fed.fingerprints)
+
+
+def _pages_share(start: int, stop: int) -> tuple[list[str], list[str], list[Problem]]:
+    """In a forked process: some of the planned pages into the spare, and what was put there."""
+    assert _shared is not None
+    mine = Spare(_shared.spare.folder, _shared.spare.live)
+    problems = _shared.plan.render(start, stop, mine.put)
+    return sorted(mine.paths), sorted(mine.changed), problems
+
+
+def _feeds_share() -> tuple[list[str], list[str], _Fed]:
+    """In a forked process: the feeds into the spare, and what was put there."""
+    assert _shared is not None
+    mine = Spare(_shared.spare.folder, _shared.spare.live)
+    fed = _feeds(_shared, mine)
+    return sorted(mine.paths), sorted(mine.changed), fed
 
 
 def _inputs(config: SiteConfig, *, drafts: bool, future: bool) -> str:
@@ -196,6 +283,13 @@ class _Record:
         """What the spare folder beside the output holds: the files of the build before the last."""
         last = self.builds.get(self.key)
         return last.get("spare") if last else None
+
+    def forget_spare(self) -> None:
+        """Before writing into the spare folder: a build that fails there leaves it unknown."""
+        last = self.builds.get(self.key)
+        if last and last.get("spare") is not None:
+            self.builds.put(self.key, last | {"spare": None})
+            self.builds.save()
 
     def forget(self) -> None:
         """For the output swap: a build killed during it must leave no record that could be wrong."""

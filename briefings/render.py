@@ -62,28 +62,60 @@ def format_stamp(stamp: Stamp) -> str:
     return f"{day}, {moment:%H:%M} {zone}"
 
 
-def render_pages(site: Site, site_templates: Path, previous: Mapping[str, str]) -> Rendered:
-    """The pages whose fingerprint differs from `previous` (path → fingerprint of the live page)."""
+@dataclass(frozen=True, slots=True)
+class PagePlan:
+    """Which pages a build must render (`todo`) and which it keeps as they are, with every page's
+    fingerprint; `render` renders a slice of `todo` into a sink, so processes can share the work."""
+
+    renderer: _Renderer
+    site_templates: Path
+    todo: list[_Page]
+    kept: list[str]
+    fingerprints: dict[str, str]
+
+    def render(self, start: int, stop: int, put: Callable[[str, bytes], None]) -> list[Problem]:
+        """Render todo[start:stop], handing each page to `put`; the template problems met."""
+        problems: dict[str, Problem] = {}
+        for path, template, make_context, _ in self.todo[start:stop]:
+            try:
+                put(path, self.renderer.render(template, path, make_context()).encode("utf-8"))
+            except jinja2.TemplateError as error:
+                problem = template_problem(error, self.site_templates)
+                problems.setdefault(problem.render(), problem)
+        return list(problems.values())
+
+
+def plan_pages(site: Site, site_templates: Path, previous: Mapping[str, str]) -> PagePlan:
+    """Every page's fingerprint; those that differ from `previous` (path → fingerprint of the live
+    page) are to be rendered."""
     env = make_environment(site_templates)
     shared = repr(site.config) + repr(site.pages) + files_digest([site_templates, THEME / "templates"])
     fingerprints = Fingerprints(shared)
-    renderer = page_renderer(site, env, site_templates)
-    rendered = Rendered([], [], {})
-    problems: dict[str, Problem] = {}
-    for path, template, make_context, inputs in _pages(site):
-        key = rendered.fingerprints[path] = fingerprints.of(path, template, (inputs or make_context)())
-        if previous.get(path) == key:
-            rendered.kept.append(path)
-            continue
-        try:
-            content = renderer.render(template, path, make_context()).encode("utf-8")
-            rendered.files.append(OutputFile(path, content))
-        except jinja2.TemplateError as error:
-            problem = template_problem(error, site_templates)
-            problems.setdefault(problem.render(), problem)
+    plan = PagePlan(page_renderer(site, env, site_templates), site_templates, [], [], {})
+    try:  # a template that does not compile fails the build before anything is written
+        for name in sorted({page.template for page in _pages(site)}):
+            env.get_template(name)
+    except jinja2.TemplateError as error:
+        raise TemplateError([template_problem(error, site_templates)]) from None
+    for page in _pages(site):
+        key = plan.fingerprints[page.path] = fingerprints.of(
+            page.path, page.template, (page.inputs or page.context)()
+        )
+        if previous.get(page.path) == key:
+            plan.kept.append(page.path)
+        else:
+            plan.todo.append(page)
+    return plan
+
+
+def render_pages(site: Site, site_templates: Path, previous: Mapping[str, str]) -> Rendered:
+    """The pages whose fingerprint differs from `previous`, rendered in memory."""
+    plan = plan_pages(site, site_templates, previous)
+    files: list[OutputFile] = []
+    problems = plan.render(0, len(plan.todo), lambda path, content: files.append(OutputFile(path, content)))
     if problems:
-        raise TemplateError(problems.values())
-    return rendered
+        raise TemplateError(problems)
+    return Rendered(files, plan.kept, plan.fingerprints)
 
 
 def render_some(

@@ -8,11 +8,14 @@ import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import MakeSite, briefing, run_cli, snapshot
 
+from briefings import pipeline
 from briefings.cache import CACHE_DIR
+from briefings.errors import TemplateError
 from briefings.pipeline import build
 from briefings.reuse import files_stamp
 
@@ -162,3 +165,36 @@ def test_a_file_changed_in_the_last_seconds_is_judged_by_its_bytes(tmp_path: Pat
     assert files_stamp([tmp_path]) != first
     later = time.time_ns() + 10**10  # once old, the cheap signature (size, inode, times) is used
     assert files_stamp([tmp_path], later) != files_stamp([tmp_path])
+
+
+def test_pages_rendered_by_several_processes_equal_those_rendered_by_one(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(base_files())
+    alone = tmp_path / "alone"
+    shutil.copytree(site, alone)
+    assert build(alone, alone / "output").pages > 10
+    pools: list[object] = []
+
+    class CountedPool(pipeline.ProcessPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pools.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(pipeline, "PARALLEL_PAGES", 1)
+    monkeypatch.setattr(pipeline, "PAGES_PER_TASK", 3)
+    report = build(site, site / "output")
+    assert pools, "the pages were not rendered in parallel"
+    assert snapshot(site / "output") == snapshot(alone / "output")
+    assert report.changed == report.files  # every file written, each counted once
+
+    (site / "templates").mkdir()
+    (site / "templates/page.html").write_text("{{ no_such_value }}", encoding="utf-8")
+    before = snapshot(site / "output")
+    with pytest.raises(TemplateError) as failed:
+        build(site, site / "output")
+    assert [p.render(site) for p in failed.value.problems] == [
+        "templates/page.html:1: template error: 'no_such_value' is undefined"
+    ]
+    assert snapshot(site / "output") == before

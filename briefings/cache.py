@@ -18,7 +18,7 @@ import pickle
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 CACHE_DIR = ".briefings-cache"
 KEY_BYTES = 32
@@ -89,7 +89,7 @@ class Cache:
             data = path.read_bytes()
         except OSError:
             return None
-        signature, payload = data[:32], data[32:]
+        signature, payload = data[:32], memoryview(data)[32:]  # a view: the table is not copied
         if not hmac.compare_digest(signature, hmac.new(self.key, payload, hashlib.sha256).digest()):
             log.info("ignoring %s: not signed by this user", path)
             return None
@@ -140,20 +140,37 @@ class Cache:
                 self.delta_path.unlink()
 
     def _write(self, path: Path, value: Any) -> bytes:
-        """Write a signed cache file atomically; its signature, or b"" when it cannot be written."""
+        """Write a signed cache file atomically; its signature, or b"" when it cannot be written.
+
+        The pickle streams to the file through the signature, never whole in memory; the
+        signature then takes the place kept for it at the start."""
         assert self.key is not None
-        with _collector_paused():
-            payload = pickle.dumps((self.version, value), protocol=pickle.HIGHEST_PROTOCOL)
-        signature = hmac.new(self.key, payload, hashlib.sha256).digest()
         try:
             path.parent.mkdir(exist_ok=True)
             temporary = path.with_suffix(".tmp")
-            temporary.write_bytes(signature + payload)
+            with open(temporary, "wb") as handle, _collector_paused():
+                handle.write(bytes(32))
+                signed = _Signed(handle, hmac.new(self.key, digestmod=hashlib.sha256))
+                pickle.dump((self.version, value), signed, protocol=pickle.HIGHEST_PROTOCOL)
+                signature = signed.mac.digest()
+                handle.seek(0)
+                handle.write(signature)
             os.replace(temporary, path)
         except OSError as error:  # a cache that cannot be written only costs time
             log.warning("cannot write the build cache %s: %s", path, error)
             return b""
         return signature
+
+
+class _Signed:
+    """A file to write that also feeds everything written to a MAC."""
+
+    def __init__(self, handle: BinaryIO, mac: hmac.HMAC) -> None:
+        self.handle, self.mac = handle, mac
+
+    def write(self, data: bytes) -> int:
+        self.mac.update(data)
+        return self.handle.write(data)
 
 
 @contextlib.contextmanager

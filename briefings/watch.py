@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 SOURCE_DIRS = ("content", "templates", "static")
 CONFIG_FILE = "site.toml"
-QUIET_SECONDS = 0.05
+QUIET_SECONDS = 0.03
 # Reading a file (as every build does) raises "opened" and "closed_no_write": only these change one.
 CHANGES = frozenset({"created", "modified", "deleted", "moved", "closed"})
 LONGEST_WAIT = 1.0  # a file written without pause (a log under static/) must not hold rebuilds back

@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 from briefings.errors import ContentError, Problem
 from briefings.markup import PLACEHOLDER
@@ -33,12 +33,20 @@ from briefings.model import (
     SourceOutlet,
     Topic,
 )
-from briefings.related import Subject, score_related
+from briefings.related import Subject, score_related, subjects_digest
 from briefings.slugs import slugify
 
 RESERVED = {"briefings", "topics", "sources", "archive", "page", "static", "404", "index"}
 RESERVED |= {"search", "pagefind"}  # the search page and its index, when search is on
 K = TypeVar("K")
+
+
+class Memo(Protocol):
+    """Where assembly may keep what it worked out, by a digest of what it was worked out from."""
+
+    def get(self, key: str) -> Any: ...
+
+    def put(self, key: str, value: Any) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +95,13 @@ def assemble_site(
     drafts: bool,
     scheduled: Collection[str] = (),
     future: bool = False,
+    memo: Memo | None = None,
 ) -> Site:
     """The site as readers see it, or a ContentError listing every broken reference.
 
     `scheduled` names briefings dated after the build's "now": like drafts, they are left out
-    (links to them keep their words, never their titles) unless `future` asks for them."""
+    (links to them keep their words, never their titles) unless `future` asks for them. A `memo`
+    (the build cache) keeps scored related lists for the next build with the same inputs."""
     shown = [
         (p, m) for p, m, _ in briefings if (drafts or not p.draft) and (future or p.slug not in scheduled)
     ]
@@ -123,7 +133,7 @@ def assemble_site(
         months=_group(made, lambda b: (_month(config, b),)),
         editions=_group(made, lambda b: (_edition(config, b),)),
         mentions={(topic, b.slug): sentence for b in made for topic, sentence in digests[b.slug].mentions},
-        related=_briefings(_related(made, links, outlets, digests, config), by_slug),
+        related=_briefings(_related(made, links, outlets, digests, config, memo), by_slug),
         mentioned_in=_briefings(
             _backlinked(made, {s: k.mentions for s, k in links.items()}, first=False), by_slug
         ),
@@ -331,10 +341,17 @@ def _related(
     outlets: Mapping[str, tuple[SourceOutlet, ...]],
     digests: Mapping[str, Digest],
     config: SiteConfig,
+    memo: Memo | None,
 ) -> dict[str, tuple[str, ...]]:
     """The curator's related briefings (both ways) first, then the scored ones not already there."""
     curated = _backlinked(made, {s: k.related for s, k in links.items()}, first=True)
-    scored = score_related(_subjects(made, outlets, digests), config.related)
+    subjects = _subjects(made, outlets, digests)
+    key = subjects_digest(subjects, config.related)
+    scored = memo.get(key) if memo is not None else None
+    if scored is None:
+        scored = score_related(subjects, config.related)
+        if memo is not None:
+            memo.put(key, scored)
     return {slug: own + scored[slug] for slug, own in curated.items()}
 
 

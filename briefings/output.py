@@ -69,11 +69,16 @@ class Spare:
     def keep(self, relative: str) -> None:
         """The live site's file at `relative` is also the new site's."""
         parts = _safe_parts(relative)
-        target, current = self.folder.joinpath(*parts), self.live.joinpath(*parts)
         self.paths.add(relative)
-        if not _linked(target, current):
-            _clear(target)
-            os.link(current, target)
+        # Mostly the spare holds that very file already (two builds ago it was kept too): a
+        # check on plain strings, as this runs for every unchanged file of a large site.
+        spare_path, live_path = os.path.join(self.folder, *parts), os.path.join(self.live, *parts)
+        with contextlib.suppress(OSError):
+            spare_file, live_file = os.stat(spare_path), os.stat(live_path)
+            if (spare_file.st_ino, spare_file.st_dev) == (live_file.st_ino, live_file.st_dev):
+                return
+        _clear(Path(spare_path))
+        os.link(live_path, spare_path)
 
     def note(self, paths: Iterable[str], changed: Iterable[str]) -> None:
         self.paths.update(paths)

@@ -129,7 +129,11 @@ def assemble(
     briefings = [(p, m, d) for p, m, d in converted if isinstance(p, ParsedBriefing) and d is not None]
     pages = [(p, m) for p, m, _ in converted if isinstance(p, ParsedPage)]
     waiting = schedule((p for p, _, _ in briefings), now, drafts=drafts)
-    site = assemble_site(config, briefings, pages, drafts=drafts, scheduled=waiting.slugs, future=future)
+    memo = Cache(config.root, "related", __version__)
+    site = assemble_site(
+        config, briefings, pages, drafts=drafts, scheduled=waiting.slugs, future=future, memo=memo
+    )
+    memo.save()
     return site, waiting
 
 

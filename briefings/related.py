@@ -11,6 +11,7 @@ briefings arrive. Pure and deterministic.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import math
 import re
 from collections import Counter, defaultdict
@@ -85,6 +86,16 @@ class _Index:
             share = idf * factor
             for other in nearby:
                 scores[other] += share
+
+
+def subjects_digest(subjects: Sequence[Subject], config: RelatedConfig) -> str:
+    """A digest of everything scoring reads: equal digests give equal related lists (so an edit
+    that leaves every briefing's topics, sources, date and opening words alone need not score)."""
+    digest = hashlib.sha256(repr(config).encode("utf-8", "surrogatepass"))
+    for subject in subjects:
+        fields = (subject.slug, subject.order, subject.topics, subject.sources, subject.keywords)
+        digest.update(repr(fields).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def score_related(subjects: Sequence[Subject], config: RelatedConfig) -> dict[str, tuple[str, ...]]:

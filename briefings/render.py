@@ -76,7 +76,7 @@ class PagePlan:
     def render(self, start: int, stop: int, put: Callable[[str, bytes], None]) -> list[Problem]:
         """Render todo[start:stop], handing each page to `put`; the template problems met."""
         problems: dict[str, Problem] = {}
-        for path, template, make_context, _ in self.todo[start:stop]:
+        for path, template, make_context, *_ in self.todo[start:stop]:
             try:
                 put(path, self.renderer.render(template, path, make_context()).encode("utf-8"))
             except jinja2.TemplateError as error:
@@ -90,7 +90,7 @@ def plan_pages(site: Site, site_templates: Path, previous: Mapping[str, str]) ->
     page) are to be rendered."""
     env = make_environment(site_templates)
     shared = repr(site.config) + repr(site.pages) + files_digest([site_templates, THEME / "templates"])
-    fingerprints = Fingerprints(shared)
+    fingerprints = Fingerprints(shared, listed_text=_lists_show_text(site_templates))
     plan = PagePlan(page_renderer(site, env, site_templates), site_templates, [], [], {})
     try:  # a template that does not compile fails the build before anything is written
         for name in sorted({page.template for page in _pages(site)}):
@@ -99,7 +99,7 @@ def plan_pages(site: Site, site_templates: Path, previous: Mapping[str, str]) ->
         raise TemplateError([template_problem(error, site_templates)]) from None
     for page in _pages(site):
         key = plan.fingerprints[page.path] = fingerprints.of(
-            page.path, page.template, (page.inputs or page.context)()
+            page.path, page.template, (page.inputs or page.context)(), own=page.own
         )
         if previous.get(page.path) == key:
             plan.kept.append(page.path)
@@ -134,12 +134,19 @@ def render_some(
     if others:
         pages += [page for page in _pages(site) if page.path in others]
     found: dict[str, bytes] = {}
-    for path, template, make_context, _ in pages:
+    for path, template, make_context, *_ in pages:
         try:
             found[path] = renderer.render(template, path, make_context()).encode("utf-8")
         except jinja2.TemplateError as error:
             raise TemplateError([template_problem(error, site_templates)]) from None
     return found
+
+
+def _lists_show_text(site_templates: Path) -> bool:
+    """Whether a template other than the briefing page could show a briefing's text (a site's own
+    card or list template, say): then every page listing a briefing depends on its text too."""
+    own = [p for p in site_templates.rglob("*") if p.is_file() and p.name != "briefing.html"]
+    return any("body_html" in p.read_text(encoding="utf-8", errors="replace") for p in own)
 
 
 def page_renderer(site: Site, env: jinja2.Environment, site_templates: Path) -> _Renderer:
@@ -217,6 +224,7 @@ class _Page(NamedTuple):
     template: str
     context: Context
     inputs: Context | None = None  # what decides the page, when the context adds what derives from it
+    own: Briefing | None = None  # the briefing the page is about, whose text it shows
 
 
 def _pages(site: Site) -> Iterator[_Page]:
@@ -305,7 +313,7 @@ def _edition_context(
 def _briefing_page(site: Site, briefing: Briefing) -> _Page:
     inputs = partial(_briefing_inputs, site, briefing)
     context = partial(_briefing_context, site.config, inputs)
-    return _Page(f"briefings/{briefing.slug}/index.html", "briefing.html", context, inputs)
+    return _Page(f"briefings/{briefing.slug}/index.html", "briefing.html", context, inputs, briefing)
 
 
 def _briefing_inputs(site: Site, briefing: Briefing) -> dict[str, Any]:

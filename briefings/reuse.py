@@ -33,13 +33,21 @@ class Rendered:
 
 
 class Fingerprints:
-    """Fingerprints for one site build; each briefing is digested once, however many pages list it."""
+    """Fingerprints for one site build; each briefing is digested once, however many pages list it.
 
-    def __init__(self, shared: str) -> None:
+    With `listed_text=False` (the templates that list briefings never show their text), a briefing
+    a page only lists is digested without its text: an edit to the text of a briefing re-renders
+    its own page, not every list it is in. The briefing a page is about (`own`) counts whole."""
+
+    def __init__(self, shared: str, *, listed_text: bool = True) -> None:
         self.shared = shared
-        self.briefings: dict[str, str] = {}
+        self.listed_text = listed_text
+        self.whole: dict[str, str] = {}
+        self.listed: dict[str, str] = {}
+        self._own: Briefing | None = None
 
-    def of(self, *parts: Any) -> str:
+    def of(self, *parts: Any, own: Briefing | None = None) -> str:
+        self._own = own
         digest = hashlib.sha1(self.shared.encode("utf-8"), usedforsecurity=False)
         for part in parts:
             digest.update(self._text(part).encode("utf-8", "surrogatepass"))
@@ -47,9 +55,13 @@ class Fingerprints:
 
     def _text(self, value: Any) -> str:
         if isinstance(value, Briefing):
-            if value.slug not in self.briefings:
-                self.briefings[value.slug] = _briefing_digest(value)
-            return f"B{self.briefings[value.slug]}"
+            if self.listed_text or value is self._own:
+                if value.slug not in self.whole:
+                    self.whole[value.slug] = _briefing_digest(value, text=True)
+                return f"B{self.whole[value.slug]}"
+            if value.slug not in self.listed:
+                self.listed[value.slug] = _briefing_digest(value, text=False)
+            return f"L{self.listed[value.slug]}"
         if isinstance(value, str | int | float | bool | None | dt.date | Path):
             return repr(value)
         if isinstance(value, Mapping):
@@ -66,9 +78,11 @@ class Fingerprints:
 _BRIEFING_FIELDS = tuple(f.name for f in dataclasses.fields(Briefing) if f.name != "body_html")
 
 
-def _briefing_digest(briefing: Briefing) -> str:
-    """A digest of the whole briefing; its text, the bulk of it, is hashed rather than repr'd."""
-    digest = hashlib.sha1(briefing.body_html.encode("utf-8", "surrogatepass"), usedforsecurity=False)
+def _briefing_digest(briefing: Briefing, *, text: bool) -> str:
+    """A digest of the briefing, with or without its text (hashed, not repr'd: it is the bulk)."""
+    digest = hashlib.sha1(
+        briefing.body_html.encode("utf-8", "surrogatepass") if text else b"", usedforsecurity=False
+    )
     fields = tuple(getattr(briefing, name) for name in _BRIEFING_FIELDS)
     digest.update(repr(fields).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()

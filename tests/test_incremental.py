@@ -41,6 +41,9 @@ def replace(site: Path, name: str, old: str, new: str) -> None:
 
 EDITS: dict[str, Callable[[Path], None]] = {
     "body": lambda s: replace(s, "content/briefings/2025-07-03-b3.md", "Text 3", "Changed text"),
+    "later text": lambda s: replace(
+        s, "content/briefings/2025-07-06-b6.md", "]].", "]].\n\nA second paragraph."
+    ),
     "title": lambda s: replace(s, "content/briefings/2025-07-02-b2.md", "Briefing 2", "Renamed briefing"),
     "topics": lambda s: replace(s, "content/briefings/2025-07-04-b4.md", "[T1]", "[T1, New topic]"),
     "related": lambda s: replace(
@@ -92,6 +95,23 @@ def test_every_build_of_a_run_of_edits_equals_a_clean_build(
         shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".output.*", CACHE_DIR))
         assert run_cli("build", str(clean), "--accept-feed-changes")[0] == 0
         assert snapshot(site / "output") == snapshot(clean / "output"), f"after {edit}"
+
+
+def test_lists_that_show_a_briefings_text_follow_its_edits(make_site: MakeSite, tmp_path: Path) -> None:
+    """A site's own card template may show the whole text: then an edit to it changes the lists."""
+    files = base_files()
+    files["templates/partials/card.html"] = (
+        "<article>{{ briefing.title }} {{ briefing.body_html|safe }}</article>\n"
+    )
+    site = make_site(files)
+    assert run_cli("build", str(site))[0] == 0
+    EDITS["later text"](site)
+    assert run_cli("build", str(site))[0] == 0
+    assert "A second paragraph." in (site / "output/topics/t0/index.html").read_text(encoding="utf-8")
+    clean = tmp_path / "clean"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".output.*", CACHE_DIR))
+    assert run_cli("build", str(clean))[0] == 0
+    assert snapshot(site / "output") == snapshot(clean / "output")
 
 
 def test_a_cache_not_signed_by_this_user_is_ignored(make_site: MakeSite) -> None:

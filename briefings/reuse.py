@@ -44,6 +44,8 @@ class Fingerprints:
         self.listed_text = listed_text
         self.whole: dict[str, str] = {}
         self.listed: dict[str, str] = {}
+        self.fields: dict[str, bytes] = {}  # slug → its fields but the text, as digested
+        self.values: dict[Any, str] = {}  # frozen values (topics, sources, dates) met before
         self._own: Briefing | None = None
 
     def of(self, *parts: Any, own: Briefing | None = None) -> str:
@@ -57,10 +59,10 @@ class Fingerprints:
         if isinstance(value, Briefing):
             if self.listed_text or value is self._own:
                 if value.slug not in self.whole:
-                    self.whole[value.slug] = _briefing_digest(value, text=True)
+                    self.whole[value.slug] = self._briefing_digest(value, text=True)
                 return f"B{self.whole[value.slug]}"
             if value.slug not in self.listed:
-                self.listed[value.slug] = _briefing_digest(value, text=False)
+                self.listed[value.slug] = self._briefing_digest(value, text=False)
             return f"L{self.listed[value.slug]}"
         if isinstance(value, str | int | float | bool | None | dt.date | Path):
             return repr(value)
@@ -69,23 +71,31 @@ class Fingerprints:
         if isinstance(value, list | tuple):
             return "(" + ",".join(self._text(item) for item in value) + ")"
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return type(value).__name__ + self._text(
-                [getattr(value, f.name) for f in dataclasses.fields(value)]
-            )
+            try:
+                return self.values[value]  # a topic, say, is worked out once
+            except KeyError:
+                pass
+            except TypeError:  # not hashable: worked out each time
+                return self._dataclass_text(value)
+            self.values[value] = self._dataclass_text(value)
+            return self.values[value]
         raise TypeError(f"cannot fingerprint {type(value).__name__}")  # a new kind of context value
+
+    def _dataclass_text(self, value: Any) -> str:
+        return type(value).__name__ + self._text([getattr(value, f.name) for f in dataclasses.fields(value)])
+
+    def _briefing_digest(self, briefing: Briefing, *, text: bool) -> str:
+        """A digest of the briefing, with or without its text (hashed, not repr'd: it is the bulk)."""
+        if briefing.slug not in self.fields:
+            fields = tuple(getattr(briefing, name) for name in _BRIEFING_FIELDS)
+            self.fields[briefing.slug] = repr(fields).encode("utf-8", "surrogatepass")
+        body = briefing.body_html.encode("utf-8", "surrogatepass") if text else b""
+        digest = hashlib.sha1(body, usedforsecurity=False)
+        digest.update(self.fields[briefing.slug])
+        return digest.hexdigest()
 
 
 _BRIEFING_FIELDS = tuple(f.name for f in dataclasses.fields(Briefing) if f.name != "body_html")
-
-
-def _briefing_digest(briefing: Briefing, *, text: bool) -> str:
-    """A digest of the briefing, with or without its text (hashed, not repr'd: it is the bulk)."""
-    digest = hashlib.sha1(
-        briefing.body_html.encode("utf-8", "surrogatepass") if text else b"", usedforsecurity=False
-    )
-    fields = tuple(getattr(briefing, name) for name in _BRIEFING_FIELDS)
-    digest.update(repr(fields).encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
 
 
 def files_digest(folders: Iterable[Path]) -> str:

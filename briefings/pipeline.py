@@ -1,9 +1,10 @@
 """The build, stage by stage: config → content → markup → assemble → render → output.
 
-Everything is loaded and checked before anything is written, so a site with an error never
-touches its output folder. A record in the build cache of what the last build was made from
-lets a build with nothing changed return at once, and one with a few changes re-render only
-the pages that show them.
+All content is loaded and checked, and every template compiled, before anything is written; pages
+are then rendered straight into the spare folder beside the output, which is exchanged with the
+output folder only once the whole site is in it. So a site with an error never touches its output
+folder. A record in the build cache of what the last build was made from lets a build with nothing
+changed return at once, and one with a few changes re-render only the pages that show them.
 """
 
 from __future__ import annotations

@@ -194,7 +194,9 @@ class LiveState:
         self.problems: tuple[str, ...] = ()
         self._building = True  # until the first build is in
         self._marks = 0
-        self._covered = 0  # changes up to this mark touched content and templates only
+        self._covered = 0  # the changes up to this mark were rendered ahead of their build
+        self._uncovered = 0  # the last mark whose changes could not be, and may touch any file
+        self._built = 0  # the last build took in the changes up to this mark
         self._closed = False
         self._history: deque[tuple[int, frozenset[str]]] = deque(maxlen=100)
         self._ahead: dict[str, tuple[int, bytes]] = {}  # output path → (mark, page) rendered early
@@ -239,8 +241,14 @@ class LiveState:
                 self._history.append((self.version, frozenset(new)))
             self._cond.notify_all()
 
+    def cannot_publish_ahead(self, marks_before: int) -> None:
+        """Changes that only a whole build can show (static files, site.toml, a new briefing…)."""
+        with self._cond:
+            self._uncovered = max(self._uncovered, marks_before)
+
     def publish(self, rebuild: Rebuild, marks_before: int, folder: Path | None = None) -> None:
         with self._cond:
+            self._built = marks_before
             changed = set(rebuild.changed)
             if rebuild.ok:
                 for path, (mark, page) in list(self._ahead.items()):
@@ -274,7 +282,7 @@ class LiveState:
                 lambda: (
                     not self._building
                     or self._closed
-                    or (not page and self._covered == self._marks)
+                    or (not page and self._covered == self._marks and self._uncovered <= self._built)
                     or ahead() is not None
                 ),
                 timeout,

@@ -132,6 +132,8 @@ class PreviewServer:
             pages = {}
         if pages:
             self.state.publish_ahead(pages, marks, self.folder)
+        else:
+            self.state.cannot_publish_ahead(marks)
         self._builds.add(changed)
 
     def _rebuild(self, changed: frozenset[Path]) -> None:

@@ -97,6 +97,22 @@ def test_an_edited_page_is_served_at_once_and_other_pages_wait_for_the_rebuild(p
     )
 
 
+def test_a_stylesheet_changed_with_a_briefing_waits_for_the_rebuild(preview: Preview) -> None:
+    held = _HeldRebuilds(preview)
+    preview.write("static/style.css", "body { color: navy; }\n")
+    assert held.started.wait(10)
+    preview.write(A, briefing("Alpha renamed"))  # shown ahead of the build, but the stylesheet is not
+    wait_until(lambda: "Alpha renamed" in preview.get("/briefings/alpha/")[2])
+    answers: list[str] = []
+    waiting = threading.Thread(target=lambda: answers.append(preview.get("/style.css")[2]))
+    waiting.start()
+    waiting.join(0.3)
+    assert waiting.is_alive(), "the old stylesheet was served while its rebuild was pending"
+    held.release.set()
+    waiting.join(10)
+    assert answers == ["body { color: navy; }\n"]
+
+
 def test_a_template_edit_shows_on_the_open_pages_before_the_rebuild(preview: Preview) -> None:
     held = _HeldRebuilds(preview)
     state = preview.server.state

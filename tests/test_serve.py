@@ -75,6 +75,18 @@ class _HeldRebuilds:
             return rebuild(changed)
 
         preview.server.builder.rebuild = held  # type: ignore[method-assign]
+        self.preview = preview
+
+    def answer_after_release(self, path: str) -> tuple[int, dict[str, str], str]:
+        """GET `path`, which must wait while the rebuild is held and be answered once it is let go."""
+        answers: list[tuple[int, dict[str, str], str]] = []
+        waiting = threading.Thread(target=lambda: answers.append(self.preview.get(path)))
+        waiting.start()
+        waiting.join(0.3)
+        assert waiting.is_alive(), f"{path} was answered while its rebuild was pending"
+        self.release.set()
+        waiting.join(10)
+        return answers[0]
 
 
 def test_an_edited_page_is_served_at_once_and_other_pages_wait_for_the_rebuild(preview: Preview) -> None:
@@ -84,14 +96,7 @@ def test_an_edited_page_is_served_at_once_and_other_pages_wait_for_the_rebuild(p
     status, _, page = preview.get("/briefings/alpha/")  # rendered ahead of the build
     assert status == 200 and "<h1>Alpha renamed</h1>" in page and "reload.js" in page
     assert preview.get("/style.css")[0] == 200  # an edit to content cannot change the stylesheet
-    answers: list[str] = []
-    waiting = threading.Thread(target=lambda: answers.append(preview.get("/")[2]))
-    waiting.start()
-    waiting.join(0.3)
-    assert waiting.is_alive(), "the home page was answered while the rebuild ran"
-    held.release.set()
-    waiting.join(10)
-    assert "Alpha renamed" in answers[0]
+    assert "Alpha renamed" in held.answer_after_release("/")[2]
     assert preview.get("/briefings/alpha/")[2] == page.replace(
         f'data-version="{preview.server.state.version - 1}"', f'data-version="{preview.server.state.version}"'
     )
@@ -103,14 +108,7 @@ def test_a_stylesheet_changed_with_a_briefing_waits_for_the_rebuild(preview: Pre
     assert held.started.wait(10)
     preview.write(A, briefing("Alpha renamed"))  # shown ahead of the build, but the stylesheet is not
     wait_until(lambda: "Alpha renamed" in preview.get("/briefings/alpha/")[2])
-    answers: list[str] = []
-    waiting = threading.Thread(target=lambda: answers.append(preview.get("/style.css")[2]))
-    waiting.start()
-    waiting.join(0.3)
-    assert waiting.is_alive(), "the old stylesheet was served while its rebuild was pending"
-    held.release.set()
-    waiting.join(10)
-    assert answers == ["body { color: navy; }\n"]
+    assert held.answer_after_release("/style.css")[2] == "body { color: navy; }\n"
 
 
 def test_a_template_edit_shows_on_the_open_pages_before_the_rebuild(preview: Preview) -> None:
@@ -137,14 +135,8 @@ def test_an_edit_only_a_whole_build_can_show_waits_for_it(preview: Preview) -> N
     moved = briefing("Bravo moved", date="2025-07-11", extra="related: [alpha]\nslug: bravo-moved\n")
     preview.write(B, moved)  # a new slug: new pages, links and lists
     assert held.started.wait(10)
-    answers: list[tuple[int, dict[str, str], str]] = []
-    waiting = threading.Thread(target=lambda: answers.append(preview.get("/briefings/bravo-moved/")))
-    waiting.start()
-    waiting.join(0.3)
-    assert waiting.is_alive(), "a page was served before the build that makes it"
-    held.release.set()
-    waiting.join(10)
-    assert answers[0][0] == 200 and "Bravo moved" in answers[0][2]
+    status, _, page = held.answer_after_release("/briefings/bravo-moved/")
+    assert status == 200 and "Bravo moved" in page
 
 
 def test_the_reload_channel_answers_after_a_rebuild_for_the_pages_it_changed(preview: Preview) -> None:

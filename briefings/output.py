@@ -23,19 +23,11 @@ import os
 import shutil
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path, PurePosixPath
 
 from briefings.errors import OutputError, Problem
 from briefings.stability import LEDGER_NAME, Ledger
-
-
-@dataclass(frozen=True, slots=True)
-class Written:
-    """The files the site has, and those whose bytes differ from the site before."""
-
-    paths: frozenset[str]
-    changed: frozenset[str]
 
 
 class Spare:

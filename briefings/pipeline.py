@@ -152,7 +152,7 @@ def _render(site: Site, previous: Mapping[str, str], spare: Spare, progress: Pro
     page or feed whose fingerprint matches the live output's is not rendered again: the spare
     gets the very file."""
     from briefings.render import plan_pages
-    from briefings.search import index_site
+    from briefings.search import index_site, page_path
 
     plan = plan_pages(site, site.config.root / "templates", previous)
     fed, problems = _render_all(_Work(site, previous, plan, spare), progress)
@@ -161,7 +161,7 @@ def _render(site: Site, previous: Mapping[str, str], spare: Spare, progress: Pro
     if problems:
         raise TemplateError(problems)
     if site.config.search:  # the index is made from every briefing page, rendered now or kept
-        pages = [OutputFile(p, (spare.folder / p).read_bytes()) for p in sorted(plan.fingerprints)]
+        pages = [OutputFile(p, (spare.folder / p).read_bytes()) for p in map(page_path, site.briefings)]
         for file in index_site(site, pages):
             spare.put(file.path, file.content)
     html = sum(1 for path in plan.fingerprints if path.endswith(".html"))

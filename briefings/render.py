@@ -143,10 +143,16 @@ def render_some(
 
 
 def _lists_show_text(site_templates: Path) -> bool:
-    """Whether a template other than the briefing page could show a briefing's text (a site's own
-    card or list template, say): then every page listing a briefing depends on its text too."""
-    own = [p for p in site_templates.rglob("*") if p.is_file() and p.name != "briefing.html"]
-    return any("body_html" in p.read_text(encoding="utf-8", errors="replace") for p in own)
+    """Whether one of the site's own templates could show the text of a briefing other than the
+    one a briefing page is about (a card showing it, say): then every page listing a briefing
+    depends on its text too. The built-in theme never does."""
+    for template in (p for p in site_templates.rglob("*") if p.is_file()):
+        source = template.read_text(encoding="utf-8", errors="replace").replace("page.body_html", "")
+        if template.name == "briefing.html":
+            source = source.replace("briefing.body_html", "")
+        if "body_html" in source:
+            return True
+    return False
 
 
 def page_renderer(site: Site, env: jinja2.Environment, site_templates: Path) -> _Renderer:

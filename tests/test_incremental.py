@@ -97,17 +97,23 @@ def test_every_build_of_a_run_of_edits_equals_a_clean_build(
         assert snapshot(site / "output") == snapshot(clean / "output"), f"after {edit}"
 
 
-def test_lists_that_show_a_briefings_text_follow_its_edits(make_site: MakeSite, tmp_path: Path) -> None:
-    """A site's own card template may show the whole text: then an edit to it changes the lists."""
-    files = base_files()
-    files["templates/partials/card.html"] = (
-        "<article>{{ briefing.title }} {{ briefing.body_html|safe }}</article>\n"
-    )
-    site = make_site(files)
+@pytest.mark.parametrize(
+    ("template", "source", "page"),
+    [
+        ("partials/card.html", "<article>{{ briefing.body_html|safe }}</article>", "topics/t0/index.html"),
+        ("briefing.html", "{% if next %}{{ next.body_html|safe }}{% endif %}", "briefings/b5/index.html"),
+    ],
+)
+def test_pages_that_show_another_briefings_text_follow_its_edits(
+    make_site: MakeSite, tmp_path: Path, template: str, source: str, page: str
+) -> None:
+    """A site's own template may show the text of briefings a page lists or links: then an edit
+    to that text changes those pages too (the built-in theme shows a text on its own page only)."""
+    site = make_site({**base_files(), f"templates/{template}": source + "\n"})
     assert run_cli("build", str(site))[0] == 0
     EDITS["later text"](site)
     assert run_cli("build", str(site))[0] == 0
-    assert "A second paragraph." in (site / "output/topics/t0/index.html").read_text(encoding="utf-8")
+    assert "A second paragraph." in (site / "output" / page).read_text(encoding="utf-8")
     clean = tmp_path / "clean"
     shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".output.*", CACHE_DIR))
     assert run_cli("build", str(clean))[0] == 0

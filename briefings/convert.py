@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
 from importlib.metadata import version
+from pathlib import Path
 
 from briefings import __version__
 from briefings.cache import Cache
@@ -36,12 +37,15 @@ def convert_documents(
 ) -> tuple[list[Converted], list[Problem]]:
     """Every document converted, in order, and the problems of those that could not be."""
     cache = Cache(config.root, "documents", _settings(config))
-    keys = [_key(d) for d in documents]
+    keys = [_key(d, config.root) for d in documents]
     results: dict[int, Converted] = {}
     pending = []
     for index, key in enumerate(keys):
         hit = cache.get(key)
         if hit is not None:
+            parsed, markup, digest = hit
+            if parsed.path != documents[index].path:  # the site named another way (`.` or its path)
+                hit = (replace(parsed, path=documents[index].path), markup, digest)
             results[index] = hit
         else:
             pending.append(index)
@@ -63,8 +67,10 @@ def _settings(config: SiteConfig) -> str:
     return f"{__version__}|{CACHE_FORMAT}|{tools}|{config.timezone}|{config.topics!r}"
 
 
-def _key(document: Document) -> str:
-    return f"{document.kind}|{document.path}|{hashlib.sha256(document.data).hexdigest()}"
+def _key(document: Document, root: Path) -> str:
+    """The file's place in the site and its bytes: the same whatever path the site was given by."""
+    place = document.path.relative_to(root).as_posix()
+    return f"{document.kind}|{place}|{hashlib.sha256(document.data).hexdigest()}"
 
 
 Outcome = Converted | list[Problem]

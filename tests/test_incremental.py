@@ -15,6 +15,8 @@ from conftest import MakeSite, briefing, run_cli, snapshot
 
 from briefings import pipeline
 from briefings.cache import CACHE_DIR
+from briefings.content import Document
+from briefings.convert import Converter
 from briefings.errors import TemplateError
 from briefings.pipeline import build
 from briefings.reuse import files_stamp
@@ -224,3 +226,24 @@ def test_pages_rendered_by_several_processes_equal_those_rendered_by_one(
         "templates/page.html:1: template error: 'no_such_value' is undefined"
     ]
     assert snapshot(site / "output") == before
+
+
+def test_a_site_named_by_another_path_uses_the_same_cache(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`briefings build .` and `briefings serve` (which names the site by its full path) share it."""
+    site = make_site(base_files())
+    monkeypatch.chdir(site)
+    build(Path("."), Path("output"))
+    replace(site, "content/briefings/2025-07-03-b3.md", "Text 3", "Changed text")
+    converted: list[str] = []
+    convert = Converter.convert
+
+    def counted(self: Converter, document: Document) -> Any:
+        converted.append(document.path.name)
+        return convert(self, document)
+
+    monkeypatch.setattr(Converter, "convert", counted)
+    report = build(site, site / "output")
+    assert converted == ["2025-07-03-b3.md"]
+    assert report.changed > 0

@@ -113,10 +113,19 @@ def edit_one(site: Path) -> Callable[[], None]:
     return edit
 
 
+class Rows(list[tuple[str, str, float, int]]):
+    """Measurements, each also printed as soon as it is taken (a long run shows its progress)."""
+
+    def append(self, row: tuple[str, str, float, int]) -> None:
+        size, label, seconds, memory = row
+        print(f"{size:>9}  {label:<44} {seconds:>8.2f} {memory or '':>8}", flush=True)
+        super().append(row)
+
+
 def measure_size(work: Path, size: int, runs: int, peers: Path | None) -> list[tuple[str, str, float, int]]:
     ours = make_corpus(work, size, "ours")
     briefings = [sys.executable, "-m", "briefings", "build", "."]
-    rows = []
+    rows = Rows()
     cold = median_of(
         runs, remove(ours / "output", ours / ".output.spare", ours / ".briefings-cache"), briefings, ours
     )
@@ -199,7 +208,11 @@ def serving(site: Path) -> Iterator[int]:
         yield port
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:  # a large preview takes a while to clear its folder away
+            process.wait(timeout=600)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def fetch(port: int, path: str) -> str:

@@ -23,6 +23,8 @@ import mimetypes
 import shutil
 import socket
 import socketserver
+import subprocess
+import sys
 import tempfile
 import threading
 import urllib.parse
@@ -113,7 +115,7 @@ class PreviewServer:
             self._serving.join()
         self._http.close_connections()
         self._http.server_close()
-        shutil.rmtree(self._tmp, ignore_errors=True)
+        _remove_soon(self._tmp)
 
     def __enter__(self) -> PreviewServer:
         self.start()
@@ -152,6 +154,22 @@ class PreviewServer:
                 return
             self.state.publish(rebuild, marks, self.folder)
         self._report(rebuild)
+
+
+def _remove_soon(folder: Path) -> None:
+    """Delete the preview folder in a process of its own: a large site's preview holds tens of
+    thousands of folders, and Ctrl-C should not wait for them to go."""
+    remove = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+    try:
+        subprocess.Popen(
+            [sys.executable, "-c", remove, str(folder)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # so it outlives the preview, and Ctrl-C does not reach it
+        )
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class _Queue:

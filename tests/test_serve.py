@@ -48,6 +48,13 @@ def test_serves_the_preview_with_the_reload_script_injected_at_serve_time(previe
     assert f"http://127.0.0.1:{preview.server.port}/briefings/alpha/" in built  # the preview's base URL
 
 
+def test_the_preview_folder_is_removed_after_the_server_stops(make_site: MakeSite) -> None:
+    with running_preview(make_site({A: briefing("Alpha title")})) as preview:
+        folder = preview.server.folder.parent
+        assert (preview.server.folder / "index.html").is_file()
+    wait_until(lambda: not folder.exists())
+
+
 def test_preview_never_touches_output(preview: Preview) -> None:
     preview.change(lambda: preview.write(A, briefing("Alpha again")))
     assert not (preview.root / "output").exists()

@@ -94,7 +94,7 @@ class Cache:
             log.info("ignoring %s: not signed by this user", path)
             return None
         try:
-            with _collector_paused():
+            with collector_paused():
                 version, value = pickle.loads(payload)
         except Exception:  # a signed file from another version of briefings; start afresh
             return None
@@ -148,7 +148,7 @@ class Cache:
         try:
             path.parent.mkdir(exist_ok=True)
             temporary = path.with_suffix(".tmp")
-            with open(temporary, "wb") as handle, _collector_paused():
+            with open(temporary, "wb") as handle, collector_paused():
                 handle.write(bytes(32))
                 signed = _Signed(handle, hmac.new(self.key, digestmod=hashlib.sha256))
                 pickle.dump((self.version, value), signed, protocol=pickle.HIGHEST_PROTOCOL)
@@ -174,9 +174,9 @@ class _Signed:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector would walk the growing heap again and again while a large table
-    is (un)pickled, doubling the time; the table holds no cycles to collect."""
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused for a block that makes many long-lived objects and no
+    garbage cycles (unpickling a large table, say), which it would walk again and again."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -131,7 +131,7 @@ def test_a_template_edit_shows_on_the_open_pages_before_the_rebuild(preview: Pre
     )
     browser.join(10)
     assert answers and answers[0]["reload"] is True
-    assert held.started.is_set() and not held.release.is_set()  # the whole rebuild has not run
+    assert held.started.wait(10) and not held.release.is_set()  # the whole rebuild is held
     assert "<p>Custom home</p>" in preview.get("/")[2]
     held.release.set()
     wait_until(lambda: "Custom home" in (preview.server.folder / "index.html").read_text("utf-8"))

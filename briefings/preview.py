@@ -1,6 +1,6 @@
 """Serve, stage 1, preview builds: changed sources → a rebuilt preview folder and the live state.
 
-    watch.Watcher ──batch──► PreviewBuilder.quick(changed)   ──pages──► LiveState ──► serve (HTTP)
+    watch.Watcher ──batch──► PreviewBuilder.quick(changed)   ──pages──► LiveState ──► web (HTTP)
                         └──► PreviewBuilder.rebuild(changed) ──Rebuild──┘
 
 PreviewBuilder keeps the last assembled site in memory. For an edited briefing or template it

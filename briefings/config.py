@@ -126,7 +126,9 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
     problems = list(_check(path, text, data))
     if problems:
         raise ConfigError(problems)
-    return _build(root, data)
+    # The site's own folder, however it was named (`.`, a relative or an absolute path): what is
+    # built from it, and the cache of what was built, must not depend on the spelling.
+    return _build(root.absolute(), data)
 
 
 def _toml_problem(path: Path, error: tomllib.TOMLDecodeError) -> Problem:

@@ -231,7 +231,8 @@ def test_pages_rendered_by_several_processes_equal_those_rendered_by_one(
 def test_a_site_named_by_another_path_uses_the_same_cache(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`briefings build .` and `briefings serve` (which names the site by its full path) share it."""
+    """`briefings build .` and `briefings serve` (which names the site by its full path) share it,
+    and a build after one by another name has nothing to do."""
     site = make_site(base_files())
     monkeypatch.chdir(site)
     build(Path("."), Path("output"))
@@ -247,3 +248,9 @@ def test_a_site_named_by_another_path_uses_the_same_cache(
     report = build(site, site / "output")
     assert converted == ["2025-07-03-b3.md"]
     assert report.changed > 0
+
+    def not_again(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the site was assembled again though nothing changed")
+
+    monkeypatch.setattr(pipeline, "assemble", not_again)  # named `.` again: nothing to do
+    assert build(Path("."), Path("output")).changed == 0

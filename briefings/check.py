@@ -26,7 +26,6 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 from briefings import THEME, __version__
 from briefings.cache import CACHE_DIR
 from briefings.config import load_config
-from briefings.content import read_documents
 from briefings.errors import Problem
 from briefings.feeds import render_feed_files
 from briefings.model import Briefing, OutputFile, Site
@@ -89,8 +88,7 @@ def check_site(
 def render_in_memory(root: Path, now: dt.datetime) -> tuple[Site, list[OutputFile]]:
     """The site's pages and feeds as a build would make them (without drafts), kept in memory."""
     config = load_config(root)
-    documents, problems = read_documents(config)
-    site, _ = assemble(config, documents, problems, drafts=False, future=False, now=now)
+    site, _ = assemble(config, drafts=False, future=False, now=now)
     files = render_pages(site, root / "templates", {}).files + render_feed_files(site, {}).files
     return site, files
 

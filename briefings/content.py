@@ -12,8 +12,9 @@ import difflib
 import json
 import os
 import re
+import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -37,6 +38,7 @@ from briefings.frontmatter import (
 )
 from briefings.limits import body_problem
 from briefings.model import Located, ParsedBriefing, ParsedPage, SiteConfig, Source, Stamp
+from briefings.reuse import metadata_stamp
 from briefings.slugs import slug_problem
 from briefings.stability import LEDGER_NAME, Ledger, PublishedItem
 
@@ -57,34 +59,47 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """A content file as read: its kind ("briefing" or "page"), path and bytes."""
+    """A content file as read: its kind ("briefing" or "page"), path and bytes, and its stamp.
+
+    The stamp names this version of the file by its place and metadata (see `metadata_stamp`), or
+    is "" for a file changed too recently to be judged so; a file whose stamp the caller already
+    knows is not read, and its `data` is None."""
 
     kind: str
     path: Path
-    data: bytes
+    data: bytes | None
+    stamp: str = ""
 
 
 Parsed = ParsedBriefing | ParsedPage
 
 
-def read_documents(config: SiteConfig) -> tuple[list[Document], list[Problem]]:
-    """The bytes of every content file, in a fixed order, and a problem for each unreadable one."""
+def read_documents(
+    config: SiteConfig, known: Container[str] = frozenset()
+) -> tuple[list[Document], list[Problem]]:
+    """Every content file, in a fixed order, and a problem for each unreadable one. A file whose
+    stamp is in `known` is left unread (the caller has what it needs of that version)."""
     documents, problems = [], []
+    now_ns = time.time_ns()
     for kind, folder in (("briefing", BRIEFINGS_DIR), ("page", PAGES_DIR)):
         directory = config.root / folder
         try:
-            names = sorted(entry.name for entry in os.scandir(directory) if entry.name.endswith(".md"))
+            with os.scandir(directory) as scan:
+                entries = sorted((e for e in scan if e.name.endswith(".md")), key=lambda e: e.name)
         except (FileNotFoundError, NotADirectoryError):
             continue  # a site without pages, or not yet with briefings
         except OSError as error:
             problems.append(Problem(f"cannot read folder: {error.strerror}", directory))
             continue
-        for name in names:
-            if name.startswith("."):  # editors' lock and swap files (emacs's .#x.md), not briefings
+        for entry in entries:
+            if entry.name.startswith("."):  # editors' lock and swap files (emacs's .#x.md), not briefings
                 continue
-            path = directory / name
+            path = directory / entry.name
             try:
-                documents.append(Document(kind, path, path.read_bytes()))
+                stamp = metadata_stamp(entry.stat(), now_ns)
+                stamp = stamp and f"{kind}|{folder.as_posix()}/{entry.name}|{stamp}"
+                data = None if stamp and stamp in known else path.read_bytes()
+                documents.append(Document(kind, path, data, stamp))
             except OSError as error:
                 problems.append(Problem(f"cannot read file: {error.strerror}", path))
     return documents, problems
@@ -94,6 +109,7 @@ def parse_document(document: Document, config: SiteConfig) -> Parsed:
     """One briefing or page, its front matter checked; a ContentError lists what is wrong with it."""
     path = document.path
     try:
+        assert document.data is not None, "a document left unread is never parsed"
         text = decode_text(path, document.data)
         if document.kind == "briefing":
             return _parse_briefing(path, text, config)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from briefings import __version__
 from briefings.cache import Cache
-from briefings.content import Document, Parsed, parse_document
+from briefings.content import Document, Parsed, parse_document, read_documents
 from briefings.digest import Digester
 from briefings.errors import ContentError, Problem
 from briefings.markup import MarkupRenderer
@@ -30,26 +30,42 @@ Progress = Callable[[str, int, int], None]
 PARALLEL_FROM = 400  # below this, starting processes costs more than it saves
 CHUNK = 100
 CACHE_FORMAT = 3  # raised whenever the cached types change shape
+STAMPED = "stamp "  # a cache key naming a file version by its stamp; its value is the content key
 
 
-def convert_documents(
-    documents: Sequence[Document], config: SiteConfig, progress: Progress | None = None
+def convert_site(
+    config: SiteConfig, progress: Progress | None = None
 ) -> tuple[list[Converted], list[Problem]]:
-    """Every document converted, in order, and the problems of those that could not be."""
+    """Every content file of the site converted, in order, and the problems of those that could
+    not be read or converted. A file whose stamp (see `read_documents`) was met before is taken
+    from the cache without being read; the others are looked up by their bytes."""
     cache = Cache(config.root, "documents", _settings(config))
-    keys = [_key(d, config.root) for d in documents]
+    known = {key.removeprefix(STAMPED) for key in cache.entries if key.startswith(STAMPED)}
+    documents, problems = read_documents(config, known)
     results: dict[int, Converted] = {}
+    keys: dict[int, str] = {}
     pending = []
-    for index, key in enumerate(keys):
+    for index, document in enumerate(documents):
+        key = cache.get(STAMPED + document.stamp) if document.data is None else None
+        if key is None:
+            if document.data is None:  # stamped, but its conversion is gone: read it after all
+                try:
+                    document = documents[index] = replace(document, data=document.path.read_bytes())
+                except OSError as error:
+                    problems.append(Problem(f"cannot read file: {error.strerror}", document.path))
+                    continue
+            key = _key(document, config.root)
+        keys[index] = key
+        if document.stamp:
+            cache.put(STAMPED + document.stamp, key)
         hit = cache.get(key)
         if hit is not None:
             parsed, markup, digest = hit
-            if parsed.path != documents[index].path:  # the site named another way (`.` or its path)
-                hit = (replace(parsed, path=documents[index].path), markup, digest)
+            if parsed.path != document.path:  # the site moved, or was copied
+                hit = (replace(parsed, path=document.path), markup, digest)
             results[index] = hit
         else:
             pending.append(index)
-    problems: list[Problem] = []
     for index, outcome in _convert(config, [documents[i] for i in pending], pending, progress):
         if isinstance(outcome, list):
             problems.extend(outcome)
@@ -68,7 +84,8 @@ def _settings(config: SiteConfig) -> str:
 
 
 def _key(document: Document, root: Path) -> str:
-    """The file's place in the site and its bytes: the same whatever path the site was given by."""
+    """The file's place in the site and its bytes: the same wherever the site is."""
+    assert document.data is not None
     place = document.path.relative_to(root).as_posix()
     return f"{document.kind}|{place}|{hashlib.sha256(document.data).hexdigest()}"
 

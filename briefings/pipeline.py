@@ -14,7 +14,7 @@ import hashlib
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from briefings import THEME, __version__
 from briefings.cache import Cache, collector_paused
 from briefings.config import load_config
-from briefings.content import BRIEFINGS_DIR, PAGES_DIR, Document, load_ledger, read_documents
+from briefings.content import BRIEFINGS_DIR, PAGES_DIR, load_ledger
 from briefings.errors import ContentError, Problem, TemplateError
 from briefings.model import OutputFile, ParsedBriefing, ParsedPage, Site, SiteConfig, Stamp
 from briefings.output import Spare, write_ledger, writing
@@ -89,9 +89,7 @@ def build(
     # a quarter of one edit's build at 10,000 briefings), so it waits until the build is done.
     with collector_paused():
         # The files' bytes are let go once assembled (40 MB at 10,000 briefings).
-        site, waiting = assemble(
-            config, *read_documents(config), drafts=drafts, future=future, now=moment, progress=progress
-        )
+        site, waiting = assemble(config, drafts=drafts, future=future, now=moment, progress=progress)
         if publishing:
             ledger, ledger_problems = check_ledger(load_ledger(root), site, accept=accept_feed_changes)
             if ledger_problems:
@@ -116,8 +114,6 @@ def build(
 
 def assemble(
     config: SiteConfig,
-    documents: Sequence[Document],
-    problems: Sequence[Problem] = (),
     *,
     drafts: bool,
     future: bool,
@@ -126,11 +122,11 @@ def assemble(
 ) -> tuple[Site, Schedule]:
     """Content files → the site as readers see it (stages 1-3), and what waits for its date."""
     from briefings.assemble import assemble_site
-    from briefings.convert import convert_documents
+    from briefings.convert import convert_site
 
-    converted, conversion_problems = convert_documents(documents, config, progress)
-    if problems or conversion_problems:
-        raise ContentError([*problems, *conversion_problems])
+    converted, problems = convert_site(config, progress)
+    if problems:
+        raise ContentError(problems)
     briefings = [(p, m, d) for p, m, d in converted if isinstance(p, ParsedBriefing) and d is not None]
     pages = [(p, m) for p, m, _ in converted if isinstance(p, ParsedPage)]
     waiting = schedule((p for p, _, _ in briefings), now, drafts=drafts)

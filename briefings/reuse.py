@@ -129,10 +129,19 @@ def files_stamp(folders: Iterable[Path], now_ns: int | None = None) -> str:
 
 def _file_stamp(path: str, now_ns: int) -> bytes:
     try:
-        found = os.stat(path)
-        if now_ns - max(found.st_mtime_ns, found.st_ctime_ns) > RACY_NS:
-            return f"{found.st_size}:{found.st_ino}:{found.st_mtime_ns}:{found.st_ctime_ns}".encode()
+        stamp = metadata_stamp(os.stat(path), now_ns)
+        if stamp:
+            return stamp.encode()
         with open(path, "rb") as handle:
             return hashlib.sha256(handle.read()).digest()
     except OSError:
         return b"unreadable"  # a dangling link, say: the build that reads it reports it
+
+
+def metadata_stamp(found: os.stat_result, now_ns: int) -> str:
+    """A name for a file's version from its size, inode, modification and change times, as make
+    and git judge a file unchanged; "" for a file changed within the last two seconds, which a
+    second write within the timestamps' precision could change unseen."""
+    if now_ns - max(found.st_mtime_ns, found.st_ctime_ns) <= RACY_NS:
+        return ""
+    return f"{found.st_size}:{found.st_ino}:{found.st_mtime_ns}:{found.st_ctime_ns}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import shutil
 import time
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 from conftest import MakeSite, briefing, run_cli, snapshot
 
-from briefings import pipeline
+from briefings import convert, pipeline
 from briefings.cache import CACHE_DIR
 from briefings.content import Document
 from briefings.convert import Converter
@@ -82,12 +83,22 @@ def test_warm_build_after_an_edit_equals_a_clean_build(
     assert snapshot(site / "output") == snapshot(clean / "output")
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+def files_look_old(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file as it looks seconds after it was saved: then builds judge files unchanged by
+    their size, inode and times, not their bytes (those of the last two seconds are read)."""
+    now_ns = time.time_ns
+    monkeypatch.setattr(time, "time_ns", lambda: now_ns() + 10**10)
+
+
+@pytest.mark.parametrize(("seed", "old"), [(1, False), (2, False), (3, True), (4, True)])
 def test_every_build_of_a_run_of_edits_equals_a_clean_build(
-    make_site: MakeSite, tmp_path: Path, seed: int
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int, old: bool
 ) -> None:
     """Edits one after another, in a shuffled order: the two output folders take turns, so
-    what a deleted briefing left must be gone from both."""
+    what a deleted briefing left must be gone from both. With files looking old, edits are
+    found by the files' metadata alone."""
+    if old:
+        files_look_old(monkeypatch)
     site = make_site(base_files())
     assert run_cli("build", str(site), "--accept-feed-changes")[0] == 0
     for step, edit in enumerate(random.Random(seed).sample(sorted(EDITS), len(EDITS))):
@@ -254,3 +265,28 @@ def test_a_site_named_by_another_path_uses_the_same_cache(
 
     monkeypatch.setattr(pipeline, "assemble", not_again)  # named `.` again: nothing to do
     assert build(Path("."), Path("output")).changed == 0
+
+
+def test_files_unchanged_since_the_last_build_are_not_read_again(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files_look_old(monkeypatch)
+    site = make_site(base_files())
+    build(site, site / "output")
+    replace(site, "content/briefings/2025-07-03-b3.md", "Text 3", "Changed text")
+    body = site / "content/briefings/2025-07-05-b5.md"  # same size, its modification time put back
+    before = body.stat()
+    body.write_text(body.read_text(encoding="utf-8").replace("Text 5", "Next 5"), encoding="utf-8")
+    os.utime(body, ns=(before.st_atime_ns, before.st_mtime_ns))
+    read: list[str] = []
+    read_documents = convert.read_documents
+
+    def counted(*args: Any) -> Any:
+        documents, problems = read_documents(*args)
+        read.extend(d.path.name for d in documents if d.data is not None)
+        return documents, problems
+
+    monkeypatch.setattr(convert, "read_documents", counted)
+    build(site, site / "output")
+    assert sorted(read) == ["2025-07-03-b3.md", "2025-07-05-b5.md"]
+    assert "Next 5" in (site / "output/briefings/b5/index.html").read_text(encoding="utf-8")

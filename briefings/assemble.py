@@ -311,7 +311,8 @@ def _fill_links(
         label = escape(link.label or title(link.slug), quote=False)
         return f'<a class="wikilink" href="{config.base_path}briefings/{link.slug}/">{label}</a>'
 
-    return PLACEHOLDER.sub(fill, _under_base_path(markup.html, config.base_path))
+    html = _under_base_path(markup.html, config.base_path)
+    return PLACEHOLDER.sub(fill, html) if markup.links else html
 
 
 ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import marshal
 import math
 import re
 from collections import Counter, defaultdict
@@ -93,8 +94,11 @@ def subjects_digest(subjects: Sequence[Subject], config: RelatedConfig) -> str:
     that leaves every briefing's topics, sources, date and opening words alone need not score)."""
     digest = hashlib.sha256(repr(config).encode("utf-8", "surrogatepass"))
     for subject in subjects:
-        fields = (subject.slug, subject.order, subject.topics, subject.sources, subject.keywords)
-        digest.update(repr(fields).encode("utf-8", "surrogatepass"))
+        # marshal's first format writes strings, numbers, tuples and dicts by value alone (later
+        # formats share equal objects by identity), and is several times faster than repr.
+        keywords = subject.keywords if type(subject.keywords) is dict else dict(subject.keywords)
+        digest.update(repr(subject.order).encode("utf-8", "surrogatepass"))
+        digest.update(marshal.dumps((subject.slug, subject.topics, subject.sources, keywords), 0))
     return digest.hexdigest()
 
 

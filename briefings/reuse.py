@@ -56,14 +56,15 @@ class Fingerprints:
         return digest.hexdigest()
 
     def _text(self, value: Any) -> str:
-        if isinstance(value, Briefing):
-            if self.listed_text or value is self._own:
-                if value.slug not in self.whole:
-                    self.whole[value.slug] = self._briefing_digest(value, text=True)
-                return f"B{self.whole[value.slug]}"
-            if value.slug not in self.listed:
-                self.listed[value.slug] = self._briefing_digest(value, text=False)
-            return f"L{self.listed[value.slug]}"
+        kind = type(value)  # the common types first, by type: this runs for every value of every page
+        if kind is Briefing:
+            return self._briefing_text(value)
+        if kind in _PLAIN:
+            return repr(value)
+        if kind is tuple or kind is list:
+            return "(" + ",".join(map(self._text, value)) + ")"
+        if kind is dict:
+            return "{" + ",".join(f"{self._text(k)}:{self._text(v)}" for k, v in value.items()) + "}"
         if isinstance(value, str | int | float | bool | None | dt.date | Path):
             return repr(value)
         if isinstance(value, Mapping):
@@ -81,6 +82,15 @@ class Fingerprints:
             return self.values[value]
         raise TypeError(f"cannot fingerprint {type(value).__name__}")  # a new kind of context value
 
+    def _briefing_text(self, value: Briefing) -> str:
+        whole = self.listed_text or value is self._own
+        known = self.whole if whole else self.listed
+        try:
+            return known[value.slug]
+        except KeyError:
+            text = known[value.slug] = ("B" if whole else "L") + self._briefing_digest(value, text=whole)
+            return text
+
     def _dataclass_text(self, value: Any) -> str:
         return type(value).__name__ + self._text([getattr(value, f.name) for f in dataclasses.fields(value)])
 
@@ -95,6 +105,7 @@ class Fingerprints:
         return digest.hexdigest()
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})
 _BRIEFING_FIELDS = tuple(f.name for f in dataclasses.fields(Briefing) if f.name != "body_html")
 
 

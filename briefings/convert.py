@@ -29,7 +29,7 @@ Converted = tuple[Parsed, Markup, Digest | None]  # a digest for briefings, None
 Progress = Callable[[str, int, int], None]
 PARALLEL_FROM = 400  # below this, starting processes costs more than it saves
 CHUNK = 100
-CACHE_FORMAT = 3  # raised whenever the cached types change shape
+CACHE_FORMAT = 4  # raised whenever the cached types change shape
 STAMPED = "stamp "  # a cache key naming a file version by its stamp; its value is the content key
 
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 
 from briefings.model import Digest, ParsedBriefing, TopicRule
-from briefings.related import TEXT_CHARS, keywords
+from briefings.related import TEXT_CHARS, keywords, pack_keywords
 from briefings.slugs import slugify
 from briefings.topics import TopicMatcher
 
@@ -47,7 +47,7 @@ class Digester:
             if sentence:
                 mentions.append((slugify(name), sentence))
         words = keywords(parsed.title + "\n" + parsed.body[:TEXT_CHARS])
-        return Digest(found, tuple(mentions), dict(sorted(words.items())))
+        return Digest(found, tuple(mentions), pack_keywords(words))
 
     def _matcher(self, name: str) -> TopicMatcher:
         """A matcher for one topic: its name as written, and the aliases of the rule it belongs to."""

@@ -168,7 +168,7 @@ class Digest:
 
     rule_topics: tuple[str, ...]
     mentions: tuple[tuple[str, str], ...]  # (topic slug, the sentence that mentions it)
-    keywords: Mapping[str, int]  # word → how often
+    keywords: str  # word → how often, packed by related.pack_keywords
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import marshal
 import math
 import re
 from collections import Counter, defaultdict
@@ -38,7 +37,7 @@ class Subject:
     order: tuple[object, ...]
     topics: tuple[str, ...]
     sources: tuple[str, ...]
-    keywords: Mapping[str, int]  # word → count in the title and opening text
+    keywords: str  # word → count in the title and opening text, as `pack_keywords` writes them
 
 
 def keywords(text: str) -> Counter[str]:
@@ -51,6 +50,17 @@ def keywords(text: str) -> Counter[str]:
     for run in runs:
         found.update(run[i : i + 2] for i in range(len(run) - 1))
     return found
+
+
+def pack_keywords(counts: Mapping[str, int]) -> str:
+    """Keyword counts as one string, `word count word count …` in word order: a cached briefing
+    loads one object instead of a hundred or so (keywords are letters only: never a space)."""
+    return " ".join(f"{word} {counts[word]}" for word in sorted(counts))
+
+
+def unpack_keywords(packed: str) -> dict[str, int]:
+    parts = packed.split()
+    return dict(zip(parts[::2], map(int, parts[1::2]), strict=True))
 
 
 class _Index:
@@ -94,11 +104,8 @@ def subjects_digest(subjects: Sequence[Subject], config: RelatedConfig) -> str:
     that leaves every briefing's topics, sources, date and opening words alone need not score)."""
     digest = hashlib.sha256(repr(config).encode("utf-8", "surrogatepass"))
     for subject in subjects:
-        # marshal's first format writes strings, numbers, tuples and dicts by value alone (later
-        # formats share equal objects by identity), and is several times faster than repr.
-        keywords = subject.keywords if type(subject.keywords) is dict else dict(subject.keywords)
-        digest.update(repr(subject.order).encode("utf-8", "surrogatepass"))
-        digest.update(marshal.dumps((subject.slug, subject.topics, subject.sources, keywords), 0))
+        fields = (subject.slug, subject.order, subject.topics, subject.sources, subject.keywords)
+        digest.update(repr(fields).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
@@ -112,7 +119,7 @@ def score_related(subjects: Sequence[Subject], config: RelatedConfig) -> dict[st
         return {s.slug: () for s in subjects}
     ordered = sorted(subjects, key=lambda s: s.order)
     total = len(ordered)
-    words = _top_keywords([s.keywords for s in ordered], total)
+    words = _top_keywords([unpack_keywords(s.keywords) for s in ordered], total)
     indexes = (
         (_Index([s.topics for s in ordered], config.topics, total, NEAREST), [s.topics for s in ordered]),
         (_Index([s.sources for s in ordered], config.sources, total, NEAREST), [s.sources for s in ordered]),

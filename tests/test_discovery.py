@@ -12,7 +12,7 @@ from conftest import MakeSite, briefing, run_cli, snapshot
 from sitecheck import broken_links, parse
 
 from briefings.model import RelatedConfig
-from briefings.related import Subject, keywords, score_related
+from briefings.related import Subject, keywords, pack_keywords, score_related
 
 STORIES = {
     "ceasefire": ("Gaza", ["ceasefire", "hostages", "mediators", "truce", "negotiators"]),
@@ -113,7 +113,7 @@ def test_curated_related_come_first_then_scored_ones(make_site: MakeSite) -> Non
 
 def test_scores_are_ordered_best_first_with_newer_winning_ties() -> None:
     def subject(slug: str, day: int, topics: tuple[str, ...], text: str = "") -> Subject:
-        return Subject(slug, (day, slug), topics, ("wire",), dict(keywords(text)))
+        return Subject(slug, (day, slug), topics, ("wire",), pack_keywords(keywords(text)))
 
     subjects = [
         subject("a", 1, ("x", "y")),

@@ -23,7 +23,6 @@ import os
 import shutil
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
 from pathlib import Path, PurePosixPath
 
 from briefings.errors import OutputError, Problem
@@ -277,7 +276,10 @@ def _rename_exchange(first: Path, second: Path) -> bool:
 
 def write_ledger(root: Path, ledger: Ledger) -> None:
     """Save the feed ledger beside site.toml, atomically, sorted so that it diffs well."""
-    items = {key: asdict(item) for key, item in sorted(ledger.items.items())}
+    items = {
+        key: {"path": item.path, "date": item.date, "title": item.title}
+        for key, item in sorted(ledger.items.items())
+    }
     text = json.dumps({"base_url": ledger.base_url, "items": items}, ensure_ascii=False, indent=1) + "\n"
     path = root / LEDGER_NAME
     if path.exists() and path.read_text(encoding="utf-8") == text:

@@ -91,7 +91,8 @@ def build(
         # The files' bytes are let go once assembled (40 MB at 10,000 briefings).
         site, waiting = assemble(config, drafts=drafts, future=future, now=moment, progress=progress)
         if publishing:
-            ledger, ledger_problems = check_ledger(load_ledger(root), site, accept=accept_feed_changes)
+            published = load_ledger(root)
+            ledger, ledger_problems = check_ledger(published, site, accept=accept_feed_changes)
             if ledger_problems:
                 raise ContentError(ledger_problems)
         previous, spare_holds = record.fingerprints(), record.spare_holds()
@@ -105,7 +106,7 @@ def build(
         report = BuildReport(*counts, output, len(waiting), waiting.next_due, paths, changed)
         due = waiting.next_due.moment if waiting.next_due and not future else FAR_FUTURE
         record.keep(report, made.fingerprints, due)
-        if publishing:
+        if publishing and ledger != published:  # the file holds it already when they are equal
             write_ledger(root, ledger)
         if on_site:
             on_site(site)

@@ -9,9 +9,9 @@ changes unless the curator accepts them. Pure: the ledger is read by content and
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from briefings.errors import Problem
 from briefings.model import Briefing, Site
@@ -44,7 +44,8 @@ def item_id(site: Site, briefing: Briefing) -> str:
 
 def check_ledger(previous: Ledger | None, site: Site, *, accept: bool) -> tuple[Ledger, list[Problem]]:
     """The ledger after this build, and the changes readers would notice (none when `accept`)."""
-    current = {item_id(site, b): _item(site, b) for b in site.briefings}
+    root = str(site.config.root) + os.sep
+    current = {item_id(site, b): _item(root, b) for b in site.briefings}
     if previous is None or accept:
         kept = {} if previous is None or previous.base_url != site.config.base_url else previous.items
         return Ledger(site.config.base_url, {**kept, **current}), []
@@ -56,15 +57,12 @@ def check_ledger(previous: Ledger | None, site: Site, *, accept: bool) -> tuple[
     return Ledger(previous.base_url, {**previous.items, **current}), problems
 
 
-def _item(site: Site, briefing: Briefing) -> PublishedItem:
+def _item(root: str, briefing: Briefing) -> PublishedItem:
+    """The briefing as its feed items show it; its file named within the site folder (`root`,
+    ending in a separator), which all of a build's briefings are in."""
     moment = briefing.date.moment.astimezone(dt.UTC).isoformat()
-    return PublishedItem(_relative(site, briefing.path), moment, briefing.title)
-
-
-def _relative(site: Site, path: Path) -> str:
-    return (
-        path.relative_to(site.config.root).as_posix() if path.is_relative_to(site.config.root) else str(path)
-    )
+    path = str(briefing.path)
+    return PublishedItem(path.removeprefix(root).replace(os.sep, "/"), moment, briefing.title)
 
 
 def _changed_ids(previous: Ledger, current: Mapping[str, PublishedItem], site: Site) -> list[Problem]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from briefings.model import RelatedConfig
 
 WORD = re.compile(r"[^\W\d_]{3,}")
+_ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z]{2,}")  # WORD in ASCII text, found faster
 CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]{2,}")
 KEYWORDS_PER_BRIEFING = 15
 TEXT_CHARS = 1500  # the title and the opening of the text say what a story is about
@@ -43,6 +44,8 @@ class Subject:
 def keywords(text: str) -> Counter[str]:
     """Words of three letters or more, lowercased, and two-character runs of CJK text."""
     text = text.casefold()
+    if text.isascii():
+        return Counter(_ASCII_WORD.findall(text))
     runs = CJK_RUN.findall(text)
     if not runs:
         return Counter(WORD.findall(text))

@@ -11,8 +11,11 @@ from __future__ import annotations
 import re
 from html import unescape
 from html.parser import HTMLParser
+from xml.etree.ElementTree import Element
 
 import markdown
+import markdown.treeprocessors
+import markdown.util
 import nh3
 from markdown.inlinepatterns import InlineProcessor
 
@@ -54,6 +57,59 @@ class _WikiLinks(InlineProcessor):
         return f"\ue000{len(self.found) - 1}\ue001", m.start(0), m.end(0)
 
 
+# What text an inline pattern's regular expression cannot match without: one of these substrings.
+# Python-Markdown tries every pattern on every piece of text; these need the characters that start
+# links, code, emphasis, tags and so on, which most pieces of text lack.
+_NEEDS = {
+    r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)": ("`",),
+    r"\\(.)": ("\\",),
+    r"\[\^([^\]]*)\]": ("[^",),
+    WIKILINK: ("[[",),
+    r"(?<!\!)\[": ("[",),
+    r"\!\[": ("![",),
+    r"<([A-Za-z][A-Za-z0-9+.-]*://[^<>]*)>": ("<",),
+    r"<([^<> !]+@[^@<> ]+)>": ("<",),
+    r"  \n": ("  \n",),
+    (
+        r"""(<(\/?+[a-zA-Z][^\s"'<>@]*+(?:\s+[^\s"'=<>]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s"'=<>]++))?+)*+"""
+        r"""\s*+/?|!--(?:(?!<!--|-->).)*--|[?](?:(?!<[?]|[?]>).)*[?]|!\[CDATA\[(?:(?!<!\[CDATA\[|\]\]>).)*\]\])>)"""
+    ): ("<",),
+    r"(&(?:\#[0-9]+|\#x[0-9a-fA-F]+|[a-zA-Z0-9]+);)": ("&",),
+    r"\*|_": ("*", "_"),
+}
+
+
+class _Inline(markdown.treeprocessors.InlineProcessor):
+    """Python-Markdown's inline stage, passing over a pattern that cannot match the text at all.
+
+    Its loop (the private __handleInline, copied here with the skip added) applies each pattern in
+    turn from a start index; a pattern whose expression finds nothing leaves the text as it is and
+    the loop goes on with the next pattern from index 0, which is all a skipped pattern does."""
+
+    def run(self, tree: Element, ancestors: list[str] | None = None) -> Element:
+        self._patterns = list(self.inlinePatterns)
+        self._needs = [
+            _NEEDS.get(p.getCompiledRegExp().pattern) if isinstance(p, InlineProcessor) else None
+            for p in self._patterns
+        ]
+        return super().run(tree, ancestors)
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
+        if not isinstance(data, markdown.util.AtomicString):
+            apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
+            patterns, needs = self._patterns, self._needs
+            start = 0
+            while patternIndex < len(patterns):
+                need = needs[patternIndex]
+                if need is not None and not any(n in data for n in need):
+                    patternIndex, start = patternIndex + 1, 0
+                    continue
+                data, matched, start = apply(patterns[patternIndex], data, patternIndex, start)
+                if not matched:
+                    patternIndex += 1
+        return data
+
+
 class MarkupRenderer:
     """One Markdown instance reused for every body of a build (it is costly to create)."""
 
@@ -61,6 +117,8 @@ class MarkupRenderer:
         self._found: list[tuple[str, str | None]] = []
         self._md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
         self._md.inlinePatterns.register(_WikiLinks(self._found), "wikilink", 175)
+        if hasattr(markdown.treeprocessors.InlineProcessor, "_InlineProcessor__applyPattern"):
+            self._md.treeprocessors.register(_Inline(self._md), "inline", 20)
 
     def render(self, body: str, body_line: int) -> Markup:
         """The body as sanitized HTML, its summary (first paragraph) and its links, in order."""

@@ -1,0 +1,72 @@
+"""Markup: passing over inline patterns that cannot match renders what Python-Markdown renders."""
+
+from __future__ import annotations
+
+import random
+
+import markdown.treeprocessors
+
+from briefings.markup import MarkupRenderer, _Inline
+
+PIECES = [
+    *[
+        "*",
+        "**",
+        "_",
+        "__",
+        "`",
+        "``",
+        "\\",
+        "\\*",
+        "\\`",
+        "[",
+        "]",
+        "(",
+        ")",
+        "![",
+        "[^1]",
+        "[^x]:",
+        "[[",
+        "]]",
+    ],
+    *["|", "[[a|b]]", "[[slug]]", "<", ">", "<b>", "</b>", "<https://e.org/x>", "<a@b.c>", "<!-- c -->"],
+    *["&amp;", "&#123;", "&x", "&", ";", "  \n", "\n", "\n\n", "word", " ", "x", "{: .cls}", "{#id}"],
+    *[
+        "*[HTML]: Hyper",
+        "HTML",
+        "[x](http://e.org)",
+        "[x][r]",
+        "[r]: http://e.org",
+        "![i](p.png)",
+        "~~~",
+        "```",
+    ],
+    *[
+        "    code",
+        "- ",
+        "1. ",
+        "> ",
+        "# ",
+        "Term\n: def",
+        "| a | b |\n|---|---|\n| 1 | 2 |",
+        '<div markdown="1">',
+    ],
+    *["</div>", "é", "\t", "'", '"', "\x02", "\x03", "klzzwxh:0000"],
+]
+
+
+def test_every_inline_pattern_is_known() -> None:
+    renderer = MarkupRenderer()
+    inline = renderer._md.treeprocessors["inline"]
+    assert isinstance(inline, _Inline)
+    renderer.render("x", 1)
+    assert None not in inline._needs
+
+
+def test_rendering_is_that_of_the_stock_inline_stage() -> None:
+    fast, stock = MarkupRenderer(), MarkupRenderer()
+    stock._md.treeprocessors.register(markdown.treeprocessors.InlineProcessor(stock._md), "inline", 20)
+    rng = random.Random(11)
+    for _ in range(3000):
+        body = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, rng.choice([5, 20, 60]))))
+        assert fast.render(body, 3) == stock.render(body, 3), repr(body)

@@ -22,6 +22,7 @@ from markdown.inlinepatterns import InlineProcessor
 from briefings.model import Markup, WikiLink
 
 WIKILINK = r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]"
+_WIKILINK = re.compile(WIKILINK)
 PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 EXTENSIONS = ["extra", "sane_lists"]
 ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) - {"center", "strike", "tt", "acronym"}
@@ -125,7 +126,7 @@ class MarkupRenderer:
         self._found.clear()
         self._md.reset()
         html = clean_html(self._md.convert(body))
-        lines = _link_lines(body, body_line)
+        lines = _link_lines(body, body_line) if self._found else {}
         links = tuple(WikiLink(slug, label, lines.get(slug, body_line)) for slug, label in self._found)
         return Markup(html=html, summary=first_paragraph(html), links=links)
 
@@ -139,19 +140,23 @@ def clean_html(html: str) -> str:
 # invalid HTML (the Nu checker rejects it). nh3 escapes '>' in attribute values, so [^>]* is safe.
 _ANCHOR = re.compile(r"<a\b[^>]*>")
 _REL = ' rel="noopener noreferrer"'
+_QUOTED = re.compile(r'"[^"]*"')
 
 
 def _drop_rel_without_href(match: re.Match[str]) -> str:
     tag = match.group(0)
-    names = re.sub(r'"[^"]*"', '""', tag)  # attribute names only: a title may say ' href='
+    names = _QUOTED.sub('""', tag)  # attribute names only: a title may say ' href='
     return tag if " href=" in names else tag.replace(_REL, "")
 
 
 def _link_lines(body: str, body_line: int) -> dict[str, int]:
+    """The line of each slug's first wiki link (a link never spans lines: search the whole body)."""
     lines: dict[str, int] = {}
-    for number, line in enumerate(body.split("\n"), start=body_line):
-        for match in re.finditer(WIKILINK, line):
-            lines.setdefault(match.group(1).strip(), number)
+    number, counted = body_line, 0
+    for match in _WIKILINK.finditer(body):
+        number += body.count("\n", counted, match.start())
+        counted = match.start()
+        lines.setdefault(match.group(1).strip(), number)
     return lines
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import random
+import re
 
 import markdown.treeprocessors
 
-from briefings.markup import MarkupRenderer, _Inline
+from briefings.markup import WIKILINK, MarkupRenderer, _Inline, _link_lines
 
 PIECES = [
     *[
@@ -70,3 +71,18 @@ def test_rendering_is_that_of_the_stock_inline_stage() -> None:
     for _ in range(3000):
         body = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, rng.choice([5, 20, 60]))))
         assert fast.render(body, 3) == stock.render(body, 3), repr(body)
+
+
+def test_each_slug_keeps_the_line_of_its_first_link() -> None:
+    body = "[[a]] and [[b|B]]\n\ntext [[ a ]]\n`[[c]]` [[d\n]] [[c]]"
+    assert _link_lines(body, 10) == {"a": 10, "b": 10, "c": 13}
+    rng = random.Random(2)
+    for _ in range(3000):
+        body = "".join(
+            rng.choice(["[[", "]]", "[", "|", "\n", "a", " ", "[[a|b]]", "[[ b ]]"]) for _ in range(30)
+        )
+        expected: dict[str, int] = {}
+        for number, line in enumerate(body.split("\n"), start=4):
+            for match in re.finditer(WIKILINK, line):
+                expected.setdefault(match.group(1).strip(), number)
+        assert _link_lines(body, 4) == expected

@@ -47,6 +47,8 @@ PAGES_DIR = Path("content") / "pages"
 DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 # C0 controls but tab and newline, DEL, C1 controls, and the private-use pair markup reserves.
 STRAY = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000\ue001]")
+# In UTF-8 those are these bytes, C2 80 to C2 9F, and EE 80 80 and EE 80 81.
+_STRAY_ASCII = bytes([*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 BRIEFING_KEYS = (
     "title", "date", "sources", "source", "via", "captured", "topics", "related",
     "summary", "draft", "slug", "imported", "canonical",
@@ -142,6 +144,8 @@ def decode_text(path: Path, data: bytes) -> str:
         line = data[: error.start].count(b"\n") + 1
         raise LocatedProblem(Problem("file is not UTF-8", path, line, "save it as UTF-8")) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if len(data.translate(None, _STRAY_ASCII)) == len(data) and not (b"\xc2" in data or b"\xee\x80" in data):
+        return text  # nothing to drop, found faster than by STRAY
     return STRAY.sub("", text)
 
 

@@ -60,15 +60,21 @@ class FrontMatter:
 
 def split_front_matter(path: Path, text: str) -> FrontMatter:
     """Split `---` YAML `---` from the body; raise a located Problem when the fences are wrong."""
-    lines = text.split("\n")
-    if not lines or lines[0].rstrip() != "---":
+    first_end = text.find("\n")
+    if (text if first_end < 0 else text[:first_end]).rstrip() != "---":
         hint = "a file starts with a '---' line, then keys such as 'title:', then '---'"
         raise _problem(path, 1, "missing front matter", hint)
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in ("---", "..."):
-            body = "\n".join(lines[index + 1 :])
-            return FrontMatter("\n".join(lines[1:index]), 2, body, index + 2)
+    if first_end >= 0:
+        for fence in _FENCE.finditer(text, first_end):  # a closing line starts with one of the fences
+            start = fence.start() + 1
+            end = text.find("\n", start)
+            if (text[start:] if end < 0 else text[start:end]).rstrip() in ("---", "..."):
+                body = "" if end < 0 else text[end + 1 :]
+                return FrontMatter(text[first_end + 1 : start - 1], 2, body, text.count("\n", 0, start) + 2)
     raise _problem(path, 1, "front matter is never closed", "did you forget the closing '---'?")
+
+
+_FENCE = re.compile(r"\n(?:---|\.\.\.)")
 
 
 class LocatedProblem(Exception):
@@ -108,6 +114,8 @@ def compose(path: Path, front: FrontMatter) -> yaml.MappingNode:
 def _loader_for(text: str) -> type[yaml.SafeLoader] | type[yaml.CSafeLoader]:
     """libyaml for speed, but its composer recurses in C and overflows the stack on deep nesting:
     text that could nest deeply goes to the Python loader, which stops with a RecursionError."""
+    if len(text) <= MAX_FAST_NESTING:  # indicators and one line's indent are never more
+        return Loader
     indicators = sum(text.count(c) for c in "[{-?")
     deepest_indent = max((len(line) - len(line.lstrip(" ")) for line in text.split("\n")), default=0)
     return yaml.SafeLoader if indicators + deepest_indent > MAX_FAST_NESTING else Loader

@@ -191,8 +191,8 @@ def _clear(target: Path) -> None:
 
 
 def _safe_parts(relative: str) -> tuple[str, ...]:
-    parts = PurePosixPath(relative).parts
-    if not parts or relative.startswith("/") or any(p in ("..", ".") or "\\" in p for p in parts):
+    parts = tuple(relative.split("/"))
+    if any(p in ("", ".", "..") or "\\" in p for p in parts):
         raise ValueError(f"unsafe output path {relative!r}")  # slugs are checked long before this
     return parts
 

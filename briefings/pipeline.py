@@ -153,7 +153,6 @@ def _render(site: Site, previous: Mapping[str, str], spare: Spare, progress: Pro
     page or feed whose fingerprint matches the live output's is not rendered again: the spare
     gets the very file."""
     from briefings.render import plan_pages
-    from briefings.search import index_site, page_path
 
     plan = plan_pages(site, site.config.root / "templates", previous)
     fed, problems = _render_all(_Work(site, previous, plan, spare), progress)
@@ -162,6 +161,8 @@ def _render(site: Site, previous: Mapping[str, str], spare: Spare, progress: Pro
     if problems:
         raise TemplateError(problems)
     if site.config.search:  # the index is made from every briefing page, rendered now or kept
+        from briefings.search import index_site, page_path
+
         pages = [OutputFile(p, (spare.folder / p).read_bytes()) for p in map(page_path, site.briefings)]
         for file in index_site(site, pages):
             spare.put(file.path, file.content)
@@ -283,7 +284,8 @@ class _Record:
     def fingerprints(self) -> dict[str, str]:
         """The fingerprints of files the live output folder still holds: those a build may keep."""
         known: Mapping[str, str] = self.pages.get(self.key) or {}
-        return {path: key for path, key in known.items() if (self.output / path).is_file()}
+        live = str(self.output)
+        return {path: key for path, key in known.items() if os.path.isfile(os.path.join(live, path))}
 
     def spare_holds(self) -> frozenset[str] | None:
         """What the spare folder beside the output holds: the files of the build before the last."""

@@ -9,6 +9,7 @@ tags and attributes survive, and links only with http(s), mailto or relative URL
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html import unescape
 from html.parser import HTMLParser
 from xml.etree.ElementTree import Element
@@ -17,6 +18,16 @@ import markdown
 import markdown.treeprocessors
 import markdown.util
 import nh3
+from markdown.blockprocessors import (
+    BlockProcessor,
+    BlockQuoteProcessor,
+    HashHeaderProcessor,
+    ReferenceProcessor,
+    SetextHeaderProcessor,
+)
+from markdown.extensions.abbr import AbbrBlockprocessor
+from markdown.extensions.def_list import DefListProcessor
+from markdown.extensions.footnotes import FootnoteBlockProcessor
 from markdown.inlinepatterns import InlineProcessor
 
 from briefings.model import Markup, WikiLink
@@ -111,6 +122,61 @@ class _Inline(markdown.treeprocessors.InlineProcessor):
         return data
 
 
+def _needs(text: str) -> Callable[[str], bool]:
+    return lambda block: text in block
+
+
+def _second_line_underlines(block: str) -> bool:
+    end = block.find("\n")
+    return end >= 0 and block[end + 1 : end + 2] in ("=", "-")
+
+
+# Block processors that search each block for an expression, with what a block needs for it to
+# match: without that, `test` is False, and `run` puts the block back and returns False.
+_BLOCK_NEEDS: dict[type[BlockProcessor], tuple[str, str, Callable[[str], bool]]] = {
+    HashHeaderProcessor: (
+        "test",
+        r"(?:^|\n)(?P<level>#{1,6})(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)",
+        _needs("#"),
+    ),
+    SetextHeaderProcessor: ("test", r"^.*?\n(?:=+|-+)[ ]*(\n|$)", _second_line_underlines),
+    DefListProcessor: ("test", r"(^|\n)[ ]{0,3}:[ ]{1,3}(.*?)(\n|$)", _needs(":")),
+    BlockQuoteProcessor: ("test", r"(^|\n)[ ]{0,3}>[ ]?(.*)", _needs(">")),
+    FootnoteBlockProcessor: ("run", r"^[ ]{0,3}\[\^([^\]]*)\]:[ ]*(.*)$", _needs("[^")),
+    AbbrBlockprocessor: ("run", r"^[*]\[(?P<abbr>[^\\]*?)\][ ]?:[ ]*\n?[ ]*(?P<title>.*)$", _needs("*[")),
+    ReferenceProcessor: (
+        "run",
+        r"^[ ]{0,3}\[([^\[\]]*)\]:[ ]*(?:\n[ ]*)?([^\s]+)[ ]*(?:\n[ ]*)?"
+        r"""((["\'])(.*)\4[ ]*|\((.*)\)[ ]*)?$""",
+        _needs("]:"),
+    ),
+}
+
+
+def _skip_hopeless_blocks(md: markdown.Markdown) -> None:
+    """Give each block processor of _BLOCK_NEEDS a quick answer for a block that lacks what it needs."""
+    for processor in md.parser.blockprocessors:
+        method, pattern, possible = _BLOCK_NEEDS.get(type(processor), ("", "", None))
+        if possible is None or getattr(getattr(processor, "RE", None), "pattern", None) != pattern:
+            continue
+        if method == "test":
+            processor.test = _quick_test(processor.test, possible)  # type: ignore[method-assign, assignment]
+        else:
+            processor.run = _quick_run(processor.run, possible)  # type: ignore[method-assign, assignment]
+
+
+def _quick_test(
+    test: Callable[[Element, str], bool], possible: Callable[[str], bool]
+) -> Callable[[Element, str], bool]:
+    return lambda parent, block: possible(block) and test(parent, block)
+
+
+def _quick_run(
+    run: Callable[[Element, list[str]], bool | None], possible: Callable[[str], bool]
+) -> Callable[[Element, list[str]], bool | None]:
+    return lambda parent, blocks: run(parent, blocks) if possible(blocks[0]) else False
+
+
 class MarkupRenderer:
     """One Markdown instance reused for every body of a build (it is costly to create)."""
 
@@ -120,6 +186,7 @@ class MarkupRenderer:
         self._md.inlinePatterns.register(_WikiLinks(self._found), "wikilink", 175)
         if hasattr(markdown.treeprocessors.InlineProcessor, "_InlineProcessor__applyPattern"):
             self._md.treeprocessors.register(_Inline(self._md), "inline", 20)
+        _skip_hopeless_blocks(self._md)
 
     def render(self, body: str, body_line: int) -> Markup:
         """The body as sanitized HTML, its summary (first paragraph) and its links, in order."""

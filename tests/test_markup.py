@@ -1,4 +1,4 @@
-"""Markup: passing over inline patterns that cannot match renders what Python-Markdown renders."""
+"""Markup: passing over patterns that cannot match renders what Python-Markdown renders."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 
 import markdown.treeprocessors
 
-from briefings.markup import WIKILINK, MarkupRenderer, _Inline, _link_lines
+from briefings.markup import _BLOCK_NEEDS, WIKILINK, MarkupRenderer, _Inline, _link_lines
 
 PIECES = [
     *[
@@ -52,7 +52,7 @@ PIECES = [
         "| a | b |\n|---|---|\n| 1 | 2 |",
         '<div markdown="1">',
     ],
-    *["</div>", "é", "\t", "'", '"', "\x02", "\x03", "klzzwxh:0000"],
+    *["</div>", "é", "\t", "'", '"', "\x02", "\x03", "klzzwxh:0000", "\n===", "\n---", "Title\n=====", "="],
 ]
 
 
@@ -64,9 +64,19 @@ def test_every_inline_pattern_is_known() -> None:
     assert None not in inline._needs
 
 
-def test_rendering_is_that_of_the_stock_inline_stage() -> None:
-    fast, stock = MarkupRenderer(), MarkupRenderer()
+def test_every_searching_block_processor_is_known() -> None:
+    renderer = MarkupRenderer()
+    quick = [type(p) for p in renderer._md.parser.blockprocessors if "test" in vars(p) or "run" in vars(p)]
+    assert quick == list(_BLOCK_NEEDS)
+
+
+def test_rendering_is_that_of_the_stock_stages() -> None:
+    fast = MarkupRenderer()
+    stock = MarkupRenderer()
     stock._md.treeprocessors.register(markdown.treeprocessors.InlineProcessor(stock._md), "inline", 20)
+    for processor in stock._md.parser.blockprocessors:
+        vars(processor).pop("test", None)
+        vars(processor).pop("run", None)
     rng = random.Random(11)
     for _ in range(3000):
         body = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, rng.choice([5, 20, 60]))))

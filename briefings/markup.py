@@ -69,7 +69,7 @@ class _WikiLinks(InlineProcessor):
         return f"\ue000{len(self.found) - 1}\ue001", m.start(0), m.end(0)
 
 
-# What text an inline pattern's regular expression cannot match without: one of these substrings.
+# What text an inline pattern's regular expression cannot match without: one (of two) substrings.
 # Python-Markdown tries every pattern on every piece of text; these need the characters that start
 # links, code, emphasis, tags and so on, which most pieces of text lack.
 _NEEDS = {
@@ -100,10 +100,11 @@ class _Inline(markdown.treeprocessors.InlineProcessor):
 
     def run(self, tree: Element, ancestors: list[str] | None = None) -> Element:
         self._patterns = list(self.inlinePatterns)
-        self._needs = [
+        needs = [
             _NEEDS.get(p.getCompiledRegExp().pattern) if isinstance(p, InlineProcessor) else None
             for p in self._patterns
         ]
+        self._needs = [(*need, None)[:2] if need else (None, None) for need in needs]
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
@@ -112,8 +113,8 @@ class _Inline(markdown.treeprocessors.InlineProcessor):
             patterns, needs = self._patterns, self._needs
             start = 0
             while patternIndex < len(patterns):
-                need = needs[patternIndex]
-                if need is not None and not any(n in data for n in need):
+                first, second = needs[patternIndex]
+                if first is not None and first not in data and (second is None or second not in data):
                     patternIndex, start = patternIndex + 1, 0
                     continue
                 data, matched, start = apply(patterns[patternIndex], data, patternIndex, start)

@@ -8,6 +8,7 @@ their most common spelling, months, related both ways, mentions, previous/next. 
 from __future__ import annotations
 
 import difflib
+import hashlib
 import itertools
 import re
 from collections import Counter, defaultdict
@@ -124,6 +125,7 @@ def assemble_site(
     made.sort(key=lambda b: (b.date.moment, b.slug), reverse=True)
     by_slug = {b.slug: b for b in made}
     outlets = _outlets(config, made)
+    versions = _versions(made, {p.slug: p.version for p, _ in shown})
     return Site(
         config=config,
         briefings=tuple(made),
@@ -139,7 +141,21 @@ def assemble_site(
         ),
         previous={new.slug: old for new, old in itertools.pairwise(made)},
         following={old.slug: new for new, old in itertools.pairwise(made)},
+        versions=versions,
     )
+
+
+def _versions(made: Sequence[Briefing], parsed: Mapping[str, str]) -> dict[str, str]:
+    """Each briefing's version: a digest of its parsed file's (see convert) and of what assembly
+    adds but its text (topics, and being scheduled; its address is its slug under the site's)."""
+    topics = {topic: repr(topic) for briefing in made for topic in briefing.topics}
+    versions = {}
+    for briefing in made:
+        if parsed[briefing.slug]:  # a briefing made otherwise than by conversion has none
+            text = ",".join([parsed[briefing.slug], *(topics[t] for t in briefing.topics)])
+            text += ",scheduled" if briefing.scheduled else ""
+            versions[briefing.slug] = hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+    return versions
 
 
 def reassemble_briefing(

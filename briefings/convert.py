@@ -29,7 +29,7 @@ Converted = tuple[Parsed, Markup, Digest | None]  # a digest for briefings, None
 Progress = Callable[[str, int, int], None]
 PARALLEL_FROM = 400  # below this, starting processes costs more than it saves
 CHUNK = 100
-CACHE_FORMAT = 4  # raised whenever the cached types change shape
+CACHE_FORMAT = 5  # raised whenever the cached types change shape
 STAMPED = "stamp "  # a cache key naming a file version by its stamp; its value is the content key
 
 
@@ -141,6 +141,16 @@ class Converter:
             digest = self.digester.digest(parsed) if isinstance(parsed, ParsedBriefing) else None
             markup = self.renderer.render(parsed.body, parsed.body_line)
             # The Markdown source is not kept: all that is made from it is in the markup and digest.
-            return replace(parsed, body=""), markup, digest
+            parsed = replace(parsed, body="")
+            if isinstance(parsed, ParsedBriefing):
+                parsed = replace(parsed, version=_version(parsed, markup))
+            return parsed, markup, digest
         except ContentError as error:
             return list(error.problems)
+
+
+def _version(parsed: ParsedBriefing, markup: Markup) -> str:
+    """A digest of a converted briefing's front matter and summary: what pages that only list it
+    show of it, worked out once per file instead of every build (see reuse.Fingerprints)."""
+    text = repr(parsed) + "\0" + markup.summary
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()

@@ -32,7 +32,7 @@ def render_feed_files(site: Site, previous: Mapping[str, str]) -> Rendered:
     """The feeds whose items or settings changed since `previous` (path → fingerprint of the live feed)."""
     config = site.config
     contents = _Contents(config)
-    fingerprints = Fingerprints(repr(config) + __version__)
+    fingerprints = Fingerprints(repr(config) + __version__, versions=site.versions)
     rendered = Rendered([], [], {})
     sets = [("", config.title, config.description, site.briefings)]
     for topic in sorted(site.topics, key=lambda t: t.slug):

@@ -128,6 +128,7 @@ class ParsedBriefing:
     draft: bool = False
     imported: str | None = None  # SHA-256 the importer wrote, to tell a curator's edits from its own
     canonical: str | None = None  # the original's URL, for a briefing that republishes it in full
+    version: str = ""  # once converted: a digest of all the above but the body, and of its summary
 
 
 @dataclass(frozen=True)  # no slots: kept in the build cache, and slotted ones unpickle 2-3x slower
@@ -259,6 +260,8 @@ class Site:
     editions: Mapping[Edition, tuple[Briefing, ...]] = field(default_factory=dict)
     mentions: Mapping[tuple[str, str], str] = field(default_factory=dict)
     """(topic slug, briefing slug) → the sentence of the briefing that mentions the topic."""
+    versions: Mapping[str, str] = field(default_factory=dict)
+    """Briefing slug → a digest of everything its Briefing holds but the text, where known."""
 
     @property
     def newest(self) -> Stamp | None:

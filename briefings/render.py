@@ -90,7 +90,7 @@ def plan_pages(site: Site, site_templates: Path, previous: Mapping[str, str]) ->
     page) are to be rendered."""
     env = make_environment(site_templates)
     shared = repr(site.config) + repr(site.pages) + files_digest([site_templates, THEME / "templates"])
-    fingerprints = Fingerprints(shared, listed_text=_lists_show_text(site_templates))
+    fingerprints = Fingerprints(shared, listed_text=_lists_show_text(site_templates), versions=site.versions)
     plan = PagePlan(page_renderer(site, env, site_templates), site_templates, [], [], {})
     try:  # a template that does not compile fails the build before anything is written
         for name in sorted({page.template for page in _pages(site)}):

@@ -39,9 +39,12 @@ class Fingerprints:
     a page only lists is digested without its text: an edit to the text of a briefing re-renders
     its own page, not every list it is in. The briefing a page is about (`own`) counts whole."""
 
-    def __init__(self, shared: str, *, listed_text: bool = True) -> None:
+    def __init__(
+        self, shared: str, *, listed_text: bool = True, versions: Mapping[str, str] | None = None
+    ) -> None:
         self.shared = shared
         self.listed_text = listed_text
+        self.versions = versions or {}  # slug → a digest of the briefing but its text (Site.versions)
         self.whole: dict[str, str] = {}
         self.listed: dict[str, str] = {}
         self.fields: dict[str, bytes] = {}  # slug → its fields but the text, as digested
@@ -97,8 +100,11 @@ class Fingerprints:
     def _briefing_digest(self, briefing: Briefing, *, text: bool) -> str:
         """A digest of the briefing, with or without its text (hashed, not repr'd: it is the bulk)."""
         if briefing.slug not in self.fields:
-            fields = tuple(getattr(briefing, name) for name in _BRIEFING_FIELDS)
-            self.fields[briefing.slug] = repr(fields).encode("utf-8", "surrogatepass")
+            if version := self.versions.get(briefing.slug):
+                self.fields[briefing.slug] = version.encode()
+            else:
+                fields = tuple(getattr(briefing, name) for name in _BRIEFING_FIELDS)
+                self.fields[briefing.slug] = repr(fields).encode("utf-8", "surrogatepass")
         body = briefing.body_html.encode("utf-8", "surrogatepass") if text else b""
         digest = hashlib.sha1(body, usedforsecurity=False)
         digest.update(self.fields[briefing.slug])

@@ -98,8 +98,8 @@ def writing(
         folder = _sibling(output, "spare")
         made = not folder.is_dir()
         try:
-            if made:
-                spare_holds = None
+            if made:  # a new spare holds only what this build puts in it: nothing to prune
+                spare_holds = frozenset()
             folder.mkdir(exist_ok=True)
             spare = Spare(folder, output)
             try:

@@ -61,11 +61,6 @@ def pack_keywords(counts: Mapping[str, int]) -> str:
     return " ".join(f"{word} {counts[word]}" for word in sorted(counts))
 
 
-def unpack_keywords(packed: str) -> dict[str, int]:
-    parts = packed.split()
-    return dict(zip(parts[::2], map(int, parts[1::2]), strict=True))
-
-
 class _Index:
     """One signal: key → positions (in time order) of the briefings that have it, and its weight."""
 
@@ -122,7 +117,7 @@ def score_related(subjects: Sequence[Subject], config: RelatedConfig) -> dict[st
         return {s.slug: () for s in subjects}
     ordered = sorted(subjects, key=lambda s: s.order)
     total = len(ordered)
-    words = _top_keywords([unpack_keywords(s.keywords) for s in ordered], total)
+    words = _top_keywords([s.keywords for s in ordered], total)
     indexes = (
         (_Index([s.topics for s in ordered], config.topics, total, NEAREST), [s.topics for s in ordered]),
         (_Index([s.sources for s in ordered], config.sources, total, NEAREST), [s.sources for s in ordered]),
@@ -139,16 +134,18 @@ def score_related(subjects: Sequence[Subject], config: RelatedConfig) -> dict[st
     return related
 
 
-def _top_keywords(counts: Sequence[Mapping[str, int]], total: int) -> list[tuple[str, ...]]:
-    """Each briefing's most telling keywords (frequent in it, rare elsewhere)."""
+def _top_keywords(packed: Sequence[str], total: int) -> list[tuple[str, ...]]:
+    """Each briefing's most telling keywords (frequent in it, rare elsewhere), from its packed counts."""
+    parts = [text.split() for text in packed]  # word, count, word, count…
     frequency: Counter[str] = Counter()
-    for found in counts:
-        frequency.update(found.keys())
+    for words in parts:
+        frequency.update(words[::2])
     most = max(2, total * COMMON_SHARE)
+    rarity = {word: math.log(total / found) for word, found in frequency.items() if 1 < found <= most}
     chosen = []
-    for found in counts:
+    for words in parts:
         useful = [
-            (n * math.log(total / frequency[w]), w) for w, n in found.items() if 1 < frequency[w] <= most
+            (int(n) * rarity[w], w) for w, n in zip(words[::2], words[1::2], strict=True) if w in rarity
         ]
         useful.sort(key=lambda item: (-item[0], item[1]))
         chosen.append(tuple(w for _, w in useful[:KEYWORDS_PER_BRIEFING]))

@@ -45,6 +45,9 @@ def make_environment(site_templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates cannot change during a build (the preview makes a new environment when one
+        # does), so a compiled template is not checked against its file at every use.
+        auto_reload=False,
     )
     env.filters["date"] = format_stamp
     env.filters["month_name"] = lambda number: MONTHS[number - 1]

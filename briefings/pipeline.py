@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import multiprocessing
 import os
-import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -28,6 +26,7 @@ from briefings.content import BRIEFINGS_DIR, PAGES_DIR, load_ledger
 from briefings.errors import ContentError, Problem, TemplateError
 from briefings.model import OutputFile, ParsedBriefing, ParsedPage, Site, SiteConfig, Stamp
 from briefings.output import Spare, write_ledger, writing
+from briefings.parallel import can_fork, forked_pool
 from briefings.reuse import files_stamp
 from briefings.schedule import Schedule, schedule
 from briefings.stability import check_ledger
@@ -196,15 +195,13 @@ def _render_all(work: _Work, progress: Progress | None) -> tuple[_Fed, list[Prob
     that runs other threads (the preview server's) is unsafe, so there all is rendered here."""
     global _shared
     total = len(work.plan.todo)
-    cores = os.cpu_count() or 1
-    forking = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-    if total < PARALLEL_PAGES or cores < 2 or not forking:
+    if total < PARALLEL_PAGES or not can_fork():
         problems = work.plan.render(0, total, work.spare.put)
         return _feeds(work, work.spare), problems
     problems = []
     _shared = work
     try:
-        with ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("fork")) as pool:
+        with forked_pool(os.cpu_count() or 2) as pool:
             feeds = pool.submit(_feeds_share)  # first: the longest single task
             starts = range(0, total, PAGES_PER_TASK)
             shares = [pool.submit(_pages_share, at, min(at + PAGES_PER_TASK, total)) for at in starts]

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from briefings.model import RelatedConfig
+from briefings.parallel import can_fork, forked_pool
 
 WORD = re.compile(r"[^\W\d_]{3,}")
 _ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z]{2,}")  # WORD in ASCII text, found faster
@@ -28,6 +29,7 @@ TEXT_CHARS = 1500  # the title and the opening of the text say what a story is a
 NEAREST = 30  # candidates taken from each topic's and source's posting list
 NEAREST_TEXT = 12  # and from each keyword's: there are many more keywords than topics
 COMMON_SHARE = 0.1  # a keyword in more than this share of briefings says nothing
+PARALLEL_FROM = 2000  # briefings: below this, a second process costs more than it saves
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,15 +125,47 @@ def score_related(subjects: Sequence[Subject], config: RelatedConfig) -> dict[st
         (_Index([s.sources for s in ordered], config.sources, total, NEAREST), [s.sources for s in ordered]),
         (_Index(words, config.text, max(2, total * COMMON_SHARE), NEAREST_TEXT), words),
     )
-    related = {}
-    for position, subject in enumerate(ordered):
-        scores: defaultdict[int, float] = defaultdict(float)
-        for index, keys in indexes:
-            index.accumulate(keys[position], position, config.include_newer, scores)
-        related[subject.slug] = _best(ordered, position, scores, config) or _fallback(
-            ordered, position, indexes[0][0], config
-        )
+    scoring = _Scoring(ordered, indexes, config)
+    if total < PARALLEL_FROM or not can_fork():
+        return scoring.score(0, total)
+    global _shared
+    _shared = scoring  # each briefing is scored on its own: a forked process scores the later half
+    try:
+        with forked_pool(1) as pool:
+            later = pool.submit(_score_share, total // 2, total)
+            related = scoring.score(0, total // 2)
+            related.update(later.result())
+    finally:
+        _shared = None
     return related
+
+
+@dataclass(frozen=True, slots=True)
+class _Scoring:
+    ordered: Sequence[Subject]
+    indexes: tuple[tuple[_Index, Sequence[Sequence[str]]], ...]
+    config: RelatedConfig
+
+    def score(self, start: int, stop: int) -> dict[str, tuple[str, ...]]:
+        """The related lists of the briefings at positions start to stop (oldest first)."""
+        ordered, config = self.ordered, self.config
+        related = {}
+        for position in range(start, stop):
+            scores: defaultdict[int, float] = defaultdict(float)
+            for index, keys in self.indexes:
+                index.accumulate(keys[position], position, config.include_newer, scores)
+            related[ordered[position].slug] = _best(ordered, position, scores, config) or _fallback(
+                ordered, position, self.indexes[0][0], config
+            )
+        return related
+
+
+_shared: _Scoring | None = None  # for the forked process to inherit
+
+
+def _score_share(start: int, stop: int) -> dict[str, tuple[str, ...]]:
+    assert _shared is not None
+    return _shared.score(start, stop)
 
 
 def _top_keywords(packed: Sequence[str], total: int) -> list[tuple[str, ...]]:

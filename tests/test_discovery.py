@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import random
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
 from conftest import MakeSite, briefing, run_cli, snapshot
 from sitecheck import broken_links, parse
 
+from briefings import related
 from briefings.model import RelatedConfig
+from briefings.parallel import forked_pool
 from briefings.related import Subject, keywords, pack_keywords, score_related
 
 STORIES = {
@@ -128,6 +131,34 @@ def test_scores_are_ordered_best_first_with_newer_winning_ties() -> None:
     assert related == score_related(
         list(reversed(subjects)), RelatedConfig(count=5, threshold=0.1, sources=0.0)
     )
+
+
+def test_scoring_shared_with_a_forked_process_gives_the_same_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    words = ["harbour", "drought", "tariff", "election", "pipeline", "satellite", "vaccine", "border"]
+    subjects = [
+        Subject(
+            f"s{n}",
+            (n, f"s{n}"),
+            (f"t{n % 7}", f"t{n % 3}"),
+            (f"w{n % 4}",),
+            pack_keywords(keywords(" ".join(words[(n * k) % len(words)] for k in range(1, 6)))),
+        )
+        for n in range(60)
+    ]
+    config = RelatedConfig(count=4, threshold=0.1)
+    alone = score_related(subjects, config)
+    monkeypatch.setattr(related, "PARALLEL_FROM", 2)
+    forks: list[int] = []
+
+    def counted_pool(workers: int) -> Any:
+        forks.append(workers)
+        return forked_pool(workers)
+
+    monkeypatch.setattr(related, "forked_pool", counted_pool)
+    shared = score_related(subjects, config)
+    assert forks == [1]
+    assert list(shared.items()) == list(alone.items())
+    assert any(alone.values())
 
 
 def test_when_nothing_passes_the_threshold_the_newest_sharing_a_topic_are_shown(make_site: MakeSite) -> None:

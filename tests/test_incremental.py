@@ -19,6 +19,7 @@ from briefings.cache import CACHE_DIR
 from briefings.content import Document
 from briefings.convert import Converter
 from briefings.errors import TemplateError
+from briefings.parallel import forked_pool
 from briefings.pipeline import build
 from briefings.reuse import files_stamp
 
@@ -213,14 +214,13 @@ def test_pages_rendered_by_several_processes_equal_those_rendered_by_one(
     alone = tmp_path / "alone"
     shutil.copytree(site, alone)
     assert build(alone, alone / "output").pages > 10
-    pools: list[object] = []
+    pools: list[int] = []
 
-    class CountedPool(pipeline.ProcessPoolExecutor):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            pools.append(self)
-            super().__init__(*args, **kwargs)
+    def counted_pool(workers: int) -> Any:
+        pools.append(workers)
+        return forked_pool(workers)
 
-    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(pipeline, "forked_pool", counted_pool)
     monkeypatch.setattr(pipeline, "PARALLEL_PAGES", 1)
     monkeypatch.setattr(pipeline, "PAGES_PER_TASK", 3)
     report = build(site, site / "output")

@@ -154,7 +154,7 @@ def _render(site: Site, previous: Mapping[str, str], spare: Spare, progress: Pro
     from briefings.render import plan_pages
 
     plan = plan_pages(site, site.config.root / "templates", previous)
-    fed, problems = _render_all(_Work(site, previous, plan, spare), progress)
+    fed, made, problems = _render_all(_Work(site, previous, plan, spare), progress)
     for path in plan.kept:
         spare.keep(path)
     if problems:
@@ -165,8 +165,9 @@ def _render(site: Site, previous: Mapping[str, str], spare: Spare, progress: Pro
         pages = [OutputFile(p, (spare.folder / p).read_bytes()) for p in map(page_path, site.briefings)]
         for file in index_site(site, pages):
             spare.put(file.path, file.content)
-    html = sum(1 for path in plan.fingerprints if path.endswith(".html"))
-    return _Made(html, fed.count, plan.fingerprints | fed.fingerprints)
+    fingerprints = plan.fingerprints | made
+    html = sum(1 for path in fingerprints if path.endswith(".html"))
+    return _Made(html, fed.count, fingerprints | fed.fingerprints)
 
 
 class _Work(NamedTuple):
@@ -189,16 +190,17 @@ PAGES_PER_TASK = 250
 _shared: _Work | None = None  # set for the forked rendering processes to inherit
 
 
-def _render_all(work: _Work, progress: Progress | None) -> tuple[_Fed, list[Problem]]:
+def _render_all(work: _Work, progress: Progress | None) -> tuple[_Fed, dict[str, str], list[Problem]]:
     """The planned pages and the feeds into the spare: in this process, or for many pages in one
     forked process per core, which inherit the site instead of being sent it. Forking a process
-    that runs other threads (the preview server's) is unsafe, so there all is rendered here."""
+    that runs other threads (the preview server's) is unsafe, so there all is rendered here.
+    The feeds, the fingerprints of pages fingerprinted as they were rendered, and the problems."""
     global _shared
     total = len(work.plan.todo)
     if total < PARALLEL_PAGES or not can_fork():
-        problems = work.plan.render(0, total, work.spare.put)
-        return _feeds(work, work.spare), problems
-    problems = []
+        made, problems = work.plan.render(0, total, work.spare.put)
+        return _feeds(work, work.spare), made, problems
+    problems, made = [], {}
     _shared = work
     try:
         with forked_pool(os.cpu_count() or 2) as pool:
@@ -207,8 +209,9 @@ def _render_all(work: _Work, progress: Progress | None) -> tuple[_Fed, list[Prob
             shares = [pool.submit(_pages_share, at, min(at + PAGES_PER_TASK, total)) for at in starts]
             done = 0
             for future in as_completed(shares):
-                paths, changed, found = future.result()
+                paths, changed, fingerprints, found = future.result()
                 work.spare.note(paths, changed)
+                made.update(fingerprints)
                 problems += found
                 done += len(paths)
                 if progress:
@@ -217,7 +220,7 @@ def _render_all(work: _Work, progress: Progress | None) -> tuple[_Fed, list[Prob
             work.spare.note(paths, changed)
     finally:
         _shared = None
-    return fed, list({problem.render(): problem for problem in problems}.values())
+    return fed, made, list({problem.render(): problem for problem in problems}.values())
 
 
 def _feeds(work: _Work, spare: Spare) -> _Fed:
@@ -231,12 +234,13 @@ def _feeds(work: _Work, spare: Spare) -> _Fed:
     return _Fed(len(fed.files) + len(fed.kept), fed.fingerprints)
 
 
-def _pages_share(start: int, stop: int) -> tuple[list[str], list[str], list[Problem]]:
-    """In a forked process: some of the planned pages into the spare, and what was put there."""
+def _pages_share(start: int, stop: int) -> tuple[list[str], list[str], dict[str, str], list[Problem]]:
+    """In a forked process: some of the planned pages into the spare; what was put there, and
+    the fingerprints of pages fingerprinted as they were rendered."""
     assert _shared is not None
     mine = Spare(_shared.spare.folder, _shared.spare.live)
-    problems = _shared.plan.render(start, stop, mine.put)
-    return sorted(mine.paths), sorted(mine.changed), problems
+    made, problems = _shared.plan.render(start, stop, mine.put)
+    return sorted(mine.paths), sorted(mine.changed), made, problems
 
 
 def _feeds_share() -> tuple[list[str], list[str], _Fed]:

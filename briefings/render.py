@@ -67,25 +67,34 @@ def format_stamp(stamp: Stamp) -> str:
 
 @dataclass(frozen=True, slots=True)
 class PagePlan:
-    """Which pages a build must render (`todo`) and which it keeps as they are, with every page's
-    fingerprint; `render` renders a slice of `todo` into a sink, so processes can share the work."""
+    """Which pages a build must render (`todo`) and which it keeps as they are, with the pages'
+    fingerprints; `render` renders a slice of `todo` into a sink, so processes can share the work.
+    When the live output holds nothing to keep (a first build), the pages are fingerprinted as
+    they are rendered instead of before, so that work is shared too."""
 
     renderer: _Renderer
     site_templates: Path
     todo: list[_Page]
     kept: list[str]
     fingerprints: dict[str, str]
+    fingerprinter: Fingerprints
 
-    def render(self, start: int, stop: int, put: Callable[[str, bytes], None]) -> list[Problem]:
-        """Render todo[start:stop], handing each page to `put`; the template problems met."""
+    def render(
+        self, start: int, stop: int, put: Callable[[str, bytes], None]
+    ) -> tuple[dict[str, str], list[Problem]]:
+        """Render todo[start:stop], handing each page to `put`; the fingerprints of those not
+        fingerprinted before, and the template problems met."""
+        made: dict[str, str] = {}
         problems: dict[str, Problem] = {}
-        for path, template, make_context, *_ in self.todo[start:stop]:
+        for path, template, make_context, inputs, own in self.todo[start:stop]:
+            if path not in self.fingerprints:
+                made[path] = self.fingerprinter.of(path, template, (inputs or make_context)(), own=own)
             try:
                 put(path, self.renderer.render(template, path, make_context()).encode("utf-8"))
             except jinja2.TemplateError as error:
                 problem = template_problem(error, self.site_templates)
                 problems.setdefault(problem.render(), problem)
-        return list(problems.values())
+        return made, list(problems.values())
 
 
 def plan_pages(site: Site, site_templates: Path, previous: Mapping[str, str]) -> PagePlan:
@@ -94,13 +103,17 @@ def plan_pages(site: Site, site_templates: Path, previous: Mapping[str, str]) ->
     env = make_environment(site_templates)
     shared = repr(site.config) + repr(site.pages) + files_digest([site_templates, THEME / "templates"])
     fingerprints = Fingerprints(shared, listed_text=_lists_show_text(site_templates), versions=site.versions)
-    plan = PagePlan(page_renderer(site, env, site_templates), site_templates, [], [], {})
+    pages = list(_pages(site))
     try:  # a template that does not compile fails the build before anything is written
-        for name in sorted({page.template for page in _pages(site)}):
+        for name in sorted({page.template for page in pages}):
             env.get_template(name)
     except jinja2.TemplateError as error:
         raise TemplateError([template_problem(error, site_templates)]) from None
-    for page in _pages(site):
+    plan = PagePlan(page_renderer(site, env, site_templates), site_templates, [], [], {}, fingerprints)
+    if not previous:  # nothing to keep: every page is rendered, and fingerprinted then
+        plan.todo.extend(pages)
+        return plan
+    for page in pages:
         key = plan.fingerprints[page.path] = fingerprints.of(
             page.path, page.template, (page.inputs or page.context)(), own=page.own
         )
@@ -115,10 +128,12 @@ def render_pages(site: Site, site_templates: Path, previous: Mapping[str, str]) 
     """The pages whose fingerprint differs from `previous`, rendered in memory."""
     plan = plan_pages(site, site_templates, previous)
     files: list[OutputFile] = []
-    problems = plan.render(0, len(plan.todo), lambda path, content: files.append(OutputFile(path, content)))
+    made, problems = plan.render(
+        0, len(plan.todo), lambda path, content: files.append(OutputFile(path, content))
+    )
     if problems:
         raise TemplateError(problems)
-    return Rendered(files, plan.kept, plan.fingerprints)
+    return Rendered(files, plan.kept, plan.fingerprints | made)
 
 
 def render_some(

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from conftest import MakeSite, briefing, run_cli, snapshot
 
-from briefings import convert, pipeline
+from briefings import convert, pipeline, render
 from briefings.cache import CACHE_DIR
 from briefings.content import Document
 from briefings.convert import Converter
@@ -290,3 +290,28 @@ def test_files_unchanged_since_the_last_build_are_not_read_again(
     build(site, site / "output")
     assert sorted(read) == ["2025-07-03-b3.md", "2025-07-05-b5.md"]
     assert "Next 5" in (site / "output/briefings/b5/index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("forked", [False, True])
+def test_pages_fingerprinted_as_a_first_build_renders_them_are_kept_by_the_next(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, forked: bool
+) -> None:
+    """A first build fingerprints pages as it renders them (in forked processes, for many): the
+    next build, fingerprinting them beforehand, must find the same fingerprints."""
+    if forked:
+        monkeypatch.setattr(pipeline, "PARALLEL_PAGES", 1)
+        monkeypatch.setattr(pipeline, "PAGES_PER_TASK", 3)
+    site = make_site(base_files())
+    build(site, site / "output")
+    plans: list[render.PagePlan] = []
+    plan_pages = render.plan_pages
+
+    def kept_plan(*args: Any) -> render.PagePlan:
+        plans.append(plan_pages(*args))
+        return plans[-1]
+
+    monkeypatch.setattr(render, "plan_pages", kept_plan)
+    replace(site, "content/briefings/2025-07-03-b3.md", "Text 3", "Changed text")
+    build(site, site / "output")
+    assert "briefings/b3/index.html" in [page.path for page in plans[0].todo]
+    assert {"404.html", "about/index.html", "briefings/b8/index.html"} <= set(plans[0].kept)

@@ -148,7 +148,11 @@ def assemble_site(
 def _versions(made: Sequence[Briefing], parsed: Mapping[str, str]) -> dict[str, str]:
     """Each briefing's version: a digest of its parsed file's (see convert) and of what assembly
     adds but its text (topics, and being scheduled; its address is its slug under the site's)."""
-    topics = {topic: repr(topic) for briefing in made for topic in briefing.topics}
+    topics: dict[Topic, str] = {}
+    for briefing in made:
+        for topic in briefing.topics:
+            if topic not in topics:
+                topics[topic] = repr(topic)
     versions = {}
     for briefing in made:
         if parsed[briefing.slug]:  # a briefing made otherwise than by conversion has none
@@ -261,10 +265,10 @@ def _edition(config: SiteConfig, briefing: Briefing) -> Edition:
 def _group(
     made: Sequence[Briefing], keys: Callable[[Briefing], Iterable[K]]
 ) -> dict[K, tuple[Briefing, ...]]:
-    """Briefings (newest first, as `made` is) under each of their keys."""
+    """Briefings (newest first, as `made` is) under each of their keys (a briefing's are distinct)."""
     groups: dict[K, list[Briefing]] = defaultdict(list)
     for briefing in made:
-        for key in dict.fromkeys(keys(briefing)):
+        for key in keys(briefing):
             groups[key].append(briefing)
     return {key: tuple(items) for key, items in groups.items()}
 

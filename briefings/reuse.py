@@ -64,8 +64,9 @@ class Fingerprints:
             return self._briefing_text(value)
         if kind in _PLAIN:
             return repr(value)
-        if kind is tuple or kind is list:
-            return "(" + ",".join(map(self._text, value)) + ")"
+        if kind is tuple or kind is list:  # mostly of briefings: those without a call more
+            brief = self._briefing_text
+            return "(" + ",".join([brief(v) if type(v) is Briefing else self._text(v) for v in value]) + ")"
         if kind is dict:
             return "{" + ",".join(f"{self._text(k)}:{self._text(v)}" for k, v in value.items()) + "}"
         if isinstance(value, str | int | float | bool | None | dt.date | Path):

@@ -153,7 +153,9 @@ def _render(site: Site, previous: Mapping[str, str], spare: Spare, progress: Pro
     gets the very file."""
     from briefings.render import plan_pages
 
-    plan = plan_pages(site, site.config.root / "templates", previous)
+    compiled = Cache(site.config.root, "templates", __version__)
+    plan = plan_pages(site, site.config.root / "templates", previous, compiled)
+    compiled.save()
     fed, made, problems = _render_all(_Work(site, previous, plan, spare), progress)
     for path in plan.kept:
         spare.keep(path)

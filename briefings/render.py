@@ -7,6 +7,7 @@ ever passed to templates as data, never compiled as a template itself.
 
 from __future__ import annotations
 
+import contextlib
 import traceback
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ import jinja2
 import markupsafe
 
 from briefings import THEME
+from briefings.cache import Cache
 from briefings.errors import Problem, TemplateError
 from briefings.model import MONTHS, Briefing, Edition, OutputFile, Site, SiteConfig, Stamp, Topic
 from briefings.previews import news_article
@@ -33,8 +35,9 @@ class FeedLink:
     type: str
 
 
-def make_environment(site_templates: Path) -> jinja2.Environment:
-    """The site's templates over the built-in theme; autoescaped, strict, deterministic."""
+def make_environment(site_templates: Path, compiled: Cache | None = None) -> jinja2.Environment:
+    """The site's templates over the built-in theme; autoescaped, strict, deterministic. With
+    `compiled` (a table of the build cache), compiled templates are kept for the next build."""
     loader = jinja2.ChoiceLoader(
         [jinja2.FileSystemLoader(site_templates), jinja2.FileSystemLoader(THEME / "templates")]
     )
@@ -48,10 +51,27 @@ def make_environment(site_templates: Path) -> jinja2.Environment:
         # Templates cannot change during a build (the preview makes a new environment when one
         # does), so a compiled template is not checked against its file at every use.
         auto_reload=False,
+        bytecode_cache=_CompiledTemplates(compiled) if compiled is not None else None,
     )
     env.filters["date"] = format_stamp
     env.filters["month_name"] = lambda number: MONTHS[number - 1]
     return env
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates in the build cache, whose tables are signed: loading one runs its code.
+    Jinja keys each by the template's name and checks it against the template's source."""
+
+    def __init__(self, table: Cache) -> None:
+        self.table = table
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.table.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.table.put(bucket.key, bucket.bytecode_to_string())
 
 
 def format_stamp(stamp: Stamp) -> str:
@@ -97,10 +117,12 @@ class PagePlan:
         return made, list(problems.values())
 
 
-def plan_pages(site: Site, site_templates: Path, previous: Mapping[str, str]) -> PagePlan:
+def plan_pages(
+    site: Site, site_templates: Path, previous: Mapping[str, str], compiled: Cache | None = None
+) -> PagePlan:
     """Every page's fingerprint; those that differ from `previous` (path → fingerprint of the live
-    page) are to be rendered."""
-    env = make_environment(site_templates)
+    page) are to be rendered. `compiled` keeps the compiled templates (see make_environment)."""
+    env = make_environment(site_templates, compiled)
     shared = repr(site.config) + repr(site.pages) + files_digest([site_templates, THEME / "templates"])
     fingerprints = Fingerprints(shared, listed_text=_lists_show_text(site_templates), versions=site.versions)
     pages = list(_pages(site))
@@ -109,6 +131,10 @@ def plan_pages(site: Site, site_templates: Path, previous: Mapping[str, str]) ->
             env.get_template(name)
     except jinja2.TemplateError as error:
         raise TemplateError([template_problem(error, site_templates)]) from None
+    if compiled is not None:  # the others too (partials), here rather than in each rendering process
+        for name in env.list_templates():
+            with contextlib.suppress(jinja2.TemplateError):  # reported where a page uses it
+                env.get_template(name)
     plan = PagePlan(page_renderer(site, env, site_templates), site_templates, [], [], {}, fingerprints)
     if not previous:  # nothing to keep: every page is rendered, and fingerprinted then
         plan.todo.extend(pages)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 from conftest import MakeSite, briefing, run_cli, snapshot
 
@@ -315,3 +316,25 @@ def test_pages_fingerprinted_as_a_first_build_renders_them_are_kept_by_the_next(
     build(site, site / "output")
     assert "briefings/b3/index.html" in [page.path for page in plans[0].todo]
     assert {"404.html", "about/index.html", "briefings/b8/index.html"} <= set(plans[0].kept)
+
+
+def test_templates_compiled_by_one_build_are_not_compiled_again(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site({**base_files(), "templates/partials/footer.html": "<footer>Ours</footer>\n"})
+    build(site, site / "output")
+    compiled: list[str | None] = []
+    compile_template = jinja2.Environment.compile
+
+    def counted(self: jinja2.Environment, source: str, name: str | None = None, *args: Any) -> Any:
+        compiled.append(name)
+        return compile_template(self, source, name, *args)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    EDITS["body"](site)
+    build(site, site / "output")
+    assert compiled == []
+    (site / "templates/partials/footer.html").write_text("<footer>Changed</footer>\n", encoding="utf-8")
+    build(site, site / "output")
+    assert compiled == ["partials/footer.html"]
+    assert "<footer>Changed</footer>" in (site / "output/index.html").read_text(encoding="utf-8")

@@ -10,6 +10,7 @@ OutputFile ── render.plan_pages / feeds.render_feed_files → output.Spare (
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +68,7 @@ class SiteConfig:
     @property
     def base_path(self) -> str:
         """The path part of base_url: `/` or a sub-path such as `/brief/`."""
-        return urlsplit(self.base_url).path or "/"
+        return _path_of(self.base_url)
 
     def url_for(self, relative: str) -> str:
         """`topics/東京/` as an absolute URL, percent-encoded as feeds and sitemaps require."""
@@ -274,3 +275,9 @@ class OutputFile:
 
     path: str
     content: bytes
+
+
+@functools.lru_cache(maxsize=16)
+def _path_of(url: str) -> str:
+    """The path part of an address (asked for every link of every page: worked out once)."""
+    return urlsplit(url).path or "/"

@@ -36,6 +36,7 @@ class Spare:
 
     def __init__(self, folder: Path, live: Path) -> None:
         self.folder, self.live = folder, live
+        self._folder, self._live = os.fspath(folder), os.fspath(live)  # for `keep`, run per file
         self.paths: set[str] = set()
         self.changed: set[str] = set()
 
@@ -63,7 +64,7 @@ class Spare:
         self.paths.add(relative)
         # Mostly the spare holds that very file already (two builds ago it was kept too): a
         # check on plain strings, as this runs for every unchanged file of a large site.
-        spare_path, live_path = os.path.join(self.folder, *parts), os.path.join(self.live, *parts)
+        spare_path, live_path = os.path.join(self._folder, *parts), os.path.join(self._live, *parts)
         with contextlib.suppress(OSError):
             spare_file, live_file = os.stat(spare_path), os.stat(live_path)
             if (spare_file.st_ino, spare_file.st_dev) == (live_file.st_ino, live_file.st_dev):

@@ -10,7 +10,6 @@ changed return at once, and one with a few changes re-render only the pages that
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import as_completed
@@ -27,7 +26,7 @@ from briefings.errors import ContentError, Problem, TemplateError
 from briefings.model import OutputFile, ParsedBriefing, ParsedPage, Site, SiteConfig, Stamp
 from briefings.output import Spare, write_ledger, writing
 from briefings.parallel import can_fork, forked_pool
-from briefings.reuse import files_stamp
+from briefings.reuse import FilesStamp, files_stamp
 from briefings.schedule import Schedule, schedule
 from briefings.stability import check_ledger
 
@@ -253,19 +252,17 @@ def _feeds_share() -> tuple[list[str], list[str], _Fed]:
     return sorted(mine.paths), sorted(mine.changed), fed
 
 
-def _inputs(config: SiteConfig, *, drafts: bool, future: bool) -> str:
-    """One digest of everything a build is made from: settings, options, content, templates, static."""
-    digest = hashlib.sha256(repr((config, drafts, future)).encode("utf-8", "surrogatepass"))
+def _inputs(config: SiteConfig, *, drafts: bool, future: bool) -> FilesStamp:
+    """A stamp of everything a build is made from: settings, options, content, templates, static."""
     root = config.root
     folders = [root / BRIEFINGS_DIR, root / PAGES_DIR, root / "templates", root / "static", THEME]
-    digest.update(files_stamp(folders).encode())
-    return digest.hexdigest()
+    return files_stamp(folders, settings=repr((config, drafts, future)))
 
 
 class _Record:
     """What the last build into an output folder was made from, and its files' fingerprints."""
 
-    def __init__(self, root: Path, output: Path, inputs: str) -> None:
+    def __init__(self, root: Path, output: Path, inputs: FilesStamp) -> None:
         self.key, self.output, self.inputs, self.root = str(output.absolute()), output, inputs, root
         self.builds = Cache(root, "builds", __version__)
 
@@ -277,7 +274,9 @@ class _Record:
     def unchanged(self, now: dt.datetime) -> BuildReport | None:
         """The last build's report, when nothing it was made from changed and nothing fell due."""
         last = self.builds.get(self.key)
-        if not last or last["inputs"] != self.inputs or now >= last["due"]:
+        if not last or not isinstance(last["inputs"], FilesStamp) or now >= last["due"]:
+            return None
+        if not self.inputs.holds(last["inputs"]):
             return None
         if not (self.output / "index.html").is_file():
             return None

@@ -130,30 +130,55 @@ def files_digest(folders: Iterable[Path]) -> str:
 RACY_NS = 2_000_000_000  # a file changed this recently could change again unseen by its timestamps
 
 
-def files_stamp(folders: Iterable[Path], now_ns: int | None = None) -> str:
-    """One digest of every file under the folders, from names, sizes, inodes and change times, so
-    a build with nothing to do need not read them. A file changed within the last two seconds is
-    read instead: a second write within its timestamps' precision would otherwise go unseen."""
+@dataclass(frozen=True, slots=True)
+class FilesStamp:
+    """Every file under some folders, by names, sizes, inodes and change times (`digest`), and by
+    bytes for those changed within the last two seconds (`recent`, path → SHA-256): a second write
+    within the timestamps' precision could leave their times as they were."""
+
+    digest: str
+    recent: Mapping[str, str]
+
+    def holds(self, earlier: FilesStamp) -> bool:
+        """Whether the files are as they were when `earlier` was taken: the same names, sizes,
+        inodes and times, and the same bytes for any file that was recent then or is now."""
+        if self.digest != earlier.digest:
+            return False
+        return all(
+            (self.recent.get(path) or _bytes_digest(path)) == earlier.recent.get(path)
+            for path in sorted(earlier.recent.keys() | self.recent.keys())
+        )
+
+
+def files_stamp(folders: Iterable[Path], now_ns: int | None = None, settings: str = "") -> FilesStamp:
+    """A stamp of every file under the folders (and of `settings`), so that a build with nothing
+    to do need not read them: only files changed in the last two seconds are read."""
     now_ns = time.time_ns() if now_ns is None else now_ns
-    digest = hashlib.sha1(__version__.encode(), usedforsecurity=False)
+    digest = hashlib.sha1((__version__ + settings).encode("utf-8", "surrogatepass"), usedforsecurity=False)
+    recent = {}
     for folder in folders:
         for where, folders_here, names in os.walk(folder):
             folders_here.sort()
             for name in sorted(names):
                 path = os.path.join(where, name)
-                digest.update(os.fsencode(path) + b"\0" + _file_stamp(path, now_ns))
-    return digest.hexdigest()
+                try:
+                    found = os.stat(path)
+                except OSError:
+                    stamp = "unreadable"  # a dangling link, say: the build that reads it reports it
+                else:
+                    stamp = _metadata(found)
+                    if not metadata_stamp(found, now_ns):
+                        recent[path] = _bytes_digest(path)
+                digest.update(os.fsencode(path) + b"\0" + stamp.encode())
+    return FilesStamp(digest.hexdigest(), recent)
 
 
-def _file_stamp(path: str, now_ns: int) -> bytes:
+def _bytes_digest(path: str) -> str:
     try:
-        stamp = metadata_stamp(os.stat(path), now_ns)
-        if stamp:
-            return stamp.encode()
         with open(path, "rb") as handle:
-            return hashlib.sha256(handle.read()).digest()
+            return hashlib.sha256(handle.read()).hexdigest()
     except OSError:
-        return b"unreadable"  # a dangling link, say: the build that reads it reports it
+        return "unreadable"
 
 
 def metadata_stamp(found: os.stat_result, now_ns: int) -> str:
@@ -162,4 +187,8 @@ def metadata_stamp(found: os.stat_result, now_ns: int) -> str:
     second write within the timestamps' precision could change unseen."""
     if now_ns - max(found.st_mtime_ns, found.st_ctime_ns) <= RACY_NS:
         return ""
+    return _metadata(found)
+
+
+def _metadata(found: os.stat_result) -> str:
     return f"{found.st_size}:{found.st_ino}:{found.st_mtime_ns}:{found.st_ctime_ns}"

@@ -35,6 +35,9 @@ class FeedLink:
     type: str
 
 
+TEMPLATE_SUFFIXES = ("html", "xml", "txt")
+
+
 def make_environment(site_templates: Path, compiled: Cache | None = None) -> jinja2.Environment:
     """The site's templates over the built-in theme; autoescaped, strict, deterministic. With
     `compiled` (a table of the build cache), compiled templates are kept for the next build."""
@@ -132,8 +135,9 @@ def plan_pages(
     except jinja2.TemplateError as error:
         raise TemplateError([template_problem(error, site_templates)]) from None
     if compiled is not None:  # the others too (partials), here rather than in each rendering process
-        for name in env.list_templates():
-            with contextlib.suppress(jinja2.TemplateError):  # reported where a page uses it
+        for name in env.list_templates(extensions=TEMPLATE_SUFFIXES):
+            # One that does not compile (or is no text) is reported where a page uses it.
+            with contextlib.suppress(jinja2.TemplateError, UnicodeError, OSError):
                 env.get_template(name)
     plan = PagePlan(page_renderer(site, env, site_templates), site_templates, [], [], {}, fingerprints)
     if not previous:  # nothing to keep: every page is rendered, and fingerprinted then
@@ -215,7 +219,7 @@ def template_problem(error: jinja2.TemplateError, site_templates: Path) -> Probl
     frames = [
         frame
         for frame in traceback.extract_tb(error.__traceback__)
-        if frame.filename.endswith((".html", ".xml", ".txt"))
+        if frame.filename.endswith(tuple(f".{suffix}" for suffix in TEMPLATE_SUFFIXES))
     ]
     if frames:
         return Problem(f"template error: {error}", Path(frames[-1].filename), frames[-1].lineno)

@@ -1,10 +1,12 @@
-"""Which rendered files a build can keep: a fingerprint of everything a page or feed is made from.
+"""What a build can reuse: a fingerprint of everything a page or feed is made from, and a stamp of
+the files the whole build is made from.
 
 A page's fingerprint covers its template context, value by value, plus what every page shares (the
 settings, the templates, the navigation). A briefing in a context stands for everything about it,
-through a digest of its whole value: so a page is rendered again exactly when something it shows
-changed (its own briefing, a related one's title, a list's members or their order), and list pages
-never go stale. The fingerprints are kept in the build cache with the output folder they describe.
+through its version (see Site.versions) and a digest of its text: so a page is rendered again
+exactly when something it shows changed (its own briefing, a related one's title, a list's members
+or their order), and list pages never go stale. The fingerprints are kept in the build cache with
+the output folder they describe.
 """
 
 from __future__ import annotations
@@ -167,7 +169,7 @@ def files_stamp(folders: Iterable[Path], now_ns: int | None = None, settings: st
                     stamp = "unreadable"  # a dangling link, say: the build that reads it reports it
                 else:
                     stamp = _metadata(found)
-                    if not metadata_stamp(found, now_ns):
+                    if _recent(found, now_ns):
                         recent[path] = _bytes_digest(path)
                 digest.update(os.fsencode(path) + b"\0" + stamp.encode())
     return FilesStamp(digest.hexdigest(), recent)
@@ -185,9 +187,11 @@ def metadata_stamp(found: os.stat_result, now_ns: int) -> str:
     """A name for a file's version from its size, inode, modification and change times, as make
     and git judge a file unchanged; "" for a file changed within the last two seconds, which a
     second write within the timestamps' precision could change unseen."""
-    if now_ns - max(found.st_mtime_ns, found.st_ctime_ns) <= RACY_NS:
-        return ""
-    return _metadata(found)
+    return "" if _recent(found, now_ns) else _metadata(found)
+
+
+def _recent(found: os.stat_result, now_ns: int) -> bool:
+    return now_ns - max(found.st_mtime_ns, found.st_ctime_ns) <= RACY_NS
 
 
 def _metadata(found: os.stat_result) -> str:

@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import random
 
-from briefings.limits import MARKUP, MAX_MICROSECONDS, MAX_NESTING, _blocks, body_problem, nesting
+from briefings.limits import MAX_NESTING, _costliest, body_problem, nesting
 
 
 def _every_line_and_block(body: str) -> tuple[int, str] | None:
-    """body_problem without shortcuts."""
+    """body_problem without shortcuts: every line's nesting, then every block's cost."""
     for number, line in enumerate(body.split("\n")):
         if nesting(line) > MAX_NESTING:
             return number, f"Markdown nested more than {MAX_NESTING} levels deep (lists, quotes or indents)"
-    total, worst, worst_line = 0.0, 0.0, 0
-    for line_number, block in _blocks(body):
-        rescans = (8 * block.count("[") + block.count("<")) * len(block) / 20
-        cost = 200 + 40 * sum(block.count(c) for c in MARKUP) + rescans
-        total += cost
-        if cost > worst:
-            worst, worst_line = cost, line_number
-    if total <= MAX_MICROSECONDS:
-        return None
-    message = f"too much Markdown to render in reasonable time (about {total / 1e6:.1f} s)"
-    return worst_line, message + "; split the text into shorter paragraphs or several briefings"
+    return _costliest(body)
 
 
 PIECES = [" ", "\t", ">", "-", "+", "*", ":", ".", ")", "1", "٣", "\n", "\n\n", "a", "é", "[", "<", "&", "|"]

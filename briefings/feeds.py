@@ -91,26 +91,16 @@ def _feed_set(
     json_feed: bool = False,
 ) -> list[OutputFile]:
     config = site.config
-    chosen = items
     home = config.url_for(folder)
-    files = [
-        OutputFile(
-            f"{folder}rss.xml",
-            _feedgen(config, contents, home, title, description, chosen, f"{folder}rss.xml").rss_str(
-                pretty=True
-            ),
-        ),
-        OutputFile(
-            f"{folder}atom.xml",
-            _feedgen(config, contents, home, title, description, chosen, f"{folder}atom.xml").atom_str(
-                pretty=True
-            ),
-        ),
-    ]
+    # One feed object makes both formats: only its address differs, and its entries cost the most.
+    feed = _feedgen(config, contents, home, title, description, items, f"{folder}rss.xml")
+    rss = feed.rss_str(pretty=True)
+    _address(feed, config, home, f"{folder}atom.xml")
+    files = [OutputFile(f"{folder}rss.xml", rss), OutputFile(f"{folder}atom.xml", feed.atom_str(pretty=True))]
     if json_feed:
         files.append(
             OutputFile(
-                f"{folder}feed.json", _json_feed(config, contents, home, title, description, chosen, folder)
+                f"{folder}feed.json", _json_feed(config, contents, home, title, description, items, folder)
             )
         )
     return files
@@ -139,8 +129,7 @@ def _channel(
     feed.id(home)
     feed.title(title)
     feed.subtitle(description or title)
-    feed.link(href=config.url_for(path), rel="self")
-    feed.link(href=home, rel="alternate")  # last: RSS's one <link> is the last one given
+    _address(feed, config, home, path)
     feed.language(config.language)
     feed.author({"name": config.author or config.title})
     feed.generator("briefings", __version__)
@@ -149,20 +138,24 @@ def _channel(
     return feed
 
 
+def _address(feed: FeedGenerator, config: SiteConfig, home: str, path: str) -> None:
+    """The feed's own address (at `path`) and its site page's."""
+    self_link = {"href": config.url_for(path), "rel": "self"}
+    feed.link([self_link, {"href": home, "rel": "alternate"}], replace=True)  # RSS's <link>: the last
+
+
 def _edition_feeds(site: Site, editions: Sequence[tuple[Edition, tuple[Briefing, ...]]]) -> list[OutputFile]:
     """One item per day: the digest a reader who wants a daily summary subscribes to."""
     config = site.config
     home = config.url_for("editions/")
     title, description = f"{config.title}: daily editions", f"Each day's briefings from {config.title}"
-    files = []
-    for name in ("rss.xml", "atom.xml"):
-        newest = max((b.date.moment for _, items in editions for b in items), default=_EPOCH)
-        feed = _channel(config, home, title, description, f"editions/{name}", newest)
-        for edition, items in editions:
-            _edition_entry(feed, config, edition, items)
-        data = feed.rss_str(pretty=True) if name == "rss.xml" else feed.atom_str(pretty=True)
-        files.append(OutputFile(f"editions/{name}", data))
-    return files
+    newest = max((b.date.moment for _, items in editions for b in items), default=_EPOCH)
+    feed = _channel(config, home, title, description, "editions/rss.xml", newest)
+    for edition, items in editions:
+        _edition_entry(feed, config, edition, items)
+    rss = feed.rss_str(pretty=True)
+    _address(feed, config, home, "editions/atom.xml")
+    return [OutputFile("editions/rss.xml", rss), OutputFile("editions/atom.xml", feed.atom_str(pretty=True))]
 
 
 def _edition_entry(

@@ -44,18 +44,18 @@ class Fingerprints:
     def __init__(
         self, shared: str, *, listed_text: bool = True, versions: Mapping[str, str] | None = None
     ) -> None:
-        self.shared = shared
+        self.shared = hashlib.sha1(shared.encode("utf-8", "surrogatepass"), usedforsecurity=False)
         self.listed_text = listed_text
         self.versions = versions or {}  # slug → a digest of the briefing but its text (Site.versions)
         self.whole: dict[str, str] = {}
         self.listed: dict[str, str] = {}
-        self.fields: dict[str, bytes] = {}  # slug → its fields but the text, as digested
+        self.fields: dict[str, str] = {}  # slug → its fields but the text, as digested
         self.values: dict[Any, str] = {}  # frozen values (topics, sources, dates) met before
         self._own: Briefing | None = None
 
     def of(self, *parts: Any, own: Briefing | None = None) -> str:
         self._own = own
-        digest = hashlib.sha1(self.shared.encode("utf-8"), usedforsecurity=False)
+        digest = self.shared.copy()
         for part in parts:
             digest.update(self._text(part).encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
@@ -66,15 +66,14 @@ class Fingerprints:
             return self._briefing_text(value)
         if kind in _PLAIN:
             return repr(value)
-        if kind is tuple or kind is list:  # mostly of briefings: those without a call more
-            brief = self._briefing_text
-            return "(" + ",".join([brief(v) if type(v) is Briefing else self._text(v) for v in value]) + ")"
+        if kind is tuple or kind is list:
+            return "(" + ",".join(self._items(value)) + ")"
         if kind is dict:
-            return "{" + ",".join(f"{self._text(k)}:{self._text(v)}" for k, v in value.items()) + "}"
+            return "{" + ",".join(self._pairs(value)) + "}"
         if isinstance(value, str | int | float | bool | None | dt.date | Path):
             return repr(value)
         if isinstance(value, Mapping):
-            return "{" + ",".join(f"{self._text(k)}:{self._text(v)}" for k, v in value.items()) + "}"
+            return "{" + ",".join(self._pairs(value)) + "}"
         if isinstance(value, list | tuple):
             return "(" + ",".join(self._text(item) for item in value) + ")"
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -88,30 +87,59 @@ class Fingerprints:
             return self.values[value]
         raise TypeError(f"cannot fingerprint {type(value).__name__}")  # a new kind of context value
 
+    def _items(self, values: list[Any] | tuple[Any, ...]) -> list[str]:
+        """The texts of a sequence's items: mostly briefings met before, looked up without a call."""
+        known = self.whole if self.listed_text else self.listed
+        own, text = self._own, self._text
+        found = []
+        for value in values:
+            kind = type(value)
+            if kind is Briefing and value is not own and (seen := known.get(value.slug)):
+                found.append(seen)
+            elif kind in _PLAIN:
+                found.append(repr(value))
+            else:
+                found.append(text(value))
+        return found
+
+    def _pairs(self, mapping: Mapping[Any, Any]) -> list[str]:
+        text = self._text
+        return [
+            f"{key!r}:{text(value)}" if type(key) is str else f"{text(key)}:{text(value)}"
+            for key, value in mapping.items()
+        ]
+
     def _briefing_text(self, value: Briefing) -> str:
         whole = self.listed_text or value is self._own
         known = self.whole if whole else self.listed
         try:
             return known[value.slug]
         except KeyError:
-            text = known[value.slug] = ("B" if whole else "L") + self._briefing_digest(value, text=whole)
+            text = known[value.slug] = self._briefing_digest(value, text=whole)
             return text
 
     def _dataclass_text(self, value: Any) -> str:
         return type(value).__name__ + self._text([getattr(value, f.name) for f in dataclasses.fields(value)])
 
     def _briefing_digest(self, briefing: Briefing, *, text: bool) -> str:
-        """A digest of the briefing, with or without its text (hashed, not repr'd: it is the bulk)."""
-        if briefing.slug not in self.fields:
+        """The briefing, whole or as a list shows it: by its version when it has one, and its
+        text by a digest (it is the bulk)."""
+        fields = self.fields.get(briefing.slug)
+        if fields is None:
             if version := self.versions.get(briefing.slug):
-                self.fields[briefing.slug] = version.encode()
+                fields = self.fields[briefing.slug] = "V" + version
             else:
-                fields = tuple(getattr(briefing, name) for name in _BRIEFING_FIELDS)
-                self.fields[briefing.slug] = repr(fields).encode("utf-8", "surrogatepass")
-        body = briefing.body_html.encode("utf-8", "surrogatepass") if text else b""
-        digest = hashlib.sha1(body, usedforsecurity=False)
-        digest.update(self.fields[briefing.slug])
-        return digest.hexdigest()
+                values = tuple(getattr(briefing, name) for name in _BRIEFING_FIELDS)
+                fields = self.fields[briefing.slug] = (
+                    "R"
+                    + hashlib.sha1(
+                        repr(values).encode("utf-8", "surrogatepass"), usedforsecurity=False
+                    ).hexdigest()
+                )
+        if not text:
+            return "L" + fields
+        body = hashlib.sha1(briefing.body_html.encode("utf-8", "surrogatepass"), usedforsecurity=False)
+        return "B" + fields + body.hexdigest()
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})

@@ -20,10 +20,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from briefings.parallel import in_background, wait_for
+
 CACHE_DIR = ".briefings-cache"
 KEY_BYTES = 32
 DELTA_LEAST = 100  # a change of up to this many entries (or a tenth of the table) is saved alone
 log = logging.getLogger(__name__)
+_writing: dict[Path, int] = {}  # cache file → the background process writing it
 
 
 def user_cache_home() -> Path:
@@ -69,6 +72,7 @@ class Cache:
         self.used: dict[str, Any] = {}
 
     def _load(self) -> dict[str, Any]:
+        finish_writing(self.path)
         loaded = self._read(self.path)
         if loaded is None:
             return {}
@@ -112,6 +116,7 @@ class Cache:
     def forget(self) -> None:
         """Drop the saved table now (what is in use stays, for `save`): for a step that a killed
         build could leave half done, after which the saved table would no longer be true."""
+        finish_writing(self.path)
         self.entries, self.base, self.base_signature = {}, {}, b""
         for path in (self.delta_path, self.path):
             try:
@@ -121,13 +126,27 @@ class Cache:
             except OSError as error:
                 log.warning("cannot remove the build cache %s: %s", path, error)
 
-    def save(self) -> None:
-        """Keep what this build used (so deleted files drop out); skipped when nothing changed."""
+    def save(self, *, background: bool = False) -> None:
+        """Keep what this build used (so deleted files drop out); skipped when nothing changed.
+
+        With `background`, a forked process writes the table while this one goes on (a large
+        table takes most of a second to write); loading it again waits for that process, and so
+        does `finish_writing`."""
         unchanged = self.used.keys() == self.entries.keys() and all(
             self.entries[key] is value for key, value in self.used.items()
         )
         if self.key is None or unchanged:
             return
+        if background:
+            finish_writing(self.path)
+            pid = in_background(self._save)
+            if pid is not None:  # what the table's file holds is the child's to know: start afresh
+                _writing[self.path] = pid
+                self.entries, self.base, self.base_signature = dict(self.used), {}, b""
+            return
+        self._save()
+
+    def _save(self) -> None:
         changed = {key: value for key, value in self.used.items() if self.base.get(key) is not value}
         removed = frozenset(key for key in self.base if key not in self.used)
         if self.base_signature and len(changed) + len(removed) <= max(DELTA_LEAST, len(self.used) // 10):
@@ -160,6 +179,13 @@ class Cache:
             log.warning("cannot write the build cache %s: %s", path, error)
             return b""
         return signature
+
+
+def finish_writing(path: Path | None = None) -> None:
+    """Wait for the background process writing the cache file at `path`, or for all of them."""
+    for written in [path] if path is not None else list(_writing):
+        if (pid := _writing.pop(written, None)) is not None:
+            wait_for(pid)
 
 
 class _Signed:

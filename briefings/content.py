@@ -64,8 +64,8 @@ class Document:
     """A content file as read: its kind ("briefing" or "page"), path and bytes, and its stamp.
 
     The stamp names this version of the file by its place and metadata (see `metadata_stamp`), or
-    is "" for a file changed too recently to be judged so; a file whose stamp the caller already
-    knows is not read, and its `data` is None."""
+    is "" for a file changed too recently to be judged so. `data` is None for a file not read yet
+    (see `read_documents`)."""
 
     kind: str
     path: Path
@@ -77,10 +77,11 @@ Parsed = ParsedBriefing | ParsedPage
 
 
 def read_documents(
-    config: SiteConfig, known: Container[str] = frozenset()
+    config: SiteConfig, known: Container[str] = frozenset(), *, read: bool = True
 ) -> tuple[list[Document], list[Problem]]:
     """Every content file, in a fixed order, and a problem for each unreadable one. A file whose
-    stamp is in `known` is left unread (the caller has what it needs of that version)."""
+    stamp is in `known` is left unread (the caller has what it needs of that version), and so is
+    every file when not `read` (the caller reads them where it converts them)."""
     documents, problems = [], []
     now_ns = time.time_ns()
     for kind, folder in (("briefing", BRIEFINGS_DIR), ("page", PAGES_DIR)):
@@ -100,7 +101,7 @@ def read_documents(
             try:
                 stamp = metadata_stamp(entry.stat(), now_ns)
                 stamp = stamp and f"{kind}|{folder.as_posix()}/{entry.name}|{stamp}"
-                data = None if stamp and stamp in known else path.read_bytes()
+                data = path.read_bytes() if read and not (stamp and stamp in known) else None
                 documents.append(Document(kind, path, data, stamp))
             except OSError as error:
                 problems.append(Problem(f"cannot read file: {error.strerror}", path))

@@ -38,42 +38,43 @@ def convert_site(
 ) -> tuple[list[Converted], list[Problem]]:
     """Every content file of the site converted, in order, and the problems of those that could
     not be read or converted. A file whose stamp (see `read_documents`) was met before is taken
-    from the cache without being read; the others are looked up by their bytes."""
+    from the cache without being read; the others are looked up by their bytes. With nothing
+    cached, there is nothing to look up: the converting processes read the files themselves."""
     cache = Cache(config.root, "documents", _settings(config))
     known = {key.removeprefix(STAMPED) for key in cache.entries if key.startswith(STAMPED)}
-    documents, problems = read_documents(config, known)
+    documents, problems = read_documents(config, known, read=bool(cache.entries))
     results: dict[int, Converted] = {}
-    keys: dict[int, str] = {}
     pending = []
     for index, document in enumerate(documents):
-        key = cache.get(STAMPED + document.stamp) if document.data is None else None
-        if key is None:
-            if document.data is None:  # stamped, but its conversion is gone: read it after all
-                try:
-                    document = documents[index] = replace(document, data=document.path.read_bytes())
-                except OSError as error:
-                    problems.append(Problem(f"cannot read file: {error.strerror}", document.path))
-                    continue
-            key = _key(document, config.root)
-        keys[index] = key
+        key = cache.get(STAMPED + document.stamp) if document.stamp in known else None
+        if key is None and document.data is None and cache.entries:  # its conversion is gone
+            try:
+                document = documents[index] = replace(document, data=document.path.read_bytes())
+            except OSError as error:
+                problems.append(Problem(f"cannot read file: {error.strerror}", document.path))
+                continue
+        if key is None and document.data is not None:
+            key = content_key(document, config.root)
+        hit = cache.get(key) if key else None
+        if hit is None:
+            pending.append(index)
+            continue
+        parsed, markup, digest = hit
+        if parsed.path != document.path:  # the site moved, or was copied
+            hit = (replace(parsed, path=document.path), markup, digest)
+        results[index] = hit
         if document.stamp:
             cache.put(STAMPED + document.stamp, key)
-        hit = cache.get(key)
-        if hit is not None:
-            parsed, markup, digest = hit
-            if parsed.path != document.path:  # the site moved, or was copied
-                hit = (replace(parsed, path=document.path), markup, digest)
-            results[index] = hit
-        else:
-            pending.append(index)
-    for index, outcome in _convert(config, [documents[i] for i in pending], pending, progress):
+    for index, key, outcome in _convert(config, [documents[i] for i in pending], pending, progress):
         if isinstance(outcome, list):
             problems.extend(outcome)
-        else:
-            results[index] = outcome
-            cache.put(keys[index], outcome)
-    if not problems:
-        cache.save()
+            continue
+        results[index] = outcome
+        cache.put(key, outcome)
+        if documents[index].stamp:
+            cache.put(STAMPED + documents[index].stamp, key)
+    if not problems:  # many new conversions make a large table to write: it is written aside
+        cache.save(background=len(pending) >= PARALLEL_FROM)
     return [results[i] for i in sorted(results)], problems
 
 
@@ -83,7 +84,7 @@ def _settings(config: SiteConfig) -> str:
     return f"{__version__}|{CACHE_FORMAT}|{tools}|{config.timezone}|{config.topics!r}"
 
 
-def _key(document: Document, root: Path) -> str:
+def content_key(document: Document, root: Path) -> str:
     """The file's place in the site and its bytes: the same wherever the site is."""
     assert document.data is not None
     place = document.path.relative_to(root).as_posix()
@@ -95,20 +96,23 @@ Outcome = Converted | list[Problem]
 
 def _convert(
     config: SiteConfig, documents: list[Document], indexes: list[int], progress: Progress | None
-) -> list[tuple[int, Outcome]]:
+) -> list[tuple[int, str, Outcome]]:
+    """(index, content key, outcome) of each document."""
     if len(documents) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        return list(zip(indexes, convert_chunk(config, documents, progress), strict=True))
+        return [
+            (i, *done) for i, done in zip(indexes, convert_chunk(config, documents, progress), strict=True)
+        ]
     chunks = [(indexes[i : i + CHUNK], documents[i : i + CHUNK]) for i in range(0, len(documents), CHUNK)]
     # fork is fastest, but forking a process that runs other threads (the preview server's) can
     # deadlock in the child; there a fork server starts clean workers instead.
     context = multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
-    done: list[tuple[int, Outcome]] = []
+    done: list[tuple[int, str, Outcome]] = []
     with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
         futures = {
             pool.submit(convert_chunk, config, chunk): chunk_indexes for chunk_indexes, chunk in chunks
         }
         for future in as_completed(futures):
-            done += zip(futures[future], future.result(), strict=True)
+            done += [(i, *outcome) for i, outcome in zip(futures[future], future.result(), strict=True)]
             if progress:
                 progress("rendering Markdown", len(done), len(documents))
     return done
@@ -116,12 +120,20 @@ def _convert(
 
 def convert_chunk(
     config: SiteConfig, documents: Sequence[Document], progress: Progress | None = None
-) -> list[Outcome]:
-    """Parse, render and digest some documents in this process; a broken one gives its problems."""
+) -> list[tuple[str, Outcome]]:
+    """Parse, render and digest some documents in this process, reading those not read yet; each
+    one's content key (see `content_key`) and conversion, or its problems ("" and the problem
+    for a file that cannot be read)."""
     converter = Converter(config)
-    outcomes: list[Outcome] = []
+    outcomes: list[tuple[str, Outcome]] = []
     for done, document in enumerate(documents, start=1):
-        outcomes.append(converter.convert(document))
+        if document.data is None:
+            try:
+                document = replace(document, data=document.path.read_bytes())
+            except OSError as error:
+                outcomes.append(("", [Problem(f"cannot read file: {error.strerror}", document.path)]))
+                continue
+        outcomes.append((content_key(document, config.root), converter.convert(document)))
         if progress and (done % 250 == 0 or done == len(documents)):
             progress("rendering Markdown", done, len(documents))
     return outcomes

@@ -34,11 +34,20 @@ class Spare:
     two are exchanged. Rendering processes may put files in it side by side; each tells the
     build what it put (`paths`, `changed`), to be merged with `note`."""
 
-    def __init__(self, folder: Path, live: Path) -> None:
+    def __init__(
+        self, folder: Path, live: Path, *, empty: bool = False, linked: Collection[str] = frozenset()
+    ) -> None:
         self.folder, self.live = folder, live
         self._folder, self._live = os.fspath(folder), os.fspath(live)  # for `keep`, run per file
+        self.empty = empty  # the spare was made for this build, and there is no live site
+        self.linked = linked  # files the spare and the live site are known to share
         self.paths: set[str] = set()
         self.changed: set[str] = set()
+        self._folders: set[str] = set()  # folders known to be in the spare
+
+    def another(self) -> Spare:
+        """The same spare for another process to put files in."""
+        return Spare(self.folder, self.live, empty=self.empty, linked=self.linked)
 
     def put(self, relative: str, content: bytes) -> None:
         """Make the spare's file at `relative` hold `content`.
@@ -47,8 +56,11 @@ class Spare:
         and modification time across the exchange; any other file gets a new inode, so that
         writing the spare can never touch a file of the live site."""
         parts = _safe_parts(relative)
-        target, current = self.folder.joinpath(*parts), self.live.joinpath(*parts)
         self.paths.add(relative)
+        if self.empty and self._create(parts, content):  # the first build of a site: all is new
+            self.changed.add(relative)
+            return
+        target, current = self.folder.joinpath(*parts), self.live.joinpath(*parts)
         if _same(current, content):
             self.keep(relative)
             return
@@ -58,10 +70,31 @@ class Spare:
         _clear(target)
         target.write_bytes(content)
 
+    def _create(self, parts: tuple[str, ...], content: bytes) -> bool:
+        """Write a new file, in as few system calls as it takes (a large site has many); False
+        when something is in the way, for `put` to clear."""
+        folder = os.path.join(self._folder, *parts[:-1])
+        try:
+            if folder not in self._folders:
+                os.makedirs(folder, exist_ok=True)
+                self._folders.add(folder)
+            handle = os.open(os.path.join(folder, parts[-1]), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except (FileExistsError, NotADirectoryError):
+            return False
+        try:
+            left = memoryview(content)
+            while left:
+                left = left[os.write(handle, left) :]
+        finally:
+            os.close(handle)
+        return True
+
     def keep(self, relative: str) -> None:
         """The live site's file at `relative` is also the new site's."""
         parts = _safe_parts(relative)
         self.paths.add(relative)
+        if relative in self.linked:
+            return
         # Mostly the spare holds that very file already (two builds ago it was kept too): a
         # check on plain strings, as this runs for every unchanged file of a large site.
         spare_path, live_path = os.path.join(self._folder, *parts), os.path.join(self._live, *parts)
@@ -84,12 +117,14 @@ def writing(
     static_dirs: Sequence[Path],
     *,
     spare_holds: Collection[str] | None = None,
+    linked: Collection[str] = frozenset(),
     before_exchange: Callable[[], None] = lambda: None,
 ) -> Iterator[Spare]:
     """The spare folder to put the new site's files in; when the block ends without an error, the
     static folders' files are added (a generated file wins), files no longer part of the site are
     pruned, and the spare and `output` are exchanged atomically. `spare_holds` lists what the
-    spare holds (the files of the build before last) when the caller knows: that spares a walk.
+    spare holds (the files of the build before last) when the caller knows: that spares a walk;
+    `linked`, the files the spare shares with `output` (those the last build left unchanged).
     Whatever goes wrong, `output` is the old site or the new one, never a mix."""
     output = output.absolute()
     _refuse_dangerous(output, site_root.absolute())
@@ -100,9 +135,9 @@ def writing(
         made = not folder.is_dir()
         try:
             if made:  # a new spare holds only what this build puts in it: nothing to prune
-                spare_holds = frozenset()
+                spare_holds, linked = frozenset(), frozenset()
             folder.mkdir(exist_ok=True)
-            spare = Spare(folder, output)
+            spare = Spare(folder, output, empty=made and not output.exists(), linked=linked)
             try:
                 yield spare
             except BaseException:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from briefings import THEME, __version__
-from briefings.cache import Cache, collector_paused
+from briefings.cache import Cache, collector_paused, finish_writing
 from briefings.config import load_config
 from briefings.content import BRIEFINGS_DIR, PAGES_DIR, load_ledger
 from briefings.errors import ContentError, Problem, TemplateError
@@ -82,33 +82,38 @@ def build(
     moment = now or dt.datetime.now(dt.UTC)
     if (unchanged := record.unchanged(moment)) is not None:
         return unchanged
-    # A build makes millions of long-lived objects and almost no garbage cycles: Python's cycle
-    # collector would walk the growing heap again and again for nothing (a tenth of a cold build,
-    # a quarter of one edit's build at 10,000 briefings), so it waits until the build is done.
-    with collector_paused():
-        # The files' bytes are let go once assembled (40 MB at 10,000 briefings).
-        site, waiting = assemble(config, drafts=drafts, future=future, now=moment, progress=progress)
-        if publishing:
-            published = load_ledger(root)
-            ledger, ledger_problems = check_ledger(published, site, accept=accept_feed_changes)
-            if ledger_problems:
-                raise ContentError(ledger_problems)
-        previous, spare_holds = record.fingerprints(), record.spare_holds()
-        record.forget_spare()  # what the spare holds is not known again until the build is done
-        statics = [THEME / "static", root / "static"]
-        # Until the new output is in place, what the record says may not hold: it goes just before.
-        with writing(output, root, statics, spare_holds=spare_holds, before_exchange=record.forget) as spare:
-            made = _render(site, previous, spare, progress)
-        paths, changed = frozenset(spare.paths), frozenset(spare.changed)
-        counts = (len(site.briefings), made.pages, made.feeds, len(paths), len(changed))
-        report = BuildReport(*counts, output, len(waiting), waiting.next_due, paths, changed)
-        due = waiting.next_due.moment if waiting.next_due and not future else FAR_FUTURE
-        record.keep(report, made.fingerprints, due)
-        if publishing and ledger != published:  # the file holds it already when they are equal
-            write_ledger(root, ledger)
-        if on_site:
-            on_site(site)
-        return report
+    try:
+        # A build makes millions of long-lived objects and almost no garbage cycles: Python's cycle
+        # collector would walk the growing heap again and again for nothing (a tenth of a cold build,
+        # a quarter of one edit's build at 10,000 briefings), so it waits until the build is done.
+        with collector_paused():
+            # The files' bytes are let go once assembled (40 MB at 10,000 briefings).
+            site, waiting = assemble(config, drafts=drafts, future=future, now=moment, progress=progress)
+            if publishing:
+                published = load_ledger(root)
+                ledger, ledger_problems = check_ledger(published, site, accept=accept_feed_changes)
+                if ledger_problems:
+                    raise ContentError(ledger_problems)
+            previous, spare_holds, linked = record.fingerprints(), record.spare_holds(), record.linked()
+            record.forget_spare()  # what the spare holds is not known again until the build is done
+            statics = [THEME / "static", root / "static"]
+            # Until the new output is in place, what the record says may not hold: it goes just before.
+            with writing(
+                output, root, statics, spare_holds=spare_holds, linked=linked, before_exchange=record.forget
+            ) as spare:
+                made = _render(site, previous, spare, progress)
+            paths, changed = frozenset(spare.paths), frozenset(spare.changed)
+            counts = (len(site.briefings), made.pages, made.feeds, len(paths), len(changed))
+            report = BuildReport(*counts, output, len(waiting), waiting.next_due, paths, changed)
+            due = waiting.next_due.moment if waiting.next_due and not future else FAR_FUTURE
+            record.keep(report, made.fingerprints, due)
+            if publishing and ledger != published:  # the file holds it already when they are equal
+                write_ledger(root, ledger)
+            if on_site:
+                on_site(site)
+            return report
+    finally:  # a cache table written aside (see Cache.save) is in place when the build ends
+        finish_writing()
 
 
 def assemble(
@@ -239,7 +244,7 @@ def _pages_share(start: int, stop: int) -> tuple[list[str], list[str], dict[str,
     """In a forked process: some of the planned pages into the spare; what was put there, and
     the fingerprints of pages fingerprinted as they were rendered."""
     assert _shared is not None
-    mine = Spare(_shared.spare.folder, _shared.spare.live)
+    mine = _shared.spare.another()
     made, problems = _shared.plan.render(start, stop, mine.put)
     return sorted(mine.paths), sorted(mine.changed), made, problems
 
@@ -247,7 +252,7 @@ def _pages_share(start: int, stop: int) -> tuple[list[str], list[str], dict[str,
 def _feeds_share() -> tuple[list[str], list[str], _Fed]:
     """In a forked process: the feeds into the spare, and what was put there."""
     assert _shared is not None
-    mine = Spare(_shared.spare.folder, _shared.spare.live)
+    mine = _shared.spare.another()
     fed = _feeds(_shared, mine)
     return sorted(mine.paths), sorted(mine.changed), fed
 
@@ -294,6 +299,15 @@ class _Record:
         last = self.builds.get(self.key)
         return last.get("spare") if last else None
 
+    def linked(self) -> frozenset[str]:
+        """The files the spare and the live output share (the same inode): those the last build
+        left unchanged, which it linked from the folder that is the spare now."""
+        last = self.builds.get(self.key)
+        if not last or last.get("spare") is None or last.get("changed") is None:
+            return frozenset()
+        linked: frozenset[str] = last["paths"] - last["changed"]
+        return linked
+
     def forget_spare(self) -> None:
         """Before writing into the spare folder: a build that fails there leaves it unknown."""
         last = self.builds.get(self.key)
@@ -311,6 +325,12 @@ class _Record:
         self.pages.put(self.key, fingerprints)
         self.pages.save()
         brief = replace(report, paths=frozenset(), changed_paths=frozenset())
-        entry = {"inputs": self.inputs, "due": due, "report": brief, "paths": report.paths}
+        entry = {
+            "inputs": self.inputs,
+            "due": due,
+            "report": brief,
+            "paths": report.paths,
+            "changed": report.changed_paths,
+        }
         self.builds.put(self.key, entry | {"spare": last.get("paths") if last else None})
         self.builds.save()

@@ -287,6 +287,58 @@ def test_a_site_named_by_another_path_uses_the_same_cache(
     assert build(Path("."), Path("output")).changed == 0
 
 
+@pytest.mark.parametrize("many", [False, True])
+def test_a_first_build_reads_files_where_it_converts_them(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, many: bool
+) -> None:
+    """With nothing cached, the converting processes read the files (forked ones, for many files,
+    and a forked one writes the cache): a file that cannot be read is reported by its path, and
+    the cache left behind serves the next build, which converts only what was edited."""
+    if many:
+        monkeypatch.setattr(convert, "PARALLEL_FROM", 1)
+        monkeypatch.setattr(convert, "CHUNK", 2)
+    site = make_site(base_files())
+    (site / "content/briefings/2025-07-30-folder.md").mkdir()  # named like a briefing, no file
+    status, _, err = run_cli("build", str(site))
+    assert status == 1 and "content/briefings/2025-07-30-folder.md: cannot read file" in err
+    (site / "content/briefings/2025-07-30-folder.md").rmdir()
+    first = build(site, site / "output")
+    assert first.briefings == 8 and (site / CACHE_DIR / "documents.pickle").is_file()
+    replace(site, "content/briefings/2025-07-03-b3.md", "Text 3", "Changed text")
+    converted: list[str] = []
+    conversions = convert._convert
+
+    def counted(config: Any, documents: list[Document], *args: Any) -> Any:
+        converted.extend(d.path.name for d in documents)
+        return conversions(config, documents, *args)
+
+    monkeypatch.setattr(convert, "_convert", counted)
+    build(site, site / "output")
+    assert converted == ["2025-07-03-b3.md"]
+    assert "Changed text" in (site / "output/briefings/b3/index.html").read_text(encoding="utf-8")
+
+
+def test_files_a_build_left_unchanged_are_shared_by_both_output_folders(make_site: MakeSite) -> None:
+    """What lets a build keep an unchanged file without looking at it: after each build, the
+    output and the spare beside it hold that very file (one inode), and the output is a clean
+    build's."""
+    site = make_site(base_files())
+    output, spare = site / "output", site / ".output.spare"
+    build(site, output)
+    for step, edit in enumerate(["body", "title", "body", "topics", "deleted", "new"]):
+        EDITS[edit](site)
+        report = build(site, output)
+        unchanged = report.paths - report.changed_paths
+        assert len(unchanged) > 10, edit
+        for path in unchanged:
+            assert (output / path).stat().st_ino == (spare / path).stat().st_ino, (step, path)
+    clean = make_site(base_files())
+    for edit in ["body", "title", "topics", "deleted", "new"]:
+        EDITS[edit](clean)
+    build(clean, clean / "output")
+    assert snapshot(output) == snapshot(clean / "output")
+
+
 def test_files_unchanged_since_the_last_build_are_not_read_again(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -301,8 +353,8 @@ def test_files_unchanged_since_the_last_build_are_not_read_again(
     read: list[str] = []
     read_documents = convert.read_documents
 
-    def counted(*args: Any) -> Any:
-        documents, problems = read_documents(*args)
+    def counted(*args: Any, **options: Any) -> Any:
+        documents, problems = read_documents(*args, **options)
         read.extend(d.path.name for d in documents if d.data is not None)
         return documents, problems
 

@@ -7,6 +7,7 @@ This is the only module that prints.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -17,7 +18,7 @@ import time
 import webbrowser
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from briefings import __version__
 from briefings.errors import BriefingsError, Problem
@@ -30,6 +31,21 @@ if TYPE_CHECKING:
     from briefings.preview import Rebuild
 
 IMPORT_FORMATS = ("auto", "capture", "html", "feed")  # what the importers read
+
+
+def run() -> NoReturn:
+    """The `briefings` command: `main`, then an exit that leaves this process's memory to the
+    operating system, instead of freeing a large site's millions of objects one at a time
+    (a tenth of a second at 10,000 briefings). Whatever was printed is flushed first."""
+    try:
+        code = main()
+    except BrokenPipeError:  # the reader of the output has gone (`| head -1`): as if by SIGPIPE
+        code = 128 + signal.SIGPIPE
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe, say: nothing more to say
+            stream.flush()
+    logging.shutdown()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

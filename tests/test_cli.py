@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +23,19 @@ def test_build_prints_one_summary_line(make_site: MakeSite) -> None:
     assert result.returncode == 0 and result.stderr == ""
     assert result.stdout.startswith("built 2 briefings, ") and result.stdout.endswith(" → output/\n")
     assert result.stdout.count("\n") == 1
+
+
+def test_a_reader_that_stops_reading_gets_no_traceback(make_site: MakeSite) -> None:
+    """`briefings build | head -0`: the build is done, its line has nowhere to go."""
+    site = make_site({"content/briefings/a.md": briefing("A")})
+    read, write = os.pipe()
+    os.close(read)
+    with open(write, "w") as closed:
+        result = subprocess.run(
+            [sys.executable, "-m", "briefings", "build"], cwd=site, stdout=closed, stderr=subprocess.PIPE
+        )
+    assert result.returncode == 128 + signal.SIGPIPE and result.stderr == b""
+    assert (site / "output/briefings/a/index.html").is_file()
 
 
 def test_a_folder_that_is_not_a_site_is_a_clear_error(tmp_path: Path) -> None:

@@ -14,8 +14,11 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
-from importlib.metadata import version
 from pathlib import Path
+
+import markdown
+import nh3
+import yaml
 
 from briefings import __version__
 from briefings.cache import Cache
@@ -80,7 +83,8 @@ def convert_site(
 
 def _settings(config: SiteConfig) -> str:
     """What else, besides a file's bytes, decides how it converts (the topic rules: its digest)."""
-    tools = "|".join(version(name) for name in ("markdown", "nh3", "PyYAML"))
+    nh3_version = getattr(nh3, "__version__", "")  # set by nh3, though its type stubs omit it
+    tools = f"{markdown.__version__}|{nh3_version}|{yaml.__version__}"  # no metadata look-ups
     return f"{__version__}|{CACHE_FORMAT}|{tools}|{config.timezone}|{config.topics!r}"
 
 

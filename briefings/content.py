@@ -12,7 +12,6 @@ import difflib
 import json
 import os
 import re
-import time
 import unicodedata
 from collections.abc import Callable, Container
 from dataclasses import dataclass
@@ -38,7 +37,7 @@ from briefings.frontmatter import (
 )
 from briefings.limits import body_problem
 from briefings.model import Located, ParsedBriefing, ParsedPage, SiteConfig, Source, Stamp
-from briefings.reuse import metadata_stamp
+from briefings.reuse import Taken, metadata_stamp
 from briefings.slugs import slug_problem
 from briefings.stability import LEDGER_NAME, Ledger, PublishedItem
 
@@ -77,13 +76,18 @@ Parsed = ParsedBriefing | ParsedPage
 
 
 def read_documents(
-    config: SiteConfig, known: Container[str] = frozenset(), *, read: bool = True
+    config: SiteConfig,
+    known: Container[str] = frozenset(),
+    *,
+    read: bool = True,
+    taken: Taken | None = None,
 ) -> tuple[list[Document], list[Problem]]:
     """Every content file, in a fixed order, and a problem for each unreadable one. A file whose
     stamp is in `known` is left unread (the caller has what it needs of that version), and so is
-    every file when not `read` (the caller reads them where it converts them)."""
+    every file when not `read` (the caller reads them where it converts them). `taken` holds the
+    files' metadata when the caller took it already."""
+    taken = taken or Taken()
     documents, problems = [], []
-    now_ns = time.time_ns()
     for kind, folder in (("briefing", BRIEFINGS_DIR), ("page", PAGES_DIR)):
         directory = config.root / folder
         try:
@@ -99,7 +103,7 @@ def read_documents(
                 continue
             path = directory / entry.name
             try:
-                stamp = metadata_stamp(entry.stat(), now_ns)
+                stamp = metadata_stamp(taken.metadata.get(entry.path) or entry.stat(), taken.now_ns)
                 stamp = stamp and f"{kind}|{folder.as_posix()}/{entry.name}|{stamp}"
                 data = path.read_bytes() if read and not (stamp and stamp in known) else None
                 documents.append(Document(kind, path, data, stamp))

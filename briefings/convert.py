@@ -27,6 +27,7 @@ from briefings.digest import Digester
 from briefings.errors import ContentError, Problem
 from briefings.markup import MarkupRenderer
 from briefings.model import Digest, Markup, ParsedBriefing, SiteConfig
+from briefings.reuse import Taken
 
 Converted = tuple[Parsed, Markup, Digest | None]  # a digest for briefings, None for pages
 Progress = Callable[[str, int, int], None]
@@ -37,15 +38,18 @@ STAMPED = "stamp "  # a cache key naming a file version by its stamp; its value 
 
 
 def convert_site(
-    config: SiteConfig, progress: Progress | None = None
+    config: SiteConfig,
+    progress: Progress | None = None,
+    taken: Taken | None = None,
 ) -> tuple[list[Converted], list[Problem]]:
     """Every content file of the site converted, in order, and the problems of those that could
     not be read or converted. A file whose stamp (see `read_documents`) was met before is taken
     from the cache without being read; the others are looked up by their bytes. With nothing
-    cached, there is nothing to look up: the converting processes read the files themselves."""
+    cached, there is nothing to look up: the converting processes read the files themselves.
+    `taken` holds the files' metadata when the caller took it already (see `read_documents`)."""
     cache = Cache(config.root, "documents", _settings(config))
     known = {key.removeprefix(STAMPED) for key in cache.entries if key.startswith(STAMPED)}
-    documents, problems = read_documents(config, known, read=bool(cache.entries))
+    documents, problems = read_documents(config, known, read=bool(cache.entries), taken=taken)
     results: dict[int, Converted] = {}
     pending = []
     for index, document in enumerate(documents):

@@ -26,7 +26,7 @@ from briefings.errors import ContentError, Problem, TemplateError
 from briefings.model import OutputFile, ParsedBriefing, ParsedPage, Site, SiteConfig, Stamp
 from briefings.output import Spare, write_ledger, writing
 from briefings.parallel import can_fork, forked_pool
-from briefings.reuse import FilesStamp, files_stamp
+from briefings.reuse import FilesStamp, Taken, files_stamp
 from briefings.schedule import Schedule, schedule
 from briefings.stability import check_ledger
 
@@ -78,7 +78,8 @@ def build(
     config = load_config(root, base_url)
     own_address = base_url is None or config.base_url == load_config(root).base_url
     publishing = own_address and not drafts and not future
-    record = _Record(root, output, _inputs(config, drafts=drafts, future=future))
+    taken = Taken()  # the files' metadata, taken once for the record and the content
+    record = _Record(root, output, _inputs(config, drafts=drafts, future=future, taken=taken))
     moment = now or dt.datetime.now(dt.UTC)
     if (unchanged := record.unchanged(moment)) is not None:
         return unchanged
@@ -88,7 +89,9 @@ def build(
         # a quarter of one edit's build at 10,000 briefings), so it waits until the build is done.
         with collector_paused():
             # The files' bytes are let go once assembled (40 MB at 10,000 briefings).
-            site, waiting = assemble(config, drafts=drafts, future=future, now=moment, progress=progress)
+            site, waiting = assemble(
+                config, drafts=drafts, future=future, now=moment, progress=progress, taken=taken
+            )
             if publishing:
                 published = load_ledger(root)
                 ledger, ledger_problems = check_ledger(published, site, accept=accept_feed_changes)
@@ -123,12 +126,14 @@ def assemble(
     future: bool,
     now: dt.datetime,
     progress: Progress | None = None,
+    taken: Taken | None = None,
 ) -> tuple[Site, Schedule]:
-    """Content files → the site as readers see it (stages 1-3), and what waits for its date."""
+    """Content files → the site as readers see it (stages 1-3), and what waits for its date.
+    `taken` holds the files' metadata when the caller took it already (see `files_stamp`)."""
     from briefings.assemble import assemble_site
     from briefings.convert import convert_site
 
-    converted, problems = convert_site(config, progress)
+    converted, problems = convert_site(config, progress, taken)
     if problems:
         raise ContentError(problems)
     briefings = [(p, m, d) for p, m, d in converted if isinstance(p, ParsedBriefing) and d is not None]
@@ -257,11 +262,12 @@ def _feeds_share() -> tuple[list[str], list[str], _Fed]:
     return sorted(mine.paths), sorted(mine.changed), fed
 
 
-def _inputs(config: SiteConfig, *, drafts: bool, future: bool) -> FilesStamp:
-    """A stamp of everything a build is made from: settings, options, content, templates, static."""
+def _inputs(config: SiteConfig, *, drafts: bool, future: bool, taken: Taken) -> FilesStamp:
+    """A stamp of everything a build is made from: settings, options, content, templates, static;
+    each file's metadata is kept in `taken`."""
     root = config.root
     folders = [root / BRIEFINGS_DIR, root / PAGES_DIR, root / "templates", root / "static", THEME]
-    return files_stamp(folders, settings=repr((config, drafts, future)))
+    return files_stamp(folders, settings=repr((config, drafts, future)), taken=taken)
 
 
 class _Record:

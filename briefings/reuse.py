@@ -17,7 +17,7 @@ import hashlib
 import os
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -180,10 +180,22 @@ class FilesStamp:
         )
 
 
-def files_stamp(folders: Iterable[Path], now_ns: int | None = None, settings: str = "") -> FilesStamp:
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """Files' metadata by path, as a build took it once to use it twice, and when it began
+    taking it (the moment the two-second rule counts from: see `metadata_stamp`)."""
+
+    now_ns: int = field(default_factory=lambda: time.time_ns())
+    metadata: dict[str, os.stat_result] = field(default_factory=dict)
+
+
+def files_stamp(
+    folders: Iterable[Path], now_ns: int | None = None, settings: str = "", taken: Taken | None = None
+) -> FilesStamp:
     """A stamp of every file under the folders (and of `settings`), so that a build with nothing
-    to do need not read them: only files changed in the last two seconds are read."""
-    now_ns = time.time_ns() if now_ns is None else now_ns
+    to do need not read them: only files changed in the last two seconds are read. With `taken`,
+    every file's metadata is kept there too, and its moment is the stamp's."""
+    now_ns = taken.now_ns if taken else time.time_ns() if now_ns is None else now_ns
     digest = hashlib.sha1((__version__ + settings).encode("utf-8", "surrogatepass"), usedforsecurity=False)
     recent = {}
     for folder in folders:
@@ -192,13 +204,15 @@ def files_stamp(folders: Iterable[Path], now_ns: int | None = None, settings: st
             for name in sorted(names):
                 path = os.path.join(where, name)
                 try:
-                    found = os.stat(path)
+                    metadata = os.stat(path)
                 except OSError:
                     stamp = "unreadable"  # a dangling link, say: the build that reads it reports it
                 else:
-                    stamp = _metadata(found)
-                    if _recent(found, now_ns):
+                    stamp = _metadata(metadata)
+                    if _recent(metadata, now_ns):
                         recent[path] = _bytes_digest(path)
+                    if taken:
+                        taken.metadata[path] = metadata
                 digest.update(os.fsencode(path) + b"\0" + stamp.encode())
     return FilesStamp(digest.hexdigest(), recent)
 

@@ -7,6 +7,7 @@ their most common spelling, months, related both ways, mentions, previous/next. 
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import itertools
@@ -126,14 +127,15 @@ def assemble_site(
     by_slug = {b.slug: b for b in made}
     outlets = _outlets(config, made)
     versions = _versions(made, {p.slug: p.version for p, _ in shown})
+    months, editions = _calendar(config, made)
     return Site(
         config=config,
         briefings=tuple(made),
         pages=tuple(_page(config, p, m, title, resolver.shown) for p, m in shown_pages),
         topics=_group(made, lambda b: b.topics),
         sources=_group(made, lambda b: outlets[b.slug]),
-        months=_group(made, lambda b: (_month(config, b),)),
-        editions=_group(made, lambda b: (_edition(config, b),)),
+        months=months,
+        editions=editions,
         mentions={(topic, b.slug): sentence for b in made for topic, sentence in digests[b.slug].mentions},
         related=_briefings(_related(made, links, outlets, digests, config, memo), by_slug),
         mentioned_in=_briefings(
@@ -250,16 +252,26 @@ def _outlets(config: SiteConfig, made: Sequence[Briefing]) -> dict[str, tuple[So
     }
 
 
-def _month(config: SiteConfig, briefing: Briefing) -> Month:
-    moment = briefing.date.moment
-    local = moment if briefing.date.date_only else moment.astimezone(config.tz)
-    return Month(local.year, local.month, f"{config.base_path}archive/{local.year}/{local.month:02d}/")
-
-
-def _edition(config: SiteConfig, briefing: Briefing) -> Edition:
-    moment = briefing.date.moment
-    day = (moment if briefing.date.date_only else moment.astimezone(config.tz)).date()
-    return Edition(day, f"{config.base_path}editions/{day.isoformat()}/")
+def _calendar(
+    config: SiteConfig, made: Sequence[Briefing]
+) -> tuple[dict[Month, tuple[Briefing, ...]], dict[Edition, tuple[Briefing, ...]]]:
+    """The briefings (newest first, as `made` is) of each month and of each day, the day taken in
+    the site's timezone (a date-only briefing's is its own)."""
+    days: dict[dt.date, list[Briefing]] = defaultdict(list)
+    for briefing in made:
+        moment = briefing.date.moment
+        days[(moment if briefing.date.date_only else moment.astimezone(config.tz)).date()].append(briefing)
+    months: dict[tuple[int, int], list[Briefing]] = defaultdict(list)
+    for day, items in days.items():  # newest first: a month's days in turn give its briefings in order
+        months[day.year, day.month] += items
+    base = config.base_path
+    return (
+        {
+            Month(year, month, f"{base}archive/{year}/{month:02d}/"): tuple(items)
+            for (year, month), items in months.items()
+        },
+        {Edition(day, f"{base}editions/{day.isoformat()}/"): tuple(items) for day, items in days.items()},
+    )
 
 
 def _group(

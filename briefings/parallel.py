@@ -39,7 +39,7 @@ def in_background(task: Callable[[], None]) -> int | None:
     pid = os.fork()
     if pid:
         return pid
-    try:  # pragma: no cover - runs in the child, which coverage does not follow
+    try:
         task()
     finally:
         os._exit(0)

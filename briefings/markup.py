@@ -28,7 +28,7 @@ from markdown.blockprocessors import (
 from markdown.extensions.abbr import AbbrBlockprocessor
 from markdown.extensions.def_list import DefListProcessor
 from markdown.extensions.footnotes import FootnoteBlockProcessor
-from markdown.inlinepatterns import InlineProcessor
+from markdown.inlinepatterns import InlineProcessor, LinkInlineProcessor, ReferenceInlineProcessor
 
 from briefings.model import Markup, WikiLink
 
@@ -124,6 +124,56 @@ class _Inline(markdown.treeprocessors.InlineProcessor):
         return data
 
 
+# `[text](address)` with no brackets in the text and no parentheses, quotes or `<` in the address:
+# what Python-Markdown's link parsers find there, character by character, one expression finds.
+_SIMPLE_LINK = re.compile(r"([^\[\]]*)\]\(\s*([^()<'\"]*)\)")
+_SIMPLE_TEXT = re.compile(r"[^\[\]]*\]")
+_ID_AFTER = re.compile(r"\s?\[")  # what makes `[text]` a reference link: `[text][id]`
+_LINK_RE = r"""\(\s*(?:(<[^<>]*>)\s*(?:('[^']*'|"[^"]*")\s*)?\))?"""
+_REFERENCE_RE = r"\s?\[([^\]]*)\]"
+
+
+class _Link(LinkInlineProcessor):
+    """Python-Markdown's `[text](address)`, a simple one parsed by one expression (_SIMPLE_LINK);
+    the others by Python-Markdown. tests/test_markup.py compares the two."""
+
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[Element | str | None, int | None, int | None]:
+        simple = _SIMPLE_LINK.match(data, m.end(0))
+        if simple is None:
+            return super().handleMatch(m, data)
+        element = Element("a")
+        element.text = simple.group(1)
+        element.set("href", self.unescape(simple.group(2)).strip())
+        return element, m.start(0), simple.end(0)
+
+
+class _Reference(ReferenceInlineProcessor):
+    """Python-Markdown's `[text][id]`, which passes over a simple `[text]` that no `[id]` follows
+    without parsing it character by character."""
+
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[Element | str | None, int | None, int | None]:
+        text = _SIMPLE_TEXT.match(data, m.end(0))
+        if text is not None and not _ID_AFTER.match(data, text.end(0)):
+            return None, None, None
+        return super().handleMatch(m, data)
+
+
+def _quick_links(md: markdown.Markdown) -> None:
+    """Make Python-Markdown's own link processors a _Link and a _Reference (in their places, with
+    their settings), when they are exactly the known ones."""
+    for name, stock, quick, expression in (
+        ("link", LinkInlineProcessor, _Link, _LINK_RE),
+        ("reference", ReferenceInlineProcessor, _Reference, _REFERENCE_RE),
+    ):
+        found = md.inlinePatterns[name] if name in md.inlinePatterns else None  # noqa: SIM401 (no .get)
+        if type(found) is stock and found.RE_LINK.pattern == expression:
+            found.__class__ = quick
+
+
 def _needs(text: str) -> Callable[[str], bool]:
     return lambda block: text in block
 
@@ -189,6 +239,7 @@ class MarkupRenderer:
         if hasattr(markdown.treeprocessors.InlineProcessor, "_InlineProcessor__applyPattern"):
             self._md.treeprocessors.register(_Inline(self._md), "inline", 20)
         _skip_hopeless_blocks(self._md)
+        _quick_links(self._md)
 
     def render(self, body: str, body_line: int) -> Markup:
         """The body as sanitized HTML, its summary (first paragraph) and its links, in order."""

@@ -6,8 +6,9 @@ import random
 import re
 
 import markdown.treeprocessors
+from markdown.inlinepatterns import LinkInlineProcessor, ReferenceInlineProcessor
 
-from briefings.markup import _BLOCK_NEEDS, WIKILINK, MarkupRenderer, _Inline, _link_lines
+from briefings.markup import _BLOCK_NEEDS, WIKILINK, MarkupRenderer, _Inline, _Link, _link_lines, _Reference
 
 PIECES = [
     *[
@@ -53,6 +54,17 @@ PIECES = [
         '<div markdown="1">',
     ],
     *["</div>", "é", "\t", "'", '"', "\x02", "\x03", "klzzwxh:0000", "\n===", "\n---", "Title\n=====", "="],
+    *[
+        "[a b](http://e.org/x y )",
+        "[t]( u\n)",
+        "](",
+        "]( ",
+        "[t](<u>)",
+        '[t](u "T")',
+        "[t](u 'T')",
+        "[t](u(v))",
+    ],
+    *["[t] [r]", "[t]\n[r]", "[]", "[r]", "[t][]", "(", " )", "[t](", "\\]", "\\(", "[x](http://e.org)"],
 ]
 
 
@@ -62,6 +74,11 @@ def test_every_inline_pattern_is_known() -> None:
     assert isinstance(inline, _Inline)
     renderer.render("x", 1)
     assert all(first is not None for first, _ in inline._needs)
+
+
+def test_links_are_parsed_quickly_where_they_are_simple() -> None:
+    patterns = MarkupRenderer()._md.inlinePatterns
+    assert type(patterns["link"]) is _Link and type(patterns["reference"]) is _Reference
 
 
 def test_every_searching_block_processor_is_known() -> None:
@@ -74,11 +91,13 @@ def test_rendering_is_that_of_the_stock_stages() -> None:
     fast = MarkupRenderer()
     stock = MarkupRenderer()
     stock._md.treeprocessors.register(markdown.treeprocessors.InlineProcessor(stock._md), "inline", 20)
+    stock._md.inlinePatterns["link"].__class__ = LinkInlineProcessor
+    stock._md.inlinePatterns["reference"].__class__ = ReferenceInlineProcessor
     for processor in stock._md.parser.blockprocessors:
         vars(processor).pop("test", None)
         vars(processor).pop("run", None)
     rng = random.Random(11)
-    for _ in range(3000):
+    for _ in range(4000):
         body = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, rng.choice([5, 20, 60]))))
         assert fast.render(body, 3) == stock.render(body, 3), repr(body)
 

@@ -216,8 +216,14 @@ def _render_all(work: _Work, progress: Progress | None) -> tuple[_Fed, dict[str,
     try:
         with forked_pool(os.cpu_count() or 2) as pool:
             feeds = pool.submit(_feeds_share)  # first: the longest single task
-            starts = range(0, total, PAGES_PER_TASK)
-            shares = [pool.submit(_pages_share, at, min(at + PAGES_PER_TASK, total)) for at in starts]
+            # The pages listing briefings come first in the plan (see plan_pages): one process
+            # renders them all, so that each briefing's card is rendered once, not in each process.
+            lists = sum(1 for page in work.plan.todo if page.own is None)
+            starts = [0, *range(lists, total, PAGES_PER_TASK)] if lists else range(0, total, PAGES_PER_TASK)
+            stops = [*starts[1:], total]
+            shares = [
+                pool.submit(_pages_share, start, stop) for start, stop in zip(starts, stops, strict=True)
+            ]
             done = 0
             for future in as_completed(shares):
                 paths, changed, fingerprints, found = future.result()

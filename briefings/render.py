@@ -90,8 +90,9 @@ def format_stamp(stamp: Stamp) -> str:
 
 @dataclass(frozen=True, slots=True)
 class PagePlan:
-    """Which pages a build must render (`todo`) and which it keeps as they are, with the pages'
-    fingerprints; `render` renders a slice of `todo` into a sink, so processes can share the work.
+    """Which pages a build must render (`todo`: those about no one briefing, as lists are, first)
+    and which it keeps as they are, with the pages' fingerprints; `render` renders a slice of
+    `todo` into a sink, so processes can share the work.
     When the live output holds nothing to keep (a first build), the pages are fingerprinted as
     they are rendered instead of before, so that work is shared too."""
 
@@ -142,15 +143,16 @@ def plan_pages(
     plan = PagePlan(page_renderer(site, env, site_templates), site_templates, [], [], {}, fingerprints)
     if not previous:  # nothing to keep: every page is rendered, and fingerprinted then
         plan.todo.extend(pages)
-        return plan
-    for page in pages:
-        key = plan.fingerprints[page.path] = fingerprints.of(
-            page.path, page.template, (page.inputs or page.context)(), own=page.own
-        )
-        if previous.get(page.path) == key:
-            plan.kept.append(page.path)
-        else:
-            plan.todo.append(page)
+    else:
+        for page in pages:
+            key = plan.fingerprints[page.path] = fingerprints.of(
+                page.path, page.template, (page.inputs or page.context)(), own=page.own
+            )
+            if previous.get(page.path) == key:
+                plan.kept.append(page.path)
+            else:
+                plan.todo.append(page)
+    plan.todo.sort(key=lambda page: page.own is not None)  # pages about one briefing last
     return plan
 
 

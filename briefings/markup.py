@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from html import unescape
 from html.parser import HTMLParser
+from typing import Any
 from xml.etree.ElementTree import Element
 
 import markdown
@@ -26,8 +27,11 @@ from markdown.blockprocessors import (
     SetextHeaderProcessor,
 )
 from markdown.extensions.abbr import AbbrBlockprocessor
+from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.def_list import DefListProcessor
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.extensions.footnotes import FootnoteBlockProcessor
+from markdown.extensions.md_in_html import HtmlBlockPreprocessor
 from markdown.inlinepatterns import InlineProcessor, LinkInlineProcessor, ReferenceInlineProcessor
 
 from briefings.model import Markup, WikiLink
@@ -229,6 +233,40 @@ def _quick_run(
     return lambda parent, blocks: run(parent, blocks) if possible(blocks[0]) else False
 
 
+# Stages that change nothing in a body without any of these strings: its fenced code, raw HTML
+# (and entities, which the HTML stage reads too), attribute lists and backslash escapes.
+_STAGE_NEEDS: dict[type[Any], tuple[str, ...]] = {
+    FencedBlockPreprocessor: ("```", "~~~"),
+    HtmlBlockPreprocessor: ("<", "&"),
+    AttrListTreeprocessor: ("{",),
+    markdown.treeprocessors.UnescapeTreeprocessor: ("\\",),
+}
+
+
+def _skip_idle_stages(md: markdown.Markdown, body: Callable[[], str]) -> None:
+    """Make each stage of _STAGE_NEEDS pass a `body()` that lacks what it needs as it is."""
+    for stages in (md.preprocessors, md.treeprocessors):
+        for stage in stages:
+            needs = _STAGE_NEEDS.get(type(stage))
+            if needs is not None:
+                stage.run = _idle_without(stage.run, needs, body)  # type: ignore[method-assign, assignment]
+
+
+def _idle_without(
+    run: Callable[[Any], Any], needs: tuple[str, ...], body: Callable[[], str]
+) -> Callable[[Any], Any]:
+    """`run`, or for a body without `needs`, what leaves a preprocessor's lines or a
+    treeprocessor's tree as they are (for the latter, None)."""
+
+    def quick(given: Any) -> Any:
+        text = body()
+        if any(need in text for need in needs):
+            return run(given)
+        return given if isinstance(given, list) else None
+
+    return quick
+
+
 class MarkupRenderer:
     """One Markdown instance reused for every body of a build (it is costly to create)."""
 
@@ -240,11 +278,14 @@ class MarkupRenderer:
             self._md.treeprocessors.register(_Inline(self._md), "inline", 20)
         _skip_hopeless_blocks(self._md)
         _quick_links(self._md)
+        self._body = ""
+        _skip_idle_stages(self._md, lambda: self._body)
 
     def render(self, body: str, body_line: int) -> Markup:
         """The body as sanitized HTML, its summary (first paragraph) and its links, in order."""
         self._found.clear()
         self._md.reset()
+        self._body = body
         html = clean_html(self._md.convert(body))
         lines = _link_lines(body, body_line) if self._found else {}
         links = tuple(WikiLink(slug, label, lines.get(slug, body_line)) for slug, label in self._found)

@@ -8,7 +8,16 @@ import re
 import markdown.treeprocessors
 from markdown.inlinepatterns import LinkInlineProcessor, ReferenceInlineProcessor
 
-from briefings.markup import _BLOCK_NEEDS, WIKILINK, MarkupRenderer, _Inline, _Link, _link_lines, _Reference
+from briefings.markup import (
+    _BLOCK_NEEDS,
+    _STAGE_NEEDS,
+    WIKILINK,
+    MarkupRenderer,
+    _Inline,
+    _Link,
+    _link_lines,
+    _Reference,
+)
 
 PIECES = [
     *[
@@ -81,6 +90,12 @@ def test_links_are_parsed_quickly_where_they_are_simple() -> None:
     assert type(patterns["link"]) is _Link and type(patterns["reference"]) is _Reference
 
 
+def test_the_stages_a_body_may_not_need_are_found() -> None:
+    md = MarkupRenderer()._md
+    quick = [type(stage) for stage in [*md.preprocessors, *md.treeprocessors] if "run" in vars(stage)]
+    assert sorted(quick, key=str) == sorted(_STAGE_NEEDS, key=str)
+
+
 def test_every_searching_block_processor_is_known() -> None:
     renderer = MarkupRenderer()
     quick = [type(p) for p in renderer._md.parser.blockprocessors if "test" in vars(p) or "run" in vars(p)]
@@ -93,7 +108,7 @@ def test_rendering_is_that_of_the_stock_stages() -> None:
     stock._md.treeprocessors.register(markdown.treeprocessors.InlineProcessor(stock._md), "inline", 20)
     stock._md.inlinePatterns["link"].__class__ = LinkInlineProcessor
     stock._md.inlinePatterns["reference"].__class__ = ReferenceInlineProcessor
-    for processor in stock._md.parser.blockprocessors:
+    for processor in [*stock._md.parser.blockprocessors, *stock._md.preprocessors, *stock._md.treeprocessors]:
         vars(processor).pop("test", None)
         vars(processor).pop("run", None)
     rng = random.Random(11)

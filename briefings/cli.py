@@ -1,6 +1,7 @@
 """The command line: parses arguments, runs a stage, prints what happened, picks the exit code.
 
-Exit codes: 0 done, 1 the site has problems (each printed as `path:line: message`), 2 usage.
+Exit codes: 0 done, 1 the site has problems (each printed as `path:line: message`), 2 usage,
+141 when the reader of the output has gone (as if by SIGPIPE), 130 interrupted.
 This is the only module that prints.
 """
 

@@ -195,7 +195,10 @@ def files_stamp(
     """A stamp of every file under the folders (and of `settings`), so that a build with nothing
     to do need not read them: only files changed in the last two seconds are read. With `taken`,
     every file's metadata is kept there too, and its moment is the stamp's."""
-    now_ns = taken.now_ns if taken else time.time_ns() if now_ns is None else now_ns
+    if taken is not None:
+        now_ns = taken.now_ns
+    elif now_ns is None:
+        now_ns = time.time_ns()
     digest = hashlib.sha1((__version__ + settings).encode("utf-8", "surrogatepass"), usedforsecurity=False)
     recent = {}
     for folder in folders:

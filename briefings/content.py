@@ -14,7 +14,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Container
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -108,8 +108,20 @@ def read_documents(
                 data = path.read_bytes() if read and not (stamp and stamp in known) else None
                 documents.append(Document(kind, path, data, stamp))
             except OSError as error:
-                problems.append(Problem(f"cannot read file: {error.strerror}", path))
+                problems.append(_unreadable(path, error))
     return documents, problems
+
+
+def with_data(document: Document) -> Document | Problem:
+    """A document listed unread (see `read_documents`) with its bytes, or why they cannot be read."""
+    try:
+        return replace(document, data=document.path.read_bytes())
+    except OSError as error:
+        return _unreadable(document.path, error)
+
+
+def _unreadable(path: Path, error: OSError) -> Problem:
+    return Problem(f"cannot read file: {error.strerror}", path)
 
 
 def parse_document(document: Document, config: SiteConfig) -> Parsed:
@@ -132,7 +144,7 @@ def read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise LocatedProblem(Problem(f"cannot read file: {error.strerror}", path)) from None
+        raise LocatedProblem(_unreadable(path, error)) from None
     return decode_text(path, data)
 
 

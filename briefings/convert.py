@@ -22,7 +22,7 @@ import yaml
 
 from briefings import __version__
 from briefings.cache import Cache
-from briefings.content import Document, Parsed, parse_document, read_documents
+from briefings.content import Document, Parsed, parse_document, read_documents, with_data
 from briefings.digest import Digester
 from briefings.errors import ContentError, Problem
 from briefings.markup import MarkupRenderer
@@ -55,11 +55,11 @@ def convert_site(
     for index, document in enumerate(documents):
         key = cache.get(STAMPED + document.stamp) if document.stamp in known else None
         if key is None and document.data is None and cache.entries:  # its conversion is gone
-            try:
-                document = documents[index] = replace(document, data=document.path.read_bytes())
-            except OSError as error:
-                problems.append(Problem(f"cannot read file: {error.strerror}", document.path))
+            read = with_data(document)
+            if isinstance(read, Problem):
+                problems.append(read)
                 continue
+            document = documents[index] = read
         if key is None and document.data is not None:
             key = content_key(document, config.root)
         hit = cache.get(key) if key else None
@@ -136,11 +136,11 @@ def convert_chunk(
     outcomes: list[tuple[str, Outcome]] = []
     for done, document in enumerate(documents, start=1):
         if document.data is None:
-            try:
-                document = replace(document, data=document.path.read_bytes())
-            except OSError as error:
-                outcomes.append(("", [Problem(f"cannot read file: {error.strerror}", document.path)]))
+            read = with_data(document)
+            if isinstance(read, Problem):
+                outcomes.append(("", [read]))
                 continue
+            document = read
         outcomes.append((content_key(document, config.root), converter.convert(document)))
         if progress and (done % 250 == 0 or done == len(documents)):
             progress("rendering Markdown", done, len(documents))

@@ -32,7 +32,12 @@ from markdown.extensions.def_list import DefListProcessor
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.extensions.footnotes import FootnoteBlockProcessor
 from markdown.extensions.md_in_html import HtmlBlockPreprocessor
-from markdown.inlinepatterns import InlineProcessor, LinkInlineProcessor, ReferenceInlineProcessor
+from markdown.inlinepatterns import (
+    DelimiterProcessor,
+    InlineProcessor,
+    LinkInlineProcessor,
+    ReferenceInlineProcessor,
+)
 
 from briefings.model import Markup, WikiLink
 
@@ -166,9 +171,36 @@ class _Reference(ReferenceInlineProcessor):
         return super().handleMatch(m, data)
 
 
+# `**words**` opening a run of exactly two asterisks after a space (or at the start), whose words
+# neither start nor end with a space and hold no `*` or `_`, closed by exactly two asterisks.
+_SIMPLE_STRONG = re.compile(r"\*\*([^\s*_](?:[^*_]*[^\s*_])?)\*\*(?!\*)")
+_SPACE = re.compile(r"\s")
+_STRONG_TOKENS = ["*", "_"]  # the delimiters (and their order) of Python-Markdown's own em_strong
+
+
+class _Strong(DelimiterProcessor):
+    """Python-Markdown's emphasis, a simple `**words**` (_SIMPLE_STRONG) made strong at once: its
+    opening run can only start, its closing one only end, and nothing lies between them that
+    could pair, so its delimiter stacks would pair just these two. The others, and any met while
+    earlier pairs are still being handed out, by Python-Markdown. tests/test_markup.py compares
+    the two."""
+
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[Element | None, int | None, int | None]:
+        start = m.start(0)
+        if not self.regions and (start == 0 or _SPACE.match(data, start - 1)):
+            simple = _SIMPLE_STRONG.match(data, start)
+            if simple is not None:
+                element = Element("strong")
+                element.text = simple.group(1)
+                return element, start, simple.end(0)
+        return super().handleMatch(m, data)
+
+
 def _quick_links(md: markdown.Markdown) -> None:
-    """Make Python-Markdown's own link processors a _Link and a _Reference (in their places, with
-    their settings), when they are exactly the known ones."""
+    """Make Python-Markdown's own link processors a _Link and a _Reference, and its emphasis a
+    _Strong (in their places, with their settings), when they are exactly the known ones."""
     for name, stock, quick, expression in (
         ("link", LinkInlineProcessor, _Link, _LINK_RE),
         ("reference", ReferenceInlineProcessor, _Reference, _REFERENCE_RE),
@@ -176,6 +208,11 @@ def _quick_links(md: markdown.Markdown) -> None:
         found = md.inlinePatterns[name] if name in md.inlinePatterns else None  # noqa: SIM401 (no .get)
         if type(found) is stock and found.RE_LINK.pattern == expression:
             found.__class__ = quick
+    emphasis = md.inlinePatterns["em_strong"] if "em_strong" in md.inlinePatterns else None  # noqa: SIM401
+    if type(emphasis) is DelimiterProcessor and emphasis.tokens == _STRONG_TOKENS:
+        star = emphasis.delimiters["*"]
+        if star.tags == ("strong", "em") and not star.smart and not star.double:
+            emphasis.__class__ = _Strong
 
 
 def _needs(text: str) -> Callable[[str], bool]:

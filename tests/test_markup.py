@@ -6,7 +6,7 @@ import random
 import re
 
 import markdown.treeprocessors
-from markdown.inlinepatterns import LinkInlineProcessor, ReferenceInlineProcessor
+from markdown.inlinepatterns import DelimiterProcessor, LinkInlineProcessor, ReferenceInlineProcessor
 
 from briefings.markup import (
     _BLOCK_NEEDS,
@@ -17,6 +17,7 @@ from briefings.markup import (
     _Link,
     _link_lines,
     _Reference,
+    _Strong,
 )
 
 PIECES = [
@@ -74,6 +75,7 @@ PIECES = [
         "[t](u(v))",
     ],
     *["[t] [r]", "[t]\n[r]", "[]", "[r]", "[t][]", "(", " )", "[t](", "\\]", "\\(", "[x](http://e.org)"],
+    *["**w**", " **a b** ", "**a**,", "**a\nb**", "**a **", "** a**", "***", "****", "x**y**", "**é**"],
 ]
 
 
@@ -88,6 +90,7 @@ def test_every_inline_pattern_is_known() -> None:
 def test_links_are_parsed_quickly_where_they_are_simple() -> None:
     patterns = MarkupRenderer()._md.inlinePatterns
     assert type(patterns["link"]) is _Link and type(patterns["reference"]) is _Reference
+    assert type(patterns["em_strong"]) is _Strong
 
 
 def test_the_stages_a_body_may_not_need_are_found() -> None:
@@ -108,6 +111,7 @@ def test_rendering_is_that_of_the_stock_stages() -> None:
     stock._md.treeprocessors.register(markdown.treeprocessors.InlineProcessor(stock._md), "inline", 20)
     stock._md.inlinePatterns["link"].__class__ = LinkInlineProcessor
     stock._md.inlinePatterns["reference"].__class__ = ReferenceInlineProcessor
+    stock._md.inlinePatterns["em_strong"].__class__ = DelimiterProcessor
     for processor in [*stock._md.parser.blockprocessors, *stock._md.preprocessors, *stock._md.treeprocessors]:
         vars(processor).pop("test", None)
         vars(processor).pop("run", None)

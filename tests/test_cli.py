@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import MakeSite, briefing
+
+from briefings.cli import main
 
 
 def briefings(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -36,6 +40,21 @@ def test_a_reader_that_stops_reading_gets_no_traceback(make_site: MakeSite) -> N
         )
     assert result.returncode == 128 + signal.SIGPIPE and result.stderr == b""
     assert (site / "output/briefings/a/index.html").is_file()
+
+
+def test_a_build_that_ends_the_process_leaves_the_cycle_collector_paused(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Resuming it would only walk every object the build made once more before the exit; a build
+    run in a process that goes on (a test, the preview) resumes it."""
+    site = make_site({"content/briefings/a.md": briefing("A")})
+    monkeypatch.chdir(site)
+    try:
+        assert main(["build", "--quiet"]) == 0 and gc.isenabled()
+        (site / "content/briefings/b.md").write_text(briefing("B"))
+        assert main(["build", "--quiet"], exits=True) == 0 and not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_a_folder_that_is_not_a_site_is_a_clear_error(tmp_path: Path) -> None:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from briefings.preview import Rebuild
 
 IMPORT_FORMATS = ("auto", "capture", "html", "feed")  # what the importers read
+_LEFT_TO_EXIT: list[object] = []  # what a command made that the process's exit frees (see run)
 
 
 def run() -> NoReturn:
@@ -236,7 +237,8 @@ def _build(args: argparse.Namespace) -> int:
     if args.exits:
         # The build pauses Python's cycle collector (see pipeline.build); as it resumed, it would
         # walk every object the build made once more (half a second at 10,000 briefings). When the
-        # process ends with the build, there is nothing for it to collect: it stays paused.
+        # process ends with the build, there is nothing for it to collect: it stays paused, and
+        # the site is left to the exit rather than freed object by object (0.07 s).
         gc.disable()
     from briefings.pipeline import build
 
@@ -254,6 +256,7 @@ def _build(args: argparse.Namespace) -> int:
             accept_feed_changes=args.accept_feed_changes,
             progress=progress,
             future=args.future,
+            on_site=_LEFT_TO_EXIT.append if args.exits else None,
         )
     finally:
         if progress:

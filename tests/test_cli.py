@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import MakeSite, briefing
 
-from briefings.cli import main
+from briefings import cli
 
 
 def briefings(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -42,17 +42,20 @@ def test_a_reader_that_stops_reading_gets_no_traceback(make_site: MakeSite) -> N
     assert (site / "output/briefings/a/index.html").is_file()
 
 
-def test_a_build_that_ends_the_process_leaves_the_cycle_collector_paused(
+def test_a_build_that_ends_the_process_leaves_its_objects_to_the_exit(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Resuming it would only walk every object the build made once more before the exit; a build
-    run in a process that goes on (a test, the preview) resumes it."""
+    """The cycle collector stays paused and the site is not freed: both would only walk every
+    object the build made once more before the exit. A build run in a process that goes on (a
+    test, the preview) resumes the collector and lets the site go."""
     site = make_site({"content/briefings/a.md": briefing("A")})
     monkeypatch.chdir(site)
+    monkeypatch.setattr(cli, "_LEFT_TO_EXIT", [])
     try:
-        assert main(["build", "--quiet"]) == 0 and gc.isenabled()
+        assert cli.main(["build", "--quiet"]) == 0 and gc.isenabled() and not cli._LEFT_TO_EXIT
         (site / "content/briefings/b.md").write_text(briefing("B"))
-        assert main(["build", "--quiet"], exits=True) == 0 and not gc.isenabled()
+        assert cli.main(["build", "--quiet"], exits=True) == 0 and not gc.isenabled()
+        assert [len(left.briefings) for left in cli._LEFT_TO_EXIT] == [2]
     finally:
         gc.enable()
 

@@ -104,8 +104,10 @@ def subjects_digest(subjects: Sequence[Subject], config: RelatedConfig) -> str:
     that leaves every briefing's topics, sources, date and opening words alone need not score)."""
     digest = hashlib.sha256(repr(config).encode("utf-8", "surrogatepass"))
     for subject in subjects:
-        fields = (subject.slug, subject.order, subject.topics, subject.sources, subject.keywords)
-        digest.update(repr(fields).encode("utf-8", "surrogatepass"))
+        # The keywords, the bulk, as they are (letters, digits and spaces: see pack_keywords), after
+        # the self-delimiting repr of the other fields and before a newline, which they never hold.
+        fields = (subject.slug, subject.order, subject.topics, subject.sources)
+        digest.update(f"{fields!r}{subject.keywords}\n".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 

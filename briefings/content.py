@@ -13,7 +13,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Container
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -64,7 +64,7 @@ class Document:
 
     The stamp names this version of the file by its place and metadata (see `metadata_stamp`), or
     is "" for a file changed too recently to be judged so. `data` is None for a file not read yet
-    (see `read_documents`)."""
+    (see `list_documents`)."""
 
     kind: str
     path: Path
@@ -75,17 +75,10 @@ class Document:
 Parsed = ParsedBriefing | ParsedPage
 
 
-def read_documents(
-    config: SiteConfig,
-    known: Container[str] = frozenset(),
-    *,
-    read: bool = True,
-    taken: Taken | None = None,
-) -> tuple[list[Document], list[Problem]]:
-    """Every content file, in a fixed order, and a problem for each unreadable one. A file whose
-    stamp is in `known` is left unread (the caller has what it needs of that version), and so is
-    every file when not `read` (the caller reads them where it converts them). `taken` holds the
-    files' metadata when the caller took it already."""
+def list_documents(config: SiteConfig, taken: Taken | None = None) -> tuple[list[Document], list[Problem]]:
+    """Every content file, in a fixed order, not read yet (see `with_data`), and a problem for each
+    folder or file that cannot be looked at. `taken` holds the files' metadata when the caller
+    took it already."""
     taken = taken or Taken()
     documents, problems = [], []
     for kind, folder in (("briefing", BRIEFINGS_DIR), ("page", PAGES_DIR)):
@@ -104,16 +97,16 @@ def read_documents(
             path = directory / entry.name
             try:
                 stamp = metadata_stamp(taken.metadata.get(entry.path) or entry.stat(), taken.now_ns)
-                stamp = stamp and f"{kind}|{folder.as_posix()}/{entry.name}|{stamp}"
-                data = path.read_bytes() if read and not (stamp and stamp in known) else None
-                documents.append(Document(kind, path, data, stamp))
             except OSError as error:
                 problems.append(_unreadable(path, error))
+                continue
+            stamp = stamp and f"{kind}|{folder.as_posix()}/{entry.name}|{stamp}"
+            documents.append(Document(kind, path, None, stamp))
     return documents, problems
 
 
 def with_data(document: Document) -> Document | Problem:
-    """A document listed unread (see `read_documents`) with its bytes, or why they cannot be read."""
+    """A document listed unread (see `list_documents`) with its bytes, or why they cannot be read."""
     try:
         return replace(document, data=document.path.read_bytes())
     except OSError as error:

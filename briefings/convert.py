@@ -22,7 +22,7 @@ import yaml
 
 from briefings import __version__
 from briefings.cache import Cache
-from briefings.content import Document, Parsed, parse_document, read_documents, with_data
+from briefings.content import Document, Parsed, list_documents, parse_document, with_data
 from briefings.digest import Digester
 from briefings.errors import ContentError, Problem
 from briefings.markup import MarkupRenderer
@@ -43,18 +43,18 @@ def convert_site(
     taken: Taken | None = None,
 ) -> tuple[list[Converted], list[Problem]]:
     """Every content file of the site converted, in order, and the problems of those that could
-    not be read or converted. A file whose stamp (see `read_documents`) was met before is taken
-    from the cache without being read; the others are looked up by their bytes. With nothing
-    cached, there is nothing to look up: the converting processes read the files themselves.
-    `taken` holds the files' metadata when the caller took it already (see `read_documents`)."""
-    cache = Cache(config.root, "documents", _settings(config))
-    known = {key.removeprefix(STAMPED) for key in cache.entries if key.startswith(STAMPED)}
-    documents, problems = read_documents(config, known, read=bool(cache.entries), taken=taken)
+    not be read or converted. A file whose stamp (see `list_documents`) was met before is taken
+    from the cache without being read; the others are read and looked up by their bytes. With
+    nothing cached, there is nothing to look up: the converting processes read the files.
+    `taken` holds the files' metadata when the caller took it already (see `list_documents`)."""
+    documents, problems = list_documents(config, taken)
+    paths = {str(document.path): document.path for document in documents}
+    cache = Cache(config.root, "documents", _settings(config), paths)
     results: dict[int, Converted] = {}
     pending = []
     for index, document in enumerate(documents):
-        key = cache.get(STAMPED + document.stamp) if document.stamp in known else None
-        if key is None and document.data is None and cache.entries:  # its conversion is gone
+        key = cache.get(STAMPED + document.stamp) if document.stamp else None
+        if key is None and cache.entries:  # a file not met before, or its conversion is gone
             read = with_data(document)
             if isinstance(read, Problem):
                 problems.append(read)

@@ -1,8 +1,8 @@
 """The data every stage shares: frozen, typed values, one type per stage.
 
 SiteConfig ── config.load_config(site.toml)
-ParsedBriefing, ParsedPage ── content.read_documents + content.parse_document
-Markup, Digest ── markup.MarkupRenderer, digest.Digester (both through convert.convert_documents)
+ParsedBriefing, ParsedPage ── content.list_documents + content.parse_document
+Markup, Digest ── markup.MarkupRenderer, digest.Digester (both through convert.convert_site)
 Briefing, Page, Topic, SourceOutlet, Month, Edition, Site ── assemble.assemble_site(...)
 OutputFile ── render.plan_pages / feeds.render_feed_files → output.Spare (output.writing)
 """

@@ -17,7 +17,7 @@ import pytest
 from conftest import MakeSite, briefing, run_cli, snapshot
 
 from briefings import convert, pipeline, render
-from briefings.cache import CACHE_DIR
+from briefings.cache import CACHE_DIR, Cache
 from briefings.content import Document
 from briefings.convert import Converter
 from briefings.errors import TemplateError
@@ -145,6 +145,17 @@ def test_a_cache_not_signed_by_this_user_is_ignored(make_site: MakeSite) -> None
     status, _, err = run_cli("build", str(site))
     assert status == 0, err
     assert cache.read_bytes()[32:] != b"cos\nsystem\n(S'echo owned'\ntR."  # replaced by a signed one
+
+
+def test_paths_in_the_cache_load_as_the_paths_the_build_listed(tmp_path: Path) -> None:
+    """A table's paths load as the very objects the caller names by their text (the content
+    listing's), and the others as equal new paths."""
+    listed, other = tmp_path / "content/briefings/a.md", tmp_path / "content/briefings/b.md"
+    table = Cache(tmp_path, "table", "1")
+    table.put("a", (Path(str(listed)), other))
+    table.save()
+    first, second = Cache(tmp_path, "table", "1", {str(listed): listed}).get("a")
+    assert first is listed and second == other and type(second) is type(other)
 
 
 def test_a_small_change_saves_only_the_change_beside_the_cache(make_site: MakeSite) -> None:
@@ -351,14 +362,13 @@ def test_files_unchanged_since_the_last_build_are_not_read_again(
     body.write_text(body.read_text(encoding="utf-8").replace("Text 5", "Next 5"), encoding="utf-8")
     os.utime(body, ns=(before.st_atime_ns, before.st_mtime_ns))
     read: list[str] = []
-    read_documents = convert.read_documents
+    with_data = convert.with_data
 
-    def counted(*args: Any, **options: Any) -> Any:
-        documents, problems = read_documents(*args, **options)
-        read.extend(d.path.name for d in documents if d.data is not None)
-        return documents, problems
+    def counted(document: Any) -> Any:
+        read.append(document.path.name)
+        return with_data(document)
 
-    monkeypatch.setattr(convert, "read_documents", counted)
+    monkeypatch.setattr(convert, "with_data", counted)
     build(site, site / "output")
     assert sorted(read) == ["2025-07-03-b3.md", "2025-07-05-b5.md"]
     assert "Next 5" in (site / "output/briefings/b5/index.html").read_text(encoding="utf-8")

@@ -12,14 +12,14 @@ import contextlib
 import gc
 import hashlib
 import hmac
-import io
 import logging
+import mmap
 import os
 import pickle
 import secrets
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 from briefings.parallel import in_background, wait_for
 
@@ -90,24 +90,30 @@ class Cache:
         return entries
 
     def _read(self, path: Path) -> tuple[bytes, Any] | None:
-        """(signature, value) of a cache file this user signed for this version, else None."""
+        """(signature, value) of a cache file this user signed for this version, else None.
+
+        The file is mapped rather than read: the table is checked and loaded from the system's
+        own copy of it, never copied whole into this process (a large one is 70 MB)."""
         if self.key is None:
             return None
         try:
-            data = path.read_bytes()
-        except OSError:
+            with open(path, "rb") as handle:
+                mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
             return None
-        signature, payload = data[:32], memoryview(data)[32:]  # a view: the table is not copied
-        if not hmac.compare_digest(signature, hmac.new(self.key, payload, hashlib.sha256).digest()):
-            log.info("ignoring %s: not signed by this user", path)
-            return None
-        try:
-            with collector_paused():
-                source = io.BytesIO(data)  # shares the bytes
-                source.seek(32)
-                version, value = _Unpickler(source, self.paths).load()
-        except Exception:  # a signed file from another version of briefings; start afresh
-            return None
+        with mapped:
+            with memoryview(mapped) as view:
+                signature = bytes(view[:32])
+                expected = hmac.new(self.key, view[32:], hashlib.sha256).digest()
+            if not hmac.compare_digest(signature, expected):
+                log.info("ignoring %s: not signed by this user", path)
+                return None
+            try:
+                mapped.seek(32)
+                with collector_paused():
+                    version, value = _Unpickler(mapped, self.paths).load()
+            except Exception:  # a signed file from another version of briefings; start afresh
+                return None
         return (signature, value) if version == self.version else None
 
     def get(self, key: str) -> Any:
@@ -204,10 +210,18 @@ class _Pickler(pickle.Pickler):
         return ("path", str(obj)) if type(obj) is _PATH else None
 
 
+class _Source(Protocol):
+    """What an unpickler reads from: a file, or a mapped one."""
+
+    def read(self, size: int, /) -> bytes: ...
+
+    def readline(self) -> bytes: ...
+
+
 class _Unpickler(pickle.Unpickler):
     """Loads each path written as its text as the path of that text in `paths`, or a new one."""
 
-    def __init__(self, source: IO[bytes], paths: Mapping[str, Path]) -> None:
+    def __init__(self, source: _Source, paths: Mapping[str, Path]) -> None:
         super().__init__(source)
         self.paths = paths
 

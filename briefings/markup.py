@@ -100,13 +100,36 @@ _NEEDS = {
 }
 
 
+# Text that only Python-Markdown's own patterns read: code, escapes, tags, entities, underscores,
+# placeholders of its own, images, footnotes and line breaks.
+_NOT_QUICK = re.compile(r"[`\\<&_\x02\x03]")
+_NOT_QUICK_EITHER = ("![", "[^", "  \n")
+# In other text, each bracket and asterisk (_MARK) must start a wiki link, a simple link (see
+# _Link) without `*` in its words, or a simple strong `**words**` (see _Strong) without brackets.
+_MARK = re.compile(r"[\[\]*]")
+_QUICK_LINK = re.compile(r"\[[^\[\]*]*\]\(\s*[^()<'\"]*\)")
+_QUICK_STRONG = re.compile(r"(?:(?<=\s)|(?<![\s\S]))\*\*[^\s*_\[\]](?:[^*_\[\]]*[^\s*_\[\]])?\*\*(?!\*)")
+_QUICK_PATTERNS = {  # Python-Markdown's inline patterns with `extra`, and the wiki links
+    *("backtick", "escape", "footnote", "wikilink", "reference", "link", "image_link"),
+    *("image_reference", "short_reference", "short_image_ref", "autolink", "automail"),
+    *("linebreak", "html", "entity", "em_strong"),
+}
+
+
 class _Inline(markdown.treeprocessors.InlineProcessor):
-    """Python-Markdown's inline stage, passing over a pattern that cannot match the text at all.
+    """Python-Markdown's inline stage, passing over a pattern that cannot match the text at all,
+    and reading a text made only of words, wiki links, simple links and simple strong words in
+    one pass.
 
     Python-Markdown's loop (its private __handleInline, which this one stands in for) applies each
     pattern in turn from a start index; a pattern whose expression finds nothing leaves the text as
     it is and the loop goes on with the next pattern from index 0, which is all a skipped pattern
-    does. tests/test_markup.py compares the two on the installed Markdown."""
+    does. In a text without anything _NOT_QUICK finds, the only patterns that can match are the
+    wiki links', the links' and the emphasis'; where each of its brackets and asterisks belongs to
+    a wiki link, a simple link or a simple strong (_QUICK), these take the text apart with nothing
+    left for one another (no brackets in the strong words, no asterisks in the links' words), as
+    Python-Markdown's patterns would, pattern by pattern: the same nodes are stashed in place of the
+    same spans. tests/test_markup.py compares the two on the installed Markdown."""
 
     def run(self, tree: Element, ancestors: list[str] | None = None) -> Element:
         self._patterns = list(self.inlinePatterns)
@@ -115,10 +138,58 @@ class _Inline(markdown.treeprocessors.InlineProcessor):
             for p in self._patterns
         ]
         self._needs = [(*need, None)[:2] if need else (None, None) for need in needs]
+        patterns = self.inlinePatterns
+        named: dict[str, object] = {name: patterns[name] for name in _QUICK_PATTERNS if name in patterns}
+        link, wikilink, emphasis = named.get("link"), named.get("wikilink"), named.get("em_strong")
+        self._quick: tuple[_Link, _WikiLinks] | None = None  # when the patterns are the known ones
+        known = len(patterns) == len(named) == len(_QUICK_PATTERNS) and type(emphasis) is _Strong
+        if known and type(link) is _Link and type(wikilink) is _WikiLinks:
+            self._quick = (link, wikilink)
+        self._excluded = {tag.lower() for p in self._patterns for tag in getattr(p, "ANCESTOR_EXCLUDES", ())}
         return super().run(tree, ancestors)
+
+    def _quick_text(self, data: str, links: _Link, wikilinks: _WikiLinks) -> str | None:
+        """The text with a placeholder for each of its wiki links, links and strong words, stashed,
+        when it is made only of those and words; else None, having stashed nothing."""
+        if _NOT_QUICK.search(data) or any(text in data for text in _NOT_QUICK_EITHER):
+            return None
+        found: list[tuple[re.Match[str], Element | None]] = []  # None: a wiki link
+        position = 0
+        while (mark := _MARK.search(data, position)) is not None:
+            at = mark.start()
+            if data[at] == "*":
+                if (strong := _QUICK_STRONG.match(data, at)) is None:
+                    return None
+                element = Element("strong")
+                element.text = strong.group(0)[2:-2]
+                found.append((strong, element))
+            elif data[at] == "[" and (wikilink := _WIKILINK.match(data, at)) is not None:
+                found.append((wikilink, None))
+            elif data[at] == "[" and (link := _QUICK_LINK.match(data, at)) is not None:
+                start = links.getCompiledRegExp().match(data, at)
+                made, _, end = links.handleMatch(start, data) if start else (None, None, None)
+                if not isinstance(made, Element) or end != link.end():  # cannot be: a simple link
+                    return None
+                found.append((link, made))
+            else:
+                return None
+            position = found[-1][0].end()
+        stash = self._InlineProcessor__stashNode  # type: ignore[attr-defined]
+        pieces: list[str] = []
+        end = 0
+        for match, node in found:  # wiki links are numbered now, in the text's order
+            stashed = node if node is not None else wikilinks.handleMatch(match, data)[0]
+            pieces += (data[end : match.start()], stash(stashed, ""))
+            end = match.end()
+        pieces.append(data[end:])
+        return "".join(pieces)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         if not isinstance(data, markdown.util.AtomicString):
+            if patternIndex == 0 and self._quick and not self._excluded.intersection(self.ancestors):
+                quick = self._quick_text(data, *self._quick)
+                if quick is not None:
+                    return quick
             apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
             patterns, needs = self._patterns, self._needs
             start = 0

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import random
 import re
+from typing import Any
 
 import markdown.treeprocessors
+import pytest
 from markdown.inlinepatterns import DelimiterProcessor, LinkInlineProcessor, ReferenceInlineProcessor
 
 from briefings.markup import (
@@ -105,8 +107,8 @@ def test_every_searching_block_processor_is_known() -> None:
     assert quick == list(_BLOCK_NEEDS)
 
 
-def test_rendering_is_that_of_the_stock_stages() -> None:
-    fast = MarkupRenderer()
+def stock_renderer() -> MarkupRenderer:
+    """A renderer with Python-Markdown's own stages and patterns in place of the quick ones."""
     stock = MarkupRenderer()
     stock._md.treeprocessors.register(markdown.treeprocessors.InlineProcessor(stock._md), "inline", 20)
     stock._md.inlinePatterns["link"].__class__ = LinkInlineProcessor
@@ -115,10 +117,52 @@ def test_rendering_is_that_of_the_stock_stages() -> None:
     for processor in [*stock._md.parser.blockprocessors, *stock._md.preprocessors, *stock._md.treeprocessors]:
         vars(processor).pop("test", None)
         vars(processor).pop("run", None)
+    return stock
+
+
+def test_rendering_is_that_of_the_stock_stages() -> None:
+    fast, stock = MarkupRenderer(), stock_renderer()
     rng = random.Random(11)
     for _ in range(4000):
         body = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, rng.choice([5, 20, 60]))))
         assert fast.render(body, 3) == stock.render(body, 3), repr(body)
+
+
+# Words, links, wiki links and strong words, and the near misses of each.
+PLAIN_PIECES = [
+    *["word", "word ", " ", "\n", ",", ".", "(", ")", "é", "-", ":", "!", "\u00a0", "\t", "- ", "\n\n"],
+    *["*", "**", "***", "[", "]", "[[", "]]", "**w**", " **a b** ", "**a**,", "x**y**", "**a **", "** a**"],
+    *[
+        "[x](http://e.org)",
+        "[a b](u v)",
+        "[t]( u\n)",
+        "[**b**](u)",
+        "[t](u*v)",
+        "[[s]]",
+        "[[s|L]]",
+        "[[a\nb]]",
+    ],
+    *["**[a](b)**", "**[[s]]**", "1. ", "> ", "# ", "[r]", "\n[r]: http://e.org", "[x][r]", "[x]\n(u)"],
+    *["**a [x](u) b**", "**see [[s]] now**", "[^1](u)", "\n\n[^1]: n"],
+]
+
+
+def test_plain_text_read_in_one_pass_renders_as_the_stock_stages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Most such bodies are read by _Inline in one pass; each renders as the stock stages render it."""
+    quick_text, read = _Inline._quick_text, []
+
+    def counted(self: _Inline, *args: Any) -> str | None:
+        result = quick_text(self, *args)
+        read.append(result is not None)
+        return result
+
+    monkeypatch.setattr(_Inline, "_quick_text", counted)
+    fast, stock = MarkupRenderer(), stock_renderer()
+    rng = random.Random(5)
+    for _ in range(4000):
+        body = "".join(rng.choice(PLAIN_PIECES) for _ in range(rng.randint(1, rng.choice([5, 20, 40]))))
+        assert fast.render(body, 3) == stock.render(body, 3), repr(body)
+    assert sum(read) > len(read) / 4
 
 
 def test_each_slug_keeps_the_line_of_its_first_link() -> None:

@@ -38,6 +38,7 @@ from markdown.inlinepatterns import (
     LinkInlineProcessor,
     ReferenceInlineProcessor,
 )
+from markdown.preprocessors import NormalizeWhitespace
 
 from briefings.model import Markup, WikiLink
 
@@ -286,6 +287,28 @@ def _quick_links(md: markdown.Markdown) -> None:
             emphasis.__class__ = _Strong
 
 
+_SPACES_LINE = re.compile(r"(?<=\n) +\n")
+
+
+class _Whitespace(NormalizeWhitespace):
+    """Python-Markdown's first stage: the text without its placeholder characters, with Unix line
+    ends, tabs expanded and lines of spaces emptied, the last looked for only where a space comes
+    before a line end (the search alone takes 70 µs of a 4 KB body). tests/test_markup.py compares
+    the two."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines).replace(markdown.util.STX, "").replace(markdown.util.ETX, "")
+        text = (text.replace("\r\n", "\n").replace("\r", "\n") + "\n\n").expandtabs(self.md.tab_length)
+        return (_SPACES_LINE.sub("\n", text) if " \n" in text else text).split("\n")
+
+
+def _quick_whitespace(md: markdown.Markdown) -> None:
+    """Make Python-Markdown's own whitespace stage a _Whitespace, when it is exactly the known one."""
+    stage = md.preprocessors["normalize_whitespace"] if "normalize_whitespace" in md.preprocessors else None  # noqa: SIM401
+    if type(stage) is NormalizeWhitespace:
+        stage.__class__ = _Whitespace
+
+
 def _needs(text: str) -> Callable[[str], bool]:
     return lambda block: text in block
 
@@ -386,6 +409,7 @@ class MarkupRenderer:
             self._md.treeprocessors.register(_Inline(self._md), "inline", 20)
         _skip_hopeless_blocks(self._md)
         _quick_links(self._md)
+        _quick_whitespace(self._md)
         self._body = ""
         _skip_idle_stages(self._md, lambda: self._body)
 

@@ -9,6 +9,7 @@ from typing import Any
 import markdown.treeprocessors
 import pytest
 from markdown.inlinepatterns import DelimiterProcessor, LinkInlineProcessor, ReferenceInlineProcessor
+from markdown.preprocessors import NormalizeWhitespace
 
 from briefings.markup import (
     _BLOCK_NEEDS,
@@ -20,6 +21,7 @@ from briefings.markup import (
     _link_lines,
     _Reference,
     _Strong,
+    _Whitespace,
 )
 
 PIECES = [
@@ -45,6 +47,7 @@ PIECES = [
     ],
     *["|", "[[a|b]]", "[[slug]]", "<", ">", "<b>", "</b>", "<https://e.org/x>", "<a@b.c>", "<!-- c -->"],
     *["&amp;", "&#123;", "&x", "&", ";", "  \n", "\n", "\n\n", "word", " ", "x", "{: .cls}", "{#id}"],
+    *["\r", "\r\n", " \t\n", "\n \n"],
     *[
         "*[HTML]: Hyper",
         "HTML",
@@ -93,6 +96,7 @@ def test_links_are_parsed_quickly_where_they_are_simple() -> None:
     patterns = MarkupRenderer()._md.inlinePatterns
     assert type(patterns["link"]) is _Link and type(patterns["reference"]) is _Reference
     assert type(patterns["em_strong"]) is _Strong
+    assert type(MarkupRenderer()._md.preprocessors["normalize_whitespace"]) is _Whitespace
 
 
 def test_the_stages_a_body_may_not_need_are_found() -> None:
@@ -114,6 +118,7 @@ def stock_renderer() -> MarkupRenderer:
     stock._md.inlinePatterns["link"].__class__ = LinkInlineProcessor
     stock._md.inlinePatterns["reference"].__class__ = ReferenceInlineProcessor
     stock._md.inlinePatterns["em_strong"].__class__ = DelimiterProcessor
+    stock._md.preprocessors["normalize_whitespace"].__class__ = NormalizeWhitespace
     for processor in [*stock._md.parser.blockprocessors, *stock._md.preprocessors, *stock._md.treeprocessors]:
         vars(processor).pop("test", None)
         vars(processor).pop("run", None)

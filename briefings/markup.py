@@ -313,6 +313,12 @@ def _needs(text: str) -> Callable[[str], bool]:
     return lambda block: text in block
 
 
+def _starts_a_line(mark: str) -> Callable[[str], bool]:
+    """Whether a block may have a line that starts with `mark` after at most three spaces."""
+    after_line_end = tuple(f"\n{' ' * spaces}{mark}" for spaces in range(4))
+    return lambda block: block.lstrip(" ").startswith(mark) or any(s in block for s in after_line_end)
+
+
 def _second_line_underlines(block: str) -> bool:
     end = block.find("\n")
     return end >= 0 and block[end + 1 : end + 2] in ("=", "-")
@@ -327,8 +333,8 @@ _BLOCK_NEEDS: dict[type[BlockProcessor], tuple[str, str, Callable[[str], bool]]]
         _needs("#"),
     ),
     SetextHeaderProcessor: ("test", r"^.*?\n(?:=+|-+)[ ]*(\n|$)", _second_line_underlines),
-    DefListProcessor: ("test", r"(^|\n)[ ]{0,3}:[ ]{1,3}(.*?)(\n|$)", _needs(":")),
-    BlockQuoteProcessor: ("test", r"(^|\n)[ ]{0,3}>[ ]?(.*)", _needs(">")),
+    DefListProcessor: ("test", r"(^|\n)[ ]{0,3}:[ ]{1,3}(.*?)(\n|$)", _starts_a_line(":")),
+    BlockQuoteProcessor: ("test", r"(^|\n)[ ]{0,3}>[ ]?(.*)", _starts_a_line(">")),
     FootnoteBlockProcessor: ("run", r"^[ ]{0,3}\[\^([^\]]*)\]:[ ]*(.*)$", _needs("[^")),
     AbbrBlockprocessor: ("run", r"^[*]\[(?P<abbr>[^\\]*?)\][ ]?:[ ]*\n?[ ]*(?P<title>.*)$", _needs("*[")),
     ReferenceProcessor: (

@@ -1,4 +1,4 @@
-"""Markup: passing over patterns that cannot match renders what Python-Markdown renders."""
+"""Markup: the quick stand-ins for Python-Markdown's stages render what its own stages render."""
 
 from __future__ import annotations
 
@@ -11,14 +11,12 @@ import pytest
 from markdown.inlinepatterns import DelimiterProcessor, LinkInlineProcessor, ReferenceInlineProcessor
 from markdown.preprocessors import NormalizeWhitespace
 
-from briefings.markup import (
+from briefings.markup import WIKILINK, MarkupRenderer, _link_lines
+from briefings.quickmarkdown import (
     _BLOCK_NEEDS,
     _STAGE_NEEDS,
-    WIKILINK,
-    MarkupRenderer,
     _Inline,
     _Link,
-    _link_lines,
     _Reference,
     _Strong,
     _Whitespace,

@@ -77,10 +77,10 @@ _NEEDS = {
 _NOT_QUICK = re.compile(r"[`\\<&_\x02\x03]")
 _NOT_QUICK_EITHER = ("![", "[^", "  \n")
 # In other text, each bracket and asterisk (_MARK) must start a wiki link, a simple link (see
-# _Link) without `*` in its words, or a simple strong `**words**` (see _Strong) without brackets.
+# _Link) without `*` in its words, or a simple strong `**words**` (see _simple_strong) without
+# brackets in its words.
 _MARK = re.compile(r"[\[\]*]")
 _QUICK_LINK = re.compile(r"\[[^\[\]*]*\]\(\s*[^()<'\"]*\)")
-_QUICK_STRONG = re.compile(r"(?:(?<=\s)|(?<![\s\S]))\*\*[^\s*_\[\]](?:[^*_\[\]]*[^\s*_\[\]])?\*\*(?!\*)")
 _QUICK_PATTERNS = {  # Python-Markdown's inline patterns with `extra`, and the wiki links
     *("backtick", "escape", "footnote", "wikilink", "reference", "link", "image_link"),
     *("image_reference", "short_reference", "short_image_ref", "autolink", "automail"),
@@ -98,7 +98,7 @@ class _Inline(markdown.treeprocessors.InlineProcessor):
     it is and the loop goes on with the next pattern from index 0, which is all a skipped pattern
     does. In a text without anything _NOT_QUICK finds, the only patterns that can match are the
     wiki links', the links' and the emphasis'; where each of its brackets and asterisks belongs to
-    a wiki link, a simple link or a simple strong (_MARK, _QUICK_LINK, _QUICK_STRONG), these take
+    a wiki link, a simple link or a simple strong (_MARK, _QUICK_LINK, _simple_strong), these take
     the text apart with nothing left for one another (no brackets in the strong words, no
     asterisks in the links' words), as Python-Markdown's patterns would, pattern by pattern: the
     same nodes are stashed in place of the same spans. tests/test_markup.py compares the two on
@@ -139,11 +139,10 @@ class _Inline(markdown.treeprocessors.InlineProcessor):
         while (mark := _MARK.search(data, position)) is not None:
             at = mark.start()
             if data[at] == "*":
-                if (strong := _QUICK_STRONG.match(data, at)) is None:
+                strong = _simple_strong(data, at)
+                if strong is None or "[" in strong.group(1) or "]" in strong.group(1):
                     return None
-                element = Element("strong")
-                element.text = strong.group(0)[2:-2]
-                found.append((strong, element))
+                found.append((strong, _strong(strong.group(1))))
             elif data[at] == "[" and (wikilink := wikilinks.getCompiledRegExp().match(data, at)):
                 found.append((wikilink, None))
             elif data[at] == "[" and (link := _QUICK_LINK.match(data, at)) is not None:
@@ -241,13 +240,22 @@ class _Strong(DelimiterProcessor):
         self, m: re.Match[str], data: str
     ) -> tuple[Element | None, int | None, int | None]:
         start = m.start(0)
-        if not self.regions and (start == 0 or _SPACE.match(data, start - 1)):
-            simple = _SIMPLE_STRONG.match(data, start)
-            if simple is not None:
-                element = Element("strong")
-                element.text = simple.group(1)
-                return element, start, simple.end(0)
+        if not self.regions and (simple := _simple_strong(data, start)) is not None:
+            return _strong(simple.group(1)), start, simple.end(0)
         return super().handleMatch(m, data)
+
+
+def _simple_strong(data: str, start: int) -> re.Match[str] | None:
+    """A simple `**words**` (_SIMPLE_STRONG) at `start`, after a space or at the start of `data`."""
+    if start == 0 or _SPACE.match(data, start - 1):
+        return _SIMPLE_STRONG.match(data, start)
+    return None
+
+
+def _strong(words: str) -> Element:
+    element = Element("strong")
+    element.text = words
+    return element
 
 
 def _quick_links(md: markdown.Markdown) -> None:

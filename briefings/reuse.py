@@ -189,16 +189,12 @@ class Taken:
     metadata: dict[str, os.stat_result] = field(default_factory=dict)
 
 
-def files_stamp(
-    folders: Iterable[Path], now_ns: int | None = None, settings: str = "", taken: Taken | None = None
-) -> FilesStamp:
+def files_stamp(folders: Iterable[Path], settings: str = "", taken: Taken | None = None) -> FilesStamp:
     """A stamp of every file under the folders (and of `settings`), so that a build with nothing
-    to do need not read them: only files changed in the last two seconds are read. With `taken`,
-    every file's metadata is kept there too, and its moment is the stamp's."""
-    if taken is not None:
-        now_ns = taken.now_ns
-    elif now_ns is None:
-        now_ns = time.time_ns()
+    to do need not read them: only files changed in the last two seconds (before `taken`'s
+    moment: now by default) are read. Every file's metadata is kept in `taken`."""
+    taken = taken or Taken()
+    now_ns = taken.now_ns
     digest = hashlib.sha1((__version__ + settings).encode("utf-8", "surrogatepass"), usedforsecurity=False)
     recent = {}
     for folder in folders:
@@ -214,8 +210,7 @@ def files_stamp(
                     stamp = _metadata(metadata)
                     if _recent(metadata, now_ns):
                         recent[path] = _bytes_digest(path)
-                    if taken:
-                        taken.metadata[path] = metadata
+                    taken.metadata[path] = metadata
                 digest.update(os.fsencode(path) + b"\0" + stamp.encode())
     return FilesStamp(digest.hexdigest(), recent)
 

@@ -23,7 +23,7 @@ from briefings.convert import Converter
 from briefings.errors import TemplateError
 from briefings.parallel import forked_pool
 from briefings.pipeline import build
-from briefings.reuse import FilesStamp, files_stamp
+from briefings.reuse import FilesStamp, Taken, files_stamp
 
 
 def base_files() -> dict[str, str]:
@@ -215,10 +215,10 @@ def test_a_file_changed_in_the_last_seconds_is_judged_by_its_bytes(tmp_path: Pat
     first = files_stamp([tmp_path])
     assert first.recent and files_stamp([tmp_path]).holds(first)
     later = time.time_ns() + 10**10
-    assert not files_stamp([tmp_path], later).recent  # once old: sizes, inodes and times only
-    assert files_stamp([tmp_path], later).holds(first)
+    assert not files_stamp([tmp_path], taken=Taken(later)).recent  # once old: sizes, inodes and times only
+    assert files_stamp([tmp_path], taken=Taken(later)).holds(first)
     page.write_text("diff", encoding="utf-8")  # same size, other bytes
-    changed = files_stamp([tmp_path], later)
+    changed = files_stamp([tmp_path], taken=Taken(later))
     alike = FilesStamp(changed.digest, first.recent)  # as if the write had left the times alike
     assert not changed.holds(alike) and not files_stamp([tmp_path]).holds(alike)
     assert changed.holds(FilesStamp(changed.digest, {str(page): sha256(b"diff").hexdigest()}))

@@ -98,18 +98,19 @@ def build(
                 if ledger_problems:
                     raise ContentError(ledger_problems)
             previous, spare_holds, linked = record.fingerprints(), record.spare_holds(), record.linked()
+            lists_before = record.lists()
             record.forget_spare()  # what the spare holds is not known again until the build is done
             statics = [THEME / "static", root / "static"]
             # Until the new output is in place, what the record says may not hold: it goes just before.
             with writing(
                 output, root, statics, spare_holds=spare_holds, linked=linked, before_exchange=record.forget
             ) as spare:
-                made = _render(site, previous, spare, progress)
+                made = _render(site, previous, lists_before, spare, progress)
             paths, changed = frozenset(spare.paths), frozenset(spare.changed)
             counts = (len(site.briefings), made.pages, made.feeds, len(paths), len(changed))
             report = BuildReport(*counts, output, len(waiting), waiting.next_due, paths, changed)
             due = waiting.next_due.moment if waiting.next_due and not future else FAR_FUTURE
-            record.keep(report, made.fingerprints, due)
+            record.keep(report, made.fingerprints, made.lists, due)
             if publishing and ledger != published:  # the file holds it already when they are equal
                 write_ledger(root, ledger)
             if on_site:
@@ -149,21 +150,25 @@ def assemble(
 
 @dataclass(frozen=True, slots=True)
 class _Made:
-    """What stage 4 made: the numbers of pages and feeds, and every one's fingerprint."""
+    """What stage 4 made: the numbers of pages and feeds, every one's fingerprint, and what the
+    pages listing briefings were made from (see render.plan_pages)."""
 
     pages: int
     feeds: int
     fingerprints: dict[str, str]
+    lists: str | None
 
 
-def _render(site: Site, previous: Mapping[str, str], spare: Spare, progress: Progress | None) -> _Made:
+def _render(
+    site: Site, previous: Mapping[str, str], lists_before: str | None, spare: Spare, progress: Progress | None
+) -> _Made:
     """Every file of the site into the spare folder (stage 4), each as soon as it is rendered. A
     page or feed whose fingerprint matches the live output's is not rendered again: the spare
-    gets the very file."""
+    gets the very file. `lists_before` is what the last build's lists were made from."""
     from briefings.render import plan_pages
 
     compiled = Cache(site.config.root, "templates", __version__)
-    plan = plan_pages(site, site.config.root / "templates", previous, compiled)
+    plan = plan_pages(site, site.config.root / "templates", previous, compiled, lists_before)
     compiled.save()
     fed, made, problems = _render_all(_Work(site, previous, plan, spare), progress)
     for path in plan.kept:
@@ -178,7 +183,7 @@ def _render(site: Site, previous: Mapping[str, str], spare: Spare, progress: Pro
             spare.put(file.path, file.content)
     fingerprints = plan.fingerprints | made
     html = sum(1 for path in fingerprints if path.endswith(".html"))
-    return _Made(html, fed.count, fingerprints | fed.fingerprints)
+    return _Made(html, fed.count, fingerprints | fed.fingerprints, plan.lists)
 
 
 class _Work(NamedTuple):
@@ -306,6 +311,11 @@ class _Record:
         live = str(self.output)
         return {path: key for path, key in known.items() if os.path.isfile(os.path.join(live, path))}
 
+    def lists(self) -> str | None:
+        """What the pages listing briefings in the live output were made from (see plan_pages)."""
+        last = self.builds.get(self.key)
+        return last.get("lists") if last else None
+
     def spare_holds(self) -> frozenset[str] | None:
         """What the spare folder beside the output holds: the files of the build before the last."""
         last = self.builds.get(self.key)
@@ -332,7 +342,9 @@ class _Record:
         self.builds.forget()
         self.pages.forget()
 
-    def keep(self, report: BuildReport, fingerprints: dict[str, str], due: dt.datetime) -> None:
+    def keep(
+        self, report: BuildReport, fingerprints: dict[str, str], lists: str | None, due: dt.datetime
+    ) -> None:
         last = self.builds.used.get(self.key)  # the build before: its files are the spare's now
         self.pages.put(self.key, fingerprints)
         self.pages.save()
@@ -343,6 +355,7 @@ class _Record:
             "report": brief,
             "paths": report.paths,
             "changed": report.changed_paths,
+            "lists": lists,
         }
         self.builds.put(self.key, entry | {"spare": last.get("paths") if last else None})
         self.builds.save()

@@ -23,7 +23,7 @@ from briefings.cache import Cache
 from briefings.errors import Problem, TemplateError
 from briefings.model import MONTHS, Briefing, Edition, OutputFile, Site, SiteConfig, Stamp, Topic
 from briefings.previews import news_article
-from briefings.reuse import Fingerprints, Rendered, files_digest
+from briefings.reuse import Fingerprints, Rendered, files_digest, lists_digest
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +102,7 @@ class PagePlan:
     kept: list[str]
     fingerprints: dict[str, str]
     fingerprinter: Fingerprints
+    lists: str | None = None  # what the pages about no one briefing are made from (lists_digest)
 
     def render(
         self, start: int, stop: int, put: Callable[[str, bytes], None]
@@ -122,13 +123,22 @@ class PagePlan:
 
 
 def plan_pages(
-    site: Site, site_templates: Path, previous: Mapping[str, str], compiled: Cache | None = None
+    site: Site,
+    site_templates: Path,
+    previous: Mapping[str, str],
+    compiled: Cache | None = None,
+    lists_before: str | None = None,
 ) -> PagePlan:
     """Every page's fingerprint; those that differ from `previous` (path → fingerprint of the live
-    page) are to be rendered. `compiled` keeps the compiled templates (see make_environment)."""
+    page) are to be rendered. `compiled` keeps the compiled templates (see make_environment).
+    `lists_before` is the plan's `lists` in the build that made `previous`: when this build's is
+    the same, the pages about no one briefing keep their fingerprints without being worked out."""
     env = make_environment(site_templates, compiled)
     shared = repr(site.config) + repr(site.pages) + files_digest([site_templates, THEME / "templates"])
-    fingerprints = Fingerprints(shared, listed_text=_lists_show_text(site_templates), versions=site.versions)
+    listed_text = _lists_show_text(site_templates)
+    fingerprints = Fingerprints(shared, listed_text=listed_text, versions=site.versions)
+    lists = None if listed_text else lists_digest(site, shared)
+    same_lists = lists is not None and lists == lists_before
     pages = list(_pages(site))
     try:  # a template that does not compile fails the build before anything is written
         for name in sorted({page.template for page in pages}):
@@ -140,11 +150,15 @@ def plan_pages(
             # One that does not compile (or is no text) is reported where a page uses it.
             with contextlib.suppress(jinja2.TemplateError, UnicodeError, OSError):
                 env.get_template(name)
-    plan = PagePlan(page_renderer(site, env, site_templates), site_templates, [], [], {}, fingerprints)
+    plan = PagePlan(page_renderer(site, env, site_templates), site_templates, [], [], {}, fingerprints, lists)
     if not previous:  # nothing to keep: every page is rendered, and fingerprinted then
         plan.todo.extend(pages)
     else:
         for page in pages:
+            if same_lists and page.own is None and (known := previous.get(page.path)):
+                plan.fingerprints[page.path] = known
+                plan.kept.append(page.path)
+                continue
             key = plan.fingerprints[page.path] = fingerprints.of(
                 page.path, page.template, (page.inputs or page.context)(), own=page.own
             )
@@ -284,7 +298,9 @@ class _Page(NamedTuple):
 
 
 def _pages(site: Site) -> Iterator[_Page]:
-    """Every page, in a fixed order."""
+    """Every page, in a fixed order. A page about no one briefing (`own` is None) is made from
+    the site's lists and what every page shares alone, never from a briefing's related or
+    linking briefings, nor its neighbours: see reuse.lists_digest."""
     yield from _home(site)
     for briefing in site.briefings:
         yield _briefing_page(site, briefing)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from briefings import __version__
-from briefings.model import Briefing, OutputFile
+from briefings.model import Briefing, OutputFile, Site
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +140,24 @@ class Fingerprints:
             return "L" + fields
         body = hashlib.sha1(briefing.body_html.encode("utf-8", "surrogatepass"), usedforsecurity=False)
         return "B" + fields + body.hexdigest()
+
+
+def lists_digest(site: Site, shared: str) -> str | None:
+    """A digest of everything the pages about no one briefing (home, topic, source, archive and
+    edition pages, the sitemap) are made from, when those show no briefing's text: what every
+    page shares (`shared`), each briefing by its version, in the site's order, and the sentences
+    that mention topics. The lists themselves (topics, sources, months, days, pages of the home
+    page) are worked out from exactly these; a briefing's related and linking briefings are not
+    shown by such pages. So a build whose digest equals the last one's has every such page as the
+    last build made it, without fingerprinting one. None when a briefing has no version."""
+    versions = site.versions
+    if any(briefing.slug not in versions for briefing in site.briefings):
+        return None
+    digest = hashlib.sha1(shared.encode("utf-8", "surrogatepass"), usedforsecurity=False)
+    listed = "".join(f"{briefing.slug}\0{versions[briefing.slug]}\n" for briefing in site.briefings)
+    digest.update(listed.encode("utf-8", "surrogatepass"))
+    digest.update(repr(site.mentions).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})

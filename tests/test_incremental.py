@@ -50,6 +50,11 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "later text": lambda s: replace(
         s, "content/briefings/2025-07-06-b6.md", "]].", "]].\n\nA second paragraph."
     ),
+    # A sentence naming its topic, past the first paragraph: the topic page quotes it, and nothing
+    # else that lists the briefing changes.
+    "mention": lambda s: replace(
+        s, "content/briefings/2025-07-06-b6.md", "]].", "]].\n\nLater on, T0 came up again."
+    ),
     "title": lambda s: replace(s, "content/briefings/2025-07-02-b2.md", "Briefing 2", "Renamed briefing"),
     "topics": lambda s: replace(s, "content/briefings/2025-07-04-b4.md", "[T1]", "[T1, New topic]"),
     "related": lambda s: replace(

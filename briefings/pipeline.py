@@ -26,9 +26,9 @@ from briefings.errors import ContentError, Problem, TemplateError
 from briefings.model import OutputFile, ParsedBriefing, ParsedPage, Site, SiteConfig, Stamp
 from briefings.output import Spare, write_ledger, writing
 from briefings.parallel import can_fork, forked_pool
-from briefings.reuse import FilesStamp, Taken, files_stamp
+from briefings.reuse import FilesStamp, Taken, files_stamp, metadata_stamp, versions_digest
 from briefings.schedule import Schedule, schedule
-from briefings.stability import check_ledger
+from briefings.stability import LEDGER_NAME, check_ledger
 
 # Markdown, Jinja and feedgen load when there is something to convert or render: a build with
 # nothing to do starts without them (see `assemble` and `_render`).
@@ -92,11 +92,17 @@ def build(
             site, waiting = assemble(
                 config, drafts=drafts, future=future, now=moment, progress=progress, taken=taken
             )
-            if publishing:
+            # The feed ledger is checked unless the last build checked the very same file against
+            # the very same briefings, and found nothing to change or report.
+            checked = _ledger_inputs(site, taken.now_ns) if publishing and not accept_feed_changes else None
+            new_ledger = None
+            if publishing and (checked is None or checked != record.ledger_checked()):
                 published = load_ledger(root)
                 ledger, ledger_problems = check_ledger(published, site, accept=accept_feed_changes)
                 if ledger_problems:
                     raise ContentError(ledger_problems)
+                if ledger != published:  # the file holds it already when they are equal
+                    new_ledger, checked = ledger, None
             previous, spare_holds, linked = record.fingerprints(), record.spare_holds(), record.linked()
             lists_before = record.lists()
             record.forget_spare()  # what the spare holds is not known again until the build is done
@@ -110,9 +116,9 @@ def build(
             counts = (len(site.briefings), made.pages, made.feeds, len(paths), len(changed))
             report = BuildReport(*counts, output, len(waiting), waiting.next_due, paths, changed)
             due = waiting.next_due.moment if waiting.next_due and not future else FAR_FUTURE
-            record.keep(report, made.fingerprints, made.lists, due)
-            if publishing and ledger != published:  # the file holds it already when they are equal
-                write_ledger(root, ledger)
+            record.keep(report, made.fingerprints, made.lists, checked, due)
+            if new_ledger is not None:
+                write_ledger(root, new_ledger)
             if on_site:
                 on_site(site)
             return report
@@ -273,6 +279,18 @@ def _feeds_share() -> tuple[list[str], list[str], _Fed]:
     return sorted(mine.paths), sorted(mine.changed), fed
 
 
+def _ledger_inputs(site: Site, now_ns: int) -> str | None:
+    """What checking the feed ledger reads: the ledger file, by its metadata (see metadata_stamp),
+    the settings, and the briefings by version. None when that cannot tell them apart (a file
+    changed within the last two seconds, or none)."""
+    try:
+        stamp = metadata_stamp(os.stat(site.config.root / LEDGER_NAME), now_ns)
+    except OSError:
+        return None
+    versions = versions_digest(site)
+    return f"{stamp} {versions} {site.config!r}" if stamp and versions else None
+
+
 def _inputs(config: SiteConfig, *, drafts: bool, future: bool, taken: Taken) -> FilesStamp:
     """A stamp of everything a build is made from: settings, options, content, templates, static;
     each file's metadata is kept in `taken`."""
@@ -316,6 +334,11 @@ class _Record:
         last = self.builds.get(self.key)
         return last.get("lists") if last else None
 
+    def ledger_checked(self) -> str | None:
+        """What the last build checked the feed ledger against and found holding (_ledger_inputs)."""
+        last = self.builds.get(self.key)
+        return last.get("ledger") if last else None
+
     def spare_holds(self) -> frozenset[str] | None:
         """What the spare folder beside the output holds: the files of the build before the last."""
         last = self.builds.get(self.key)
@@ -343,7 +366,12 @@ class _Record:
         self.pages.forget()
 
     def keep(
-        self, report: BuildReport, fingerprints: dict[str, str], lists: str | None, due: dt.datetime
+        self,
+        report: BuildReport,
+        fingerprints: dict[str, str],
+        lists: str | None,
+        ledger: str | None,
+        due: dt.datetime,
     ) -> None:
         last = self.builds.used.get(self.key)  # the build before: its files are the spare's now
         self.pages.put(self.key, fingerprints)
@@ -356,6 +384,7 @@ class _Record:
             "paths": report.paths,
             "changed": report.changed_paths,
             "lists": lists,
+            "ledger": ledger,
         }
         self.builds.put(self.key, entry | {"spare": last.get("paths") if last else None})
         self.builds.save()

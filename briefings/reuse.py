@@ -142,21 +142,29 @@ class Fingerprints:
         return "B" + fields + body.hexdigest()
 
 
+def versions_digest(site: Site) -> str | None:
+    """A digest of the site's briefings, each by its slug and version, in the site's order: all
+    they are but their text (see Site.versions). None when a briefing has no version."""
+    versions = site.versions
+    if any(briefing.slug not in versions for briefing in site.briefings):
+        return None
+    listed = "".join(f"{briefing.slug}\0{versions[briefing.slug]}\n" for briefing in site.briefings)
+    return hashlib.sha1(listed.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()
+
+
 def lists_digest(site: Site, shared: str) -> str | None:
     """A digest of everything the pages about no one briefing (home, topic, source, archive and
     edition pages, the sitemap) are made from, when those show no briefing's text: what every
-    page shares (`shared`), each briefing by its version, in the site's order, and the sentences
+    page shares (`shared`), the briefings by version (see versions_digest), and the sentences
     that mention topics. The lists themselves (topics, sources, months, days, pages of the home
     page) are worked out from exactly these; a briefing's related and linking briefings are not
     shown by such pages. So a build whose digest equals the last one's has every such page as the
     last build made it, without fingerprinting one. None when a briefing has no version."""
-    versions = site.versions
-    if any(briefing.slug not in versions for briefing in site.briefings):
+    versions = versions_digest(site)
+    if versions is None:
         return None
     digest = hashlib.sha1(shared.encode("utf-8", "surrogatepass"), usedforsecurity=False)
-    listed = "".join(f"{briefing.slug}\0{versions[briefing.slug]}\n" for briefing in site.briefings)
-    digest.update(listed.encode("utf-8", "surrogatepass"))
-    digest.update(repr(site.mentions).encode("utf-8", "surrogatepass"))
+    digest.update(versions.encode() + repr(site.mentions).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 

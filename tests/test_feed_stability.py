@@ -6,7 +6,11 @@ import json
 from pathlib import Path
 
 import feedparser
-from conftest import MakeSite, briefing, run_cli, snapshot
+import pytest
+from conftest import MakeSite, briefing, files_look_old, run_cli, snapshot
+
+from briefings import pipeline
+from briefings.stability import check_ledger
 
 
 def site_with_two(make_site: MakeSite) -> Path:
@@ -73,3 +77,65 @@ def test_a_changed_base_url_is_refused(make_site: MakeSite) -> None:
     (site / "site.toml").write_text(toml, encoding="utf-8")
     status, _, err = run_cli("build", str(site))
     assert status == 1 and "site.toml: base_url changed from https://example.org/" in err
+
+
+def checks_counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times builds from now on check the feed ledger."""
+    checks: list[int] = []
+
+    def counted(*args: object, **kwargs: object) -> object:
+        checks.append(1)
+        return check_ledger(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "check_ledger", counted)
+    return checks
+
+
+def test_a_ledger_checked_against_the_same_briefings_is_not_checked_again(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit to a briefing's text past its summary changes nothing feeds identify it by: its
+    build need not check the ledger the last build found holding. Files look old, judged by
+    their metadata."""
+    files_look_old(monkeypatch)
+    site = site_with_two(make_site)
+    checks = checks_counted(monkeypatch)
+    assert run_cli("build", str(site))[0] == 0
+    (site / "content/briefings/2025-07-10-first.md").write_text(
+        briefing("First", body="Lead.\n\nNew text."), encoding="utf-8"
+    )
+    assert run_cli("build", str(site))[0] == 0  # wrote nothing to the ledger: the next may skip it
+    ledger = (site / "published.json").read_bytes()
+    (site / "content/briefings/2025-07-10-first.md").write_text(
+        briefing("First", body="Lead.\n\nNewer."), encoding="utf-8"
+    )
+    assert run_cli("build", str(site))[0] == 0
+    assert "Newer." in (site / "output/briefings/first/index.html").read_text(encoding="utf-8")
+    assert len(checks) == 2 and (site / "published.json").read_bytes() == ledger
+
+
+@pytest.mark.parametrize("edit", ["ledger", "title"])
+def test_a_ledger_or_briefing_changed_since_the_last_check_is_checked_again(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, edit: str
+) -> None:
+    """A ledger restored from an older commit, or a briefing feeds would show otherwise, is
+    checked even when the last build found the ledger holding."""
+    files_look_old(monkeypatch)
+    site = site_with_two(make_site)
+    assert run_cli("build", str(site))[0] == 0
+    first = site / "content/briefings/2025-07-10-first.md"
+    first.write_text(briefing("First", body="Lead.\n\nNew text."), encoding="utf-8")
+    assert run_cli("build", str(site))[0] == 0
+    checks = checks_counted(monkeypatch)
+    if edit == "ledger":
+        ledger = json.loads((site / "published.json").read_text(encoding="utf-8"))
+        (site / "published.json").write_text(json.dumps({**ledger, "base_url": "https://old.example/"}))
+        first.write_text(briefing("First", body="Lead.\n\nNewer."), encoding="utf-8")
+    else:
+        first.write_text(briefing("First, retitled", body="Lead.\n\nNew text."), encoding="utf-8")
+    status, _, err = run_cli("build", str(site))
+    assert len(checks) == 1
+    if edit == "ledger":
+        assert status == 1 and "base_url changed from https://old.example/" in err
+    else:
+        assert status == 0 and "First, retitled" in (site / "published.json").read_text(encoding="utf-8")

@@ -14,7 +14,7 @@ from typing import Any
 
 import jinja2
 import pytest
-from conftest import MakeSite, briefing, run_cli, snapshot
+from conftest import MakeSite, briefing, files_look_old, run_cli, snapshot
 
 from briefings import convert, pipeline, render
 from briefings.cache import CACHE_DIR, Cache
@@ -89,13 +89,6 @@ def test_warm_build_after_an_edit_equals_a_clean_build(
     shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".output.*", CACHE_DIR))
     assert run_cli("build", str(clean), "--accept-feed-changes")[0] == 0
     assert snapshot(site / "output") == snapshot(clean / "output")
-
-
-def files_look_old(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every file as it looks seconds after it was saved: then builds judge files unchanged by
-    their size, inode and times, not their bytes (those of the last two seconds are read)."""
-    now_ns = time.time_ns
-    monkeypatch.setattr(time, "time_ns", lambda: now_ns() + 10**10)
 
 
 @pytest.mark.parametrize(("seed", "old"), [(1, False), (2, False), (3, True), (4, True)])

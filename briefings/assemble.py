@@ -190,6 +190,45 @@ def reassemble_briefing(
     return replace(made, scheduled=scheduled)
 
 
+def text_in(site: Site, markup: Markup) -> str:
+    """A briefing's text from its markup, its wiki links filled against an assembled site."""
+    titles = {briefing.slug: briefing.title for briefing in site.briefings}
+    return _fill_links(site.config, markup, titles.__getitem__, titles)
+
+
+def with_texts(site: Site, texts: Mapping[str, str]) -> Site:
+    """The site with new texts (slug → body HTML) for some of its briefings, which every list of
+    the site holds in place of the old ones; all else is as it was."""
+    new = {b.slug: replace(b, body_html=texts[b.slug]) for b in site.briefings if b.slug in texts}
+    if not new:
+        return site
+    old = {id(b) for b in site.briefings if b.slug in new}
+
+    def swapped(items: tuple[Briefing, ...]) -> tuple[Briefing, ...]:
+        if old.isdisjoint(map(id, items)):  # most lists: kept as they are
+            return items
+        return tuple(new.get(b.slug, b) for b in items)
+
+    def each(lists: Mapping[K, tuple[Briefing, ...]]) -> dict[K, tuple[Briefing, ...]]:
+        return {key: swapped(items) for key, items in lists.items()}
+
+    def one(briefings: Mapping[str, Briefing]) -> dict[str, Briefing]:
+        return {slug: new.get(b.slug, b) for slug, b in briefings.items()}
+
+    return replace(
+        site,
+        briefings=swapped(site.briefings),
+        topics=each(site.topics),
+        sources=each(site.sources),
+        months=each(site.months),
+        editions=each(site.editions),
+        related=each(site.related),
+        mentioned_in=each(site.mentioned_in),
+        previous=one(site.previous),
+        following=one(site.following),
+    )
+
+
 def _duplicate_slugs(parsed: Sequence[ParsedBriefing | ParsedPage], kind: str) -> list[Problem]:
     """Slugs must be unique, also ignoring case (case-insensitive file systems would merge them)."""
     first: dict[str, ParsedBriefing | ParsedPage] = {}

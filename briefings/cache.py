@@ -62,9 +62,18 @@ class Cache:
     (`name.delta.pickle`, naming the table it applies to); a later save that finds the change has
     grown writes the whole table again."""
 
-    def __init__(self, root: Path, name: str, version: str, paths: Mapping[str, Path] | None = None) -> None:
-        """The table `name`, loaded. A path in it that is in `paths` (by its text) loads as that
-        very object: making ten thousand paths anew is a third of loading a documents table."""
+    def __init__(
+        self,
+        root: Path,
+        name: str,
+        version: str,
+        paths: Mapping[str, Path] | None = None,
+        *,
+        fresh: bool = False,
+    ) -> None:
+        """The table `name`, loaded; or empty with `fresh`, to be saved whole. A path in it that
+        is in `paths` (by its text) loads as that very object: making ten thousand paths anew is a
+        third of loading a documents table."""
         self.path = root / CACHE_DIR / f"{name}.pickle"
         self.delta_path = root / CACHE_DIR / f"{name}.delta.pickle"
         self.version = version
@@ -72,7 +81,9 @@ class Cache:
         self.key = _key()
         self.base_signature = b""
         self.base: dict[str, Any] = {}  # the table as saved whole
-        self.entries: dict[str, Any] = self._load()  # with the saved change applied
+        if fresh:  # nothing is loaded, but a table being written aside must be in place first
+            finish_writing(self.path)
+        self.entries: dict[str, Any] = {} if fresh else self._load()  # with the saved change applied
         self.used: dict[str, Any] = {}
 
     def _load(self) -> dict[str, Any]:

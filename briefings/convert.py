@@ -11,7 +11,7 @@ import hashlib
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
@@ -41,16 +41,20 @@ def convert_site(
     config: SiteConfig,
     progress: Progress | None = None,
     taken: Taken | None = None,
-) -> tuple[list[Converted], list[Problem]]:
-    """Every content file of the site converted, in order, and the problems of those that could
-    not be read or converted. A file whose stamp (see `list_documents`) was met before is taken
-    from the cache without being read; the others are read and looked up by their bytes. With
-    nothing cached, there is nothing to look up: the converting processes read the files.
-    `taken` holds the files' metadata when the caller took it already (see `list_documents`)."""
+    known: Mapping[str, Converted] | None = None,
+) -> tuple[list[Converted], list[Problem], dict[str, tuple[str, str]]]:
+    """Every content file of the site converted, in order, the problems of those that could not
+    be read or converted, and each converted file's stamp and content key by its path. A file
+    whose stamp (see `list_documents`) was met before is taken from the cache without being read;
+    the others are read and looked up by their bytes. With nothing cached, there is nothing to
+    look up: the converting processes read the files.
+    `taken` holds the files' metadata when the caller took it already (see `list_documents`);
+    `known`, conversions the caller made already, by content key."""
     documents, problems = list_documents(config, taken)
     paths = {str(document.path): document.path for document in documents}
-    cache = Cache(config.root, "documents", _settings(config), paths)
+    cache = Cache(config.root, "documents", conversion_settings(config), paths)
     results: dict[int, Converted] = {}
+    keys: dict[int, str] = {}
     pending = []
     for index, document in enumerate(documents):
         key = cache.get(STAMPED + document.stamp) if document.stamp else None
@@ -62,30 +66,32 @@ def convert_site(
             document = documents[index] = read
         if key is None and document.data is not None:
             key = content_key(document, config.root)
-        hit = cache.get(key) if key else None
-        if hit is None:
+        if not key or (hit := cache.get(key) or (known or {}).get(key)) is None:
             pending.append(index)
             continue
+        cache.put(key, hit)
         parsed, markup, digest = hit
         if parsed.path != document.path:  # the site moved, or was copied
             hit = (replace(parsed, path=document.path), markup, digest)
-        results[index] = hit
+        results[index], keys[index] = hit, key
         if document.stamp:
             cache.put(STAMPED + document.stamp, key)
     for index, key, outcome in _convert(config, [documents[i] for i in pending], pending, progress):
         if isinstance(outcome, list):
             problems.extend(outcome)
             continue
-        results[index] = outcome
+        results[index], keys[index] = outcome, key
         cache.put(key, outcome)
         if documents[index].stamp:
             cache.put(STAMPED + documents[index].stamp, key)
     if not problems:  # many new conversions make a large table to write: it is written aside
         cache.save(background=len(pending) >= PARALLEL_FROM)
-    return [results[i] for i in sorted(results)], problems
+    found = sorted(results)
+    sources = {str(documents[i].path): (documents[i].stamp, keys[i]) for i in found}
+    return [results[i] for i in found], problems, sources
 
 
-def _settings(config: SiteConfig) -> str:
+def conversion_settings(config: SiteConfig) -> str:
     """What else, besides a file's bytes, decides how it converts (the topic rules: its digest)."""
     nh3_version = getattr(nh3, "__version__", "")  # set by nh3, though its type stubs omit it
     tools = f"{markdown.__version__}|{nh3_version}|{yaml.__version__}"  # no metadata look-ups

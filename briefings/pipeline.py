@@ -28,12 +28,13 @@ from briefings.output import Spare, write_ledger, writing
 from briefings.parallel import can_fork, forked_pool
 from briefings.reuse import FilesStamp, Taken, files_stamp, metadata_stamp, versions_digest
 from briefings.schedule import Schedule, schedule
+from briefings.snapshot import keep_whole, new_build, resume
 from briefings.stability import LEDGER_NAME, check_ledger
 
 # Markdown, Jinja and feedgen load when there is something to convert or render: a build with
 # nothing to do starts without them (see `assemble` and `_render`).
 if TYPE_CHECKING:
-    from briefings.convert import Progress
+    from briefings.convert import Converted, Progress
     from briefings.render import PagePlan
 
 FAR_FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
@@ -88,10 +89,27 @@ def build(
         # collector would walk the growing heap again and again for nothing (a tenth of a cold build,
         # a quarter of one edit's build at 10,000 briefings), so it waits until the build is done.
         with collector_paused():
-            # The files' bytes are let go once assembled (40 MB at 10,000 briefings).
-            site, waiting = assemble(
-                config, drafts=drafts, future=future, now=moment, progress=progress, taken=taken
+            this_build = new_build()
+            # After edits to briefings' texts alone, the site is the last build's with the new texts.
+            converted: dict[str, Converted] = {}  # what was converted on the way, by content key
+            resumed = resume(
+                config, drafts=drafts, future=future, now=moment, taken=taken, converted=converted
             )
+            if resumed is not None:
+                site, waiting = resumed.site, resumed.waiting
+            else:  # the files' bytes are let go once assembled (40 MB at 10,000 briefings)
+                site, waiting = assemble(
+                    config,
+                    drafts=drafts,
+                    future=future,
+                    now=moment,
+                    progress=progress,
+                    taken=taken,
+                    known=converted,
+                    keep=this_build,
+                )
+            # The briefings whose own page may differ from the live output's, when that is known.
+            edited = resumed.edited if resumed is not None and resumed.build == record.build() else None
             # The feed ledger is checked unless the last build checked the very same file against
             # the very same briefings, and found nothing to change or report.
             checked = _ledger_inputs(site, taken.now_ns) if publishing and not accept_feed_changes else None
@@ -111,12 +129,14 @@ def build(
             with writing(
                 output, root, statics, spare_holds=spare_holds, linked=linked, before_exchange=record.forget
             ) as spare:
-                made = _render(site, previous, lists_before, spare, progress)
+                made = _render(site, previous, lists_before, edited, spare, progress)
             paths, changed = frozenset(spare.paths), frozenset(spare.changed)
             counts = (len(site.briefings), made.pages, made.feeds, len(paths), len(changed))
             report = BuildReport(*counts, output, len(waiting), waiting.next_due, paths, changed)
             due = waiting.next_due.moment if waiting.next_due and not future else FAR_FUTURE
-            record.keep(report, made.fingerprints, made.lists, checked, due)
+            record.keep(report, made.fingerprints, made.lists, checked, this_build, due)
+            if resumed is not None:
+                resumed.keep(this_build)
             if new_ledger is not None:
                 write_ledger(root, new_ledger)
             if on_site:
@@ -134,13 +154,17 @@ def assemble(
     now: dt.datetime,
     progress: Progress | None = None,
     taken: Taken | None = None,
+    known: Mapping[str, Converted] | None = None,
+    keep: str | None = None,
 ) -> tuple[Site, Schedule]:
     """Content files → the site as readers see it (stages 1-3), and what waits for its date.
-    `taken` holds the files' metadata when the caller took it already (see `files_stamp`)."""
+    `taken` holds the files' metadata when the caller took it already (see `files_stamp`);
+    `known`, conversions made already (see convert_site). With `keep` (a build's name), the site
+    is kept for the next build (see snapshot)."""
     from briefings.assemble import assemble_site
     from briefings.convert import convert_site
 
-    converted, problems = convert_site(config, progress, taken)
+    converted, problems, sources = convert_site(config, progress, taken, known)
     if problems:
         raise ContentError(problems)
     briefings = [(p, m, d) for p, m, d in converted if isinstance(p, ParsedBriefing) and d is not None]
@@ -151,6 +175,17 @@ def assemble(
         config, briefings, pages, drafts=drafts, scheduled=waiting.slugs, future=future, memo=memo
     )
     memo.save()
+    if keep is not None:
+        keep_whole(
+            config,
+            drafts=drafts,
+            future=future,
+            build=keep,
+            site=site,
+            waiting=waiting,
+            converted=converted,
+            sources=sources,
+        )
     return site, waiting
 
 
@@ -166,15 +201,21 @@ class _Made:
 
 
 def _render(
-    site: Site, previous: Mapping[str, str], lists_before: str | None, spare: Spare, progress: Progress | None
+    site: Site,
+    previous: Mapping[str, str],
+    lists_before: str | None,
+    edited: frozenset[str] | None,
+    spare: Spare,
+    progress: Progress | None,
 ) -> _Made:
     """Every file of the site into the spare folder (stage 4), each as soon as it is rendered. A
     page or feed whose fingerprint matches the live output's is not rendered again: the spare
-    gets the very file. `lists_before` is what the last build's lists were made from."""
+    gets the very file. `lists_before` is what the last build's lists were made from; `edited`,
+    the briefings that alone may have changed since (see render.plan_pages)."""
     from briefings.render import plan_pages
 
     compiled = Cache(site.config.root, "templates", __version__)
-    plan = plan_pages(site, site.config.root / "templates", previous, compiled, lists_before)
+    plan = plan_pages(site, site.config.root / "templates", previous, compiled, lists_before, edited)
     compiled.save()
     fed, made, problems = _render_all(_Work(site, previous, plan, spare), progress)
     for path in plan.kept:
@@ -334,6 +375,11 @@ class _Record:
         last = self.builds.get(self.key)
         return last.get("lists") if last else None
 
+    def build(self) -> str | None:
+        """The name of the last build into the output (see snapshot.new_build)."""
+        last = self.builds.get(self.key)
+        return last.get("build") if last else None
+
     def ledger_checked(self) -> str | None:
         """What the last build checked the feed ledger against and found holding (_ledger_inputs)."""
         last = self.builds.get(self.key)
@@ -371,6 +417,7 @@ class _Record:
         fingerprints: dict[str, str],
         lists: str | None,
         ledger: str | None,
+        build: str,
         due: dt.datetime,
     ) -> None:
         last = self.builds.used.get(self.key)  # the build before: its files are the spare's now
@@ -385,6 +432,7 @@ class _Record:
             "changed": report.changed_paths,
             "lists": lists,
             "ledger": ledger,
+            "build": build,
         }
         self.builds.put(self.key, entry | {"spare": last.get("paths") if last else None})
         self.builds.save()

@@ -128,11 +128,14 @@ def plan_pages(
     previous: Mapping[str, str],
     compiled: Cache | None = None,
     lists_before: str | None = None,
+    edited: Collection[str] | None = None,
 ) -> PagePlan:
     """Every page's fingerprint; those that differ from `previous` (path → fingerprint of the live
     page) are to be rendered. `compiled` keeps the compiled templates (see make_environment).
     `lists_before` is the plan's `lists` in the build that made `previous`: when this build's is
-    the same, the pages about no one briefing keep their fingerprints without being worked out."""
+    the same, the pages about no one briefing keep their fingerprints without being worked out.
+    So do the pages of briefings not `edited`, when the site is the one that build made but for
+    the texts of the `edited` briefings (see snapshot)."""
     env = make_environment(site_templates, compiled)
     shared = repr(site.config) + repr(site.pages) + files_digest([site_templates, THEME / "templates"])
     listed_text = _lists_show_text(site_templates)
@@ -155,7 +158,8 @@ def plan_pages(
         plan.todo.extend(pages)
     else:
         for page in pages:
-            if same_lists and page.own is None and (known := previous.get(page.path)):
+            settled = page.own is None or (edited is not None and page.own.slug not in edited)
+            if same_lists and settled and (known := previous.get(page.path)):
                 plan.fingerprints[page.path] = known
                 plan.kept.append(page.path)
                 continue

@@ -36,8 +36,15 @@ def base_files() -> dict[str, str]:
         )
         for n in range(1, 9)
     }
+    files["content/briefings/2025-07-09-b9.md"] = briefing(
+        "Briefing 9", date="2025-07-09", extra="topics: [T0]\n", body=LONG_TEXT
+    )
     files["content/pages/about.md"] = "---\ntitle: About\n---\nAbout us.\n"
     return files
+
+
+# A text longer than the opening that keywords are taken from (related.TEXT_CHARS).
+LONG_TEXT = "A lead paragraph. See [[b1]].\n\n" + "Many more words follow here. " * 60 + "\n\nClosing line."
 
 
 def replace(site: Path, name: str, old: str, new: str) -> None:
@@ -54,6 +61,10 @@ EDITS: dict[str, Callable[[Path], None]] = {
     # else that lists the briefing changes.
     "mention": lambda s: replace(
         s, "content/briefings/2025-07-06-b6.md", "]].", "]].\n\nLater on, T0 came up again."
+    ),
+    # Past the opening and the summary: the text alone changes (see briefings.snapshot).
+    "text past the opening": lambda s: replace(
+        s, "content/briefings/2025-07-09-b9.md", "Closing line.", "Closing line, updated."
     ),
     "title": lambda s: replace(s, "content/briefings/2025-07-02-b2.md", "Briefing 2", "Renamed briefing"),
     "topics": lambda s: replace(s, "content/briefings/2025-07-04-b4.md", "[T1]", "[T1, New topic]"),
@@ -312,16 +323,16 @@ def test_a_first_build_reads_files_where_it_converts_them(
     assert status == 1 and "content/briefings/2025-07-30-folder.md: cannot read file" in err
     (site / "content/briefings/2025-07-30-folder.md").rmdir()
     first = build(site, site / "output")
-    assert first.briefings == 8 and (site / CACHE_DIR / "documents.pickle").is_file()
+    assert first.briefings == 9 and (site / CACHE_DIR / "documents.pickle").is_file()
     replace(site, "content/briefings/2025-07-03-b3.md", "Text 3", "Changed text")
     converted: list[str] = []
-    conversions = convert._convert
+    conversion = Converter.convert
 
-    def counted(config: Any, documents: list[Document], *args: Any) -> Any:
-        converted.extend(d.path.name for d in documents)
-        return conversions(config, documents, *args)
+    def counted(self: Converter, document: Document) -> Any:
+        converted.append(document.path.name)
+        return conversion(self, document)
 
-    monkeypatch.setattr(convert, "_convert", counted)
+    monkeypatch.setattr(Converter, "convert", counted)
     build(site, site / "output")
     assert converted == ["2025-07-03-b3.md"]
     assert "Changed text" in (site / "output/briefings/b3/index.html").read_text(encoding="utf-8")

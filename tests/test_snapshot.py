@@ -1,0 +1,111 @@
+"""A build after edits to briefings' texts alone takes the last build's site and puts the new texts
+in: the site is the one a whole assembly makes, and so is every file of the output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import MakeSite, briefing, files_look_old, run_cli, snapshot
+from test_incremental import EDITS, base_files, replace
+
+from briefings import pipeline
+from briefings.cache import CACHE_DIR
+from briefings.config import load_config
+from briefings.reuse import Fingerprints, Taken
+from briefings.snapshot import Resumed, resume
+
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def resumed(site: Path) -> Resumed | None:
+    return resume(load_config(site), drafts=False, future=False, now=NOW, taken=Taken())
+
+
+def test_a_text_edited_past_its_opening_gives_the_site_a_whole_assembly_gives(make_site: MakeSite) -> None:
+    site = make_site(base_files())
+    assert run_cli("build", str(site))[0] == 0
+    EDITS["text past the opening"](site)
+    found = resumed(site)
+    assert found is not None and found.edited == {"b9"}
+    assembled, waiting = pipeline.assemble(load_config(site), drafts=False, future=False, now=NOW)
+    assert found.site == assembled and found.waiting == waiting
+    edited = next(b for b in found.site.briefings if b.slug == "b9")
+    assert "Closing line, updated." in edited.body_html
+
+
+def test_a_site_is_not_resumed_once_a_scheduled_briefing_is_due(make_site: MakeSite) -> None:
+    later = briefing("Later", date="2025-08-01", body="Soon.")
+    site = make_site({**base_files(), "content/briefings/2025-08-01-later.md": later})
+    config = load_config(site)
+    before, due = dt.datetime(2025, 7, 20, tzinfo=dt.UTC), dt.datetime(2025, 8, 1, tzinfo=dt.UTC)
+    assert pipeline.build(site, site / "output", now=before).scheduled == 1
+    EDITS["text past the opening"](site)
+    assert resume(config, drafts=False, future=False, now=before, taken=Taken()) is not None
+    assert resume(config, drafts=False, future=False, now=due, taken=Taken()) is None
+
+
+@pytest.mark.parametrize("edit", sorted(set(EDITS) - {"text past the opening", "template"}))
+def test_any_other_edit_is_assembled_anew(make_site: MakeSite, edit: str) -> None:
+    """Front matter, summaries, keywords, mentions, links, pages, settings, files come and gone."""
+    site = make_site(base_files())
+    assert run_cli("build", str(site), "--accept-feed-changes")[0] == 0
+    EDITS[edit](site)
+    assert resumed(site) is None
+
+
+def test_a_briefing_with_a_problem_is_assembled_anew_to_be_reported(make_site: MakeSite) -> None:
+    site = make_site(base_files())
+    assert run_cli("build", str(site))[0] == 0
+    replace(site, "content/briefings/2025-07-09-b9.md", "Closing line.", "Closing [[no-such-briefing]].")
+    assert resumed(site) is None
+    status, _, err = run_cli("build", str(site))
+    assert status == 1 and "2025-07-09-b9.md" in err and "no-such-briefing" in err
+
+
+def test_builds_after_text_edits_assemble_nothing_and_fingerprint_only_the_edited_pages(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Edit after edit, each build takes the site its predecessor kept, fingerprints the page
+    of the edited briefing alone (the lists and the others' pages are as the last build made
+    them), and gives the bytes of a clean build. Files look old: judged by their metadata."""
+    files_look_old(monkeypatch)
+    site = make_site(base_files())
+    assert run_cli("build", str(site))[0] == 0
+
+    assemble, clean_build = pipeline.assemble, [False]
+
+    def no_assembly(*args: Any, **kwargs: Any) -> Any:
+        assert clean_build[0], "assembled anew"
+        return assemble(*args, **kwargs)
+
+    fingerprinted: list[str] = []
+    fingerprint = Fingerprints.of
+
+    def counted(self: Fingerprints, *parts: Any, own: Any = None) -> str:
+        if own is not None:
+            fingerprinted.append(own.slug)
+        return fingerprint(self, *parts, own=own)
+
+    monkeypatch.setattr(pipeline, "assemble", no_assembly)
+    monkeypatch.setattr(Fingerprints, "of", counted)
+    for step, words in enumerate(["Closing line, updated.", "Closing line, updated twice."]):
+        replace(
+            site,
+            "content/briefings/2025-07-09-b9.md",
+            "Closing line" + (", updated." if step else "."),
+            words,
+        )
+        fingerprinted.clear()
+        assert run_cli("build", str(site))[0] == 0
+        assert fingerprinted == ["b9"]
+        assert words in (site / "output/briefings/b9/index.html").read_text(encoding="utf-8")
+        clean = tmp_path / f"clean-{step}"
+        shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".output.*", CACHE_DIR))
+        clean_build[0] = True
+        assert run_cli("build", str(clean))[0] == 0
+        clean_build[0] = False
+        assert snapshot(site / "output") == snapshot(clean / "output")

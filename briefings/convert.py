@@ -22,35 +22,33 @@ import yaml
 
 from briefings import __version__
 from briefings.cache import Cache
-from briefings.content import Document, Parsed, list_documents, parse_document, with_data
+from briefings.content import Document, Parsed, parse_document, with_data
 from briefings.digest import Digester
 from briefings.errors import ContentError, Problem
 from briefings.markup import MarkupRenderer
 from briefings.model import Digest, Markup, ParsedBriefing, SiteConfig
-from briefings.reuse import Taken
 
 Converted = tuple[Parsed, Markup, Digest | None]  # a digest for briefings, None for pages
 Progress = Callable[[str, int, int], None]
 PARALLEL_FROM = 400  # below this, starting processes costs more than it saves
 CHUNK = 100
-CACHE_FORMAT = 5  # raised whenever the cached types change shape
+CACHE_FORMAT = 6  # raised whenever the cached types change shape
 STAMPED = "stamp "  # a cache key naming a file version by its stamp; its value is the content key
 
 
 def convert_site(
     config: SiteConfig,
+    listed: tuple[list[Document], list[Problem]],
     progress: Progress | None = None,
-    taken: Taken | None = None,
     known: Mapping[str, Converted] | None = None,
 ) -> tuple[list[Converted], list[Problem], dict[str, tuple[str, str]]]:
-    """Every content file of the site converted, in order, the problems of those that could not
-    be read or converted, and each converted file's stamp and content key by its path. A file
-    whose stamp (see `list_documents`) was met before is taken from the cache without being read;
-    the others are read and looked up by their bytes. With nothing cached, there is nothing to
-    look up: the converting processes read the files.
-    `taken` holds the files' metadata when the caller took it already (see `list_documents`);
-    `known`, conversions the caller made already, by content key."""
-    documents, problems = list_documents(config, taken)
+    """Every content file of the site (`listed`: see `list_documents`) converted, in order, the
+    problems of those that could not be listed, read or converted, and each converted file's stamp
+    and content key by its path. A file whose stamp was met before is taken from the cache without
+    being read; the others are read and looked up by their bytes. With nothing cached, there is
+    nothing to look up: the converting processes read the files.
+    `known` holds conversions the caller made already, by content key."""
+    documents, problems = list(listed[0]), list(listed[1])
     paths = {str(document.path): document.path for document in documents}
     cache = Cache(config.root, "documents", conversion_settings(config), paths)
     results: dict[int, Converted] = {}
@@ -167,12 +165,23 @@ class Converter:
             digest = self.digester.digest(parsed) if isinstance(parsed, ParsedBriefing) else None
             markup = self.renderer.render(parsed.body, parsed.body_line)
             # The Markdown source is not kept: all that is made from it is in the markup and digest.
-            parsed = replace(parsed, body="")
-            if isinstance(parsed, ParsedBriefing):
-                parsed = replace(parsed, version=_version(parsed, markup))
+            if isinstance(parsed, ParsedBriefing) and digest is not None:
+                version = _version(replace(parsed, body=""), markup)
+                parsed = replace(parsed, body="", version=version, shape=_shape(version, markup, digest))
+            else:
+                parsed = replace(parsed, body="")
             return parsed, markup, digest
         except ContentError as error:
             return list(error.problems)
+
+
+def _shape(version: str, markup: Markup, digest: Digest) -> str:
+    """A digest of all assembly reads of a converted briefing but its text: its version (front
+    matter and summary), its wiki links, and its digest (topics found, mentions, keywords). Two
+    conversions of the same shape differ in their texts alone (see snapshot)."""
+    found = (markup.links, digest.rule_topics, digest.mentions)
+    text = f"{version}\0{found!r}\0{digest.keywords}"  # the keywords, the bulk, as they are (letters)
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()
 
 
 def _version(parsed: ParsedBriefing, markup: Markup) -> str:

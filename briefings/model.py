@@ -130,6 +130,7 @@ class ParsedBriefing:
     imported: str | None = None  # SHA-256 the importer wrote, to tell a curator's edits from its own
     canonical: str | None = None  # the original's URL, for a briefing that republishes it in full
     version: str = ""  # once converted: a digest of all the above but the body, and of its summary
+    shape: str = ""  # once converted: a digest of all assembly reads of it but its text (see convert)
 
 
 @dataclass(frozen=True)  # no slots: kept in the build cache, and slotted ones unpickle 2-3x slower

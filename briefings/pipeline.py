@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from briefings import THEME, __version__
 from briefings.cache import Cache, collector_paused, finish_writing
 from briefings.config import load_config
-from briefings.content import BRIEFINGS_DIR, PAGES_DIR, load_ledger
+from briefings.content import BRIEFINGS_DIR, PAGES_DIR, Document, list_documents, load_ledger
 from briefings.errors import ContentError, Problem, TemplateError
 from briefings.model import OutputFile, ParsedBriefing, ParsedPage, Site, SiteConfig, Stamp
 from briefings.output import Spare, write_ledger, writing
@@ -91,9 +91,10 @@ def build(
         with collector_paused():
             this_build = new_build()
             # After edits to briefings' texts alone, the site is the last build's with the new texts.
+            listed = list_documents(config, taken)
             converted: dict[str, Converted] = {}  # what was converted on the way, by content key
             resumed = resume(
-                config, drafts=drafts, future=future, now=moment, taken=taken, converted=converted
+                config, drafts=drafts, future=future, now=moment, listed=listed, converted=converted
             )
             if resumed is not None:
                 site, waiting = resumed.site, resumed.waiting
@@ -104,7 +105,7 @@ def build(
                     future=future,
                     now=moment,
                     progress=progress,
-                    taken=taken,
+                    listed=listed,
                     known=converted,
                     keep=this_build,
                 )
@@ -153,18 +154,19 @@ def assemble(
     future: bool,
     now: dt.datetime,
     progress: Progress | None = None,
-    taken: Taken | None = None,
+    listed: tuple[list[Document], list[Problem]] | None = None,
     known: Mapping[str, Converted] | None = None,
     keep: str | None = None,
 ) -> tuple[Site, Schedule]:
     """Content files → the site as readers see it (stages 1-3), and what waits for its date.
-    `taken` holds the files' metadata when the caller took it already (see `files_stamp`);
+    `listed` is the content files when the caller listed them already (see `list_documents`);
     `known`, conversions made already (see convert_site). With `keep` (a build's name), the site
     is kept for the next build (see snapshot)."""
     from briefings.assemble import assemble_site
     from briefings.convert import convert_site
 
-    converted, problems, sources = convert_site(config, progress, taken, known)
+    listed = listed or list_documents(config)
+    converted, problems, sources = convert_site(config, listed, progress, known)
     if problems:
         raise ContentError(problems)
     briefings = [(p, m, d) for p, m, d in converted if isinstance(p, ParsedBriefing) and d is not None]

@@ -15,7 +15,6 @@ Both name the build that kept them, so that one written without the other is nev
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,10 +22,9 @@ from typing import TYPE_CHECKING
 
 from briefings import __version__
 from briefings.cache import Cache
-from briefings.content import Document, list_documents, with_data
+from briefings.content import Document, with_data
 from briefings.errors import Problem
-from briefings.model import Digest, Markup, ParsedBriefing, Site, SiteConfig
-from briefings.reuse import Taken
+from briefings.model import Markup, ParsedBriefing, Site, SiteConfig
 from briefings.schedule import Schedule
 
 if TYPE_CHECKING:  # conversion loads Markdown: only a build that converts needs it
@@ -41,13 +39,6 @@ MOST_EDITS = 100  # more edited files than this are converted and assembled anew
 def new_build() -> str:
     """A name for a build, to tie together what it keeps in several tables."""
     return secrets.token_hex(8)
-
-
-def shape(parsed: ParsedBriefing, markup: Markup, digest: Digest) -> str:
-    """A digest of all assembly reads of a converted briefing but its text: its version (front
-    matter and summary), its wiki links, and its digest (topics found, mentions, keywords)."""
-    text = f"{parsed.version}\0{markup.links!r}\0{digest!r}"
-    return hashlib.sha1(text.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()
 
 
 def _version(config: SiteConfig, drafts: bool, future: bool) -> str:
@@ -84,18 +75,19 @@ def resume(
     drafts: bool,
     future: bool,
     now: dt.datetime,
-    taken: Taken,
+    listed: tuple[list[Document], list[Problem]],
     converted: dict[str, Converted] | None = None,
 ) -> Resumed | None:
-    """The site as the last build assembled it, with the texts edited since; None when anything
-    else changed, or there is no snapshot for these settings. What it converted on the way is
-    put in `converted` (content key → conversion), for a whole conversion not to redo it."""
+    """The site as the last build assembled it, with the texts edited since (the content files
+    being `listed`: see `list_documents`); None when anything else changed, or there is no
+    snapshot for these settings. What it converted on the way is put in `converted` (content key
+    → conversion), for a whole conversion not to redo it."""
     version = _version(config, drafts, future)
     files = Cache(config.root, FILES, version)
     last = files.get(BUILD)
     if last is None or now >= last[1]:
         return None
-    documents, problems = list_documents(config, taken)
+    documents, problems = listed
     if problems or len(documents) != len(files.entries) - 1:
         return None
     markups = _edited(config, files, documents, {} if converted is None else converted)
@@ -146,11 +138,9 @@ def _edited(
         if isinstance(outcome, list):
             return None  # a problem: the whole build reports it, with any others
         converted[key] = outcome
-        parsed, markup, digest = outcome
-        if not isinstance(parsed, ParsedBriefing) or not digest:
-            return None
-        if shape(parsed, markup, digest) != known_shape:  # more than its text changed
-            return None
+        parsed, markup, _ = outcome
+        if not isinstance(parsed, ParsedBriefing) or parsed.shape != known_shape:
+            return None  # more than its text changed
         markups[parsed.slug] = markup
     return markups
 
@@ -175,10 +165,11 @@ def keep_whole(
     tables.put(BUILD, build)
     tables.save(background=True)
     files = Cache(config.root, FILES, version, fresh=True)
-    for parsed, markup, digest in converted:
+    for parsed, _, _ in converted:
         stamp, key = sources[str(parsed.path)]
-        made = shape(parsed, markup, digest) if isinstance(parsed, ParsedBriefing) and digest else ""
-        files.put(FILE + str(parsed.path), (stamp, key, made))
+        files.put(
+            FILE + str(parsed.path), (stamp, key, parsed.shape if isinstance(parsed, ParsedBriefing) else "")
+        )
     never = dt.datetime.max.replace(tzinfo=dt.UTC)
     due = waiting.next_due.moment if waiting.next_due and not future else never
     files.put(BUILD, (build, due))

@@ -15,14 +15,16 @@ from test_incremental import EDITS, base_files, replace
 from briefings import pipeline
 from briefings.cache import CACHE_DIR
 from briefings.config import load_config
+from briefings.content import list_documents
 from briefings.reuse import Fingerprints, Taken
 from briefings.snapshot import Resumed, resume
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
-def resumed(site: Path) -> Resumed | None:
-    return resume(load_config(site), drafts=False, future=False, now=NOW, taken=Taken())
+def resumed(site: Path, now: dt.datetime = NOW) -> Resumed | None:
+    config = load_config(site)
+    return resume(config, drafts=False, future=False, now=now, listed=list_documents(config, Taken()))
 
 
 def test_a_text_edited_past_its_opening_gives_the_site_a_whole_assembly_gives(make_site: MakeSite) -> None:
@@ -40,12 +42,11 @@ def test_a_text_edited_past_its_opening_gives_the_site_a_whole_assembly_gives(ma
 def test_a_site_is_not_resumed_once_a_scheduled_briefing_is_due(make_site: MakeSite) -> None:
     later = briefing("Later", date="2025-08-01", body="Soon.")
     site = make_site({**base_files(), "content/briefings/2025-08-01-later.md": later})
-    config = load_config(site)
     before, due = dt.datetime(2025, 7, 20, tzinfo=dt.UTC), dt.datetime(2025, 8, 1, tzinfo=dt.UTC)
     assert pipeline.build(site, site / "output", now=before).scheduled == 1
     EDITS["text past the opening"](site)
-    assert resume(config, drafts=False, future=False, now=before, taken=Taken()) is not None
-    assert resume(config, drafts=False, future=False, now=due, taken=Taken()) is None
+    assert resumed(site, before) is not None
+    assert resumed(site, due) is None
 
 
 @pytest.mark.parametrize("edit", sorted(set(EDITS) - {"text past the opening", "template"}))

@@ -6,8 +6,8 @@
 Generates the corpora with ../shared/bench/make_corpus.py (ours, hugo, hugo without related
 content, pelican), installs Hugo and Pelican into a virtual environment under the work folder,
 then measures, as medians of --runs: cold builds, warm builds with nothing changed, builds after
-one edited briefing, peak memory, and the preview's edit-to-served time. Prints a table with our
-ratio to each peer. Figures, never pass/fail: this is not a test.
+one briefing's text was edited at its end and after one's lead was, peak memory, and the
+preview's edit-to-served time. Prints a table with our ratio to each peer. Figures, never pass/fail: this is not a test.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def remove(*paths: Path) -> Callable[[], None]:
 
 
 def edit_one(site: Path) -> Callable[[], None]:
-    """Change one word of one briefing, differently each time."""
+    """Change the last word of one briefing's text, differently each time."""
     target = sorted((site / "content" / "briefings").glob("*.md"))[
         len(list((site / "content").rglob("*.md"))) // 2
     ]
@@ -109,6 +109,22 @@ def edit_one(site: Path) -> Callable[[], None]:
         target.write_text(
             re.sub(r"(edit-marker-\d+|$)", f"edit-marker-{next(counter)}", text, count=1), encoding="utf-8"
         )
+
+    return edit
+
+
+def edit_lead(site: Path) -> Callable[[], None]:
+    """Change the first word of another briefing's text, differently each time: its summary and
+    the keywords related briefings are scored by change too, so the site is assembled anew."""
+    target = sorted((site / "content" / "briefings").glob("*.md"))[
+        len(list((site / "content").rglob("*.md"))) // 3
+    ]
+    counter = iter(range(10**6))
+
+    def edit() -> None:
+        front, end, text = target.read_text(encoding="utf-8").partition("\n---\n")
+        text = re.sub(r"^(\s*)(lead-marker-\d+ )?", rf"\1lead-marker-{next(counter)} ", text, count=1)
+        target.write_text(front + end + text, encoding="utf-8")
 
     return edit
 
@@ -135,6 +151,13 @@ def measure_size(work: Path, size: int, runs: int, peers: Path | None) -> list[t
     )
     rows.append(
         (f"{size:,}", "briefings: one briefing edited", *median_of(runs, edit_one(ours), briefings, ours))
+    )
+    rows.append(
+        (
+            f"{size:,}",
+            "briefings: one briefing's lead edited",
+            *median_of(runs, edit_lead(ours), briefings, ours),
+        )
     )
     rows.append((f"{size:,}", "briefings: preview, edit to served page", preview_latency(ours, runs), 0))
     if peers is None:

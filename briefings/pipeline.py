@@ -29,7 +29,7 @@ from briefings.parallel import can_fork, forked_pool
 from briefings.reuse import FilesStamp, Taken, files_stamp, metadata_stamp, versions_digest
 from briefings.schedule import Schedule, schedule
 from briefings.snapshot import keep_whole, new_build, resume
-from briefings.stability import LEDGER_NAME, check_ledger
+from briefings.stability import LEDGER_NAME, Ledger, check_ledger
 
 # Markdown, Jinja and feedgen load when there is something to convert or render: a build with
 # nothing to do starts without them (see `assemble` and `_render`).
@@ -111,17 +111,10 @@ def build(
                 )
             # The briefings whose own page may differ from the live output's, when that is known.
             edited = resumed.edited if resumed is not None and resumed.build == record.build() else None
-            # The feed ledger is checked unless the last build checked the very same file against
-            # the very same briefings, and found nothing to change or report.
-            checked = _ledger_inputs(site, taken.now_ns) if publishing and not accept_feed_changes else None
-            new_ledger = None
-            if publishing and (checked is None or checked != record.ledger_checked()):
-                published = load_ledger(root)
-                ledger, ledger_problems = check_ledger(published, site, accept=accept_feed_changes)
-                if ledger_problems:
-                    raise ContentError(ledger_problems)
-                if ledger != published:  # the file holds it already when they are equal
-                    new_ledger, checked = ledger, None
+            if publishing:
+                checked, new_ledger = _check_ledger(site, record, taken, accept=accept_feed_changes)
+            else:
+                checked, new_ledger = None, None
             previous, spare_holds, linked = record.fingerprints(), record.spare_holds(), record.linked()
             lists_before = record.lists()
             record.forget_spare()  # what the spare holds is not known again until the build is done
@@ -320,6 +313,23 @@ def _feeds_share() -> tuple[list[str], list[str], _Fed]:
     mine = _shared.spare.another()
     fed = _feeds(_shared, mine)
     return sorted(mine.paths), sorted(mine.changed), fed
+
+
+def _check_ledger(
+    site: Site, record: _Record, taken: Taken, *, accept: bool
+) -> tuple[str | None, Ledger | None]:
+    """The feed ledger checked against the site (a ContentError for changes readers would notice,
+    unless `accept`): what it was checked against when it held (see _ledger_inputs), and the
+    ledger to write when it changed. A check the last build made of the very same file against the
+    very same briefings, which found nothing to change or report, is not made again."""
+    checked = None if accept else _ledger_inputs(site, taken.now_ns)
+    if checked is not None and checked == record.ledger_checked():
+        return checked, None
+    published = load_ledger(site.config.root)
+    ledger, problems = check_ledger(published, site, accept=accept)
+    if problems:
+        raise ContentError(problems)
+    return (checked, None) if ledger == published else (None, ledger)  # the file holds it when equal
 
 
 def _ledger_inputs(site: Site, now_ns: int) -> str | None:

@@ -4,7 +4,8 @@ All content is loaded and checked, and every template compiled, before anything 
 are then rendered straight into the spare folder beside the output, which is exchanged with the
 output folder only once the whole site is in it. So a site with an error never touches its output
 folder. A record in the build cache of what the last build was made from lets a build with nothing
-changed return at once, and one with a few changes re-render only the pages that show them.
+changed return at once, and one with a few changes re-render only the pages that show them; one
+that finds only briefings' texts edited takes the site the last build assembled (see snapshot).
 """
 
 from __future__ import annotations

@@ -85,8 +85,8 @@ def resume(
     version = _version(config, drafts, future)
     files = Cache(config.root, FILES, version)
     last = files.get(BUILD)
-    if last is None or now >= last[1]:
-        return None
+    if not isinstance(last, tuple) or not isinstance(last[1], dt.datetime) or now >= last[1]:
+        return None  # none kept, or kept in a shape this code does not know, or a briefing due since
     documents, problems = listed
     if problems or len(documents) != len(files.entries) - 1:
         return None

@@ -34,6 +34,7 @@ FILES, SITE = "site-files", "site"
 BUILD = "build"  # the entry naming the build that kept a table (in the files table: and its due time)
 FILE = "file "  # a files table key: the file's path follows
 MOST_EDITS = 100  # more edited files than this are converted and assembled anew, all at once
+MOST_TEXTS = 1000  # a snapshot carrying more edited texts than this is made anew by a whole build
 
 
 def new_build() -> str:
@@ -103,6 +104,8 @@ def resume(
     site, waiting = kept
     shown = {briefing.slug for briefing in site.briefings}
     texts = texts | {slug: text_in(site, markup) for slug, markup in markups.items() if slug in shown}
+    if len(texts) > MOST_TEXTS:
+        return None
     return Resumed(with_texts(site, texts), waiting, last[0], frozenset(markups), files, tables, texts)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import MakeSite, briefing, files_look_old, run_cli, snapshot
-from test_incremental import EDITS, base_files, replace
+from test_incremental import EDITS, LONG_TEXT, base_files, replace
 
 from briefings import pipeline
 from briefings.cache import CACHE_DIR
@@ -47,6 +47,23 @@ def test_a_site_is_not_resumed_once_a_scheduled_briefing_is_due(make_site: MakeS
     EDITS["text past the opening"](site)
     assert resumed(site, before) is not None
     assert resumed(site, due) is None
+
+
+def test_a_snapshot_carrying_many_edited_texts_is_made_anew(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The texts edited since a whole build are kept beside its site and written again by every
+    build that adds one: past a bound, a whole build makes a snapshot without them."""
+    monkeypatch.setattr("briefings.snapshot.MOST_TEXTS", 1)
+    other = briefing("Briefing 10", date="2025-07-10", body=LONG_TEXT)
+    site = make_site({**base_files(), "content/briefings/2025-07-10-b10.md": other})
+    assert run_cli("build", str(site))[0] == 0
+    EDITS["text past the opening"](site)
+    assert run_cli("build", str(site))[0] == 0  # keeps b9's text
+    replace(site, "content/briefings/2025-07-09-b9.md", "updated.", "updated twice.")
+    assert resumed(site) is not None  # b9's again: still one text
+    replace(site, "content/briefings/2025-07-10-b10.md", "Closing line.", "Closing line, updated.")
+    assert resumed(site) is None  # b9's and b10's: two
 
 
 @pytest.mark.parametrize("edit", sorted(set(EDITS) - {"text past the opening", "template"}))

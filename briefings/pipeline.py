@@ -38,8 +38,6 @@ if TYPE_CHECKING:
     from briefings.convert import Converted, Progress
     from briefings.render import PagePlan
 
-FAR_FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
-
 
 @dataclass(frozen=True, slots=True)
 class BuildReport:
@@ -128,7 +126,7 @@ def build(
             paths, changed = frozenset(spare.paths), frozenset(spare.changed)
             counts = (len(site.briefings), made.pages, made.feeds, len(paths), len(changed))
             report = BuildReport(*counts, output, len(waiting), waiting.next_due, paths, changed)
-            due = waiting.next_due.moment if waiting.next_due and not future else FAR_FUTURE
+            due = waiting.holds_until(future=future)
             record.keep(report, made.fingerprints, made.lists, checked, this_build, due)
             if resumed is not None:
                 resumed.keep(this_build)

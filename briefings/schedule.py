@@ -28,6 +28,13 @@ class Schedule:
     def __len__(self) -> int:
         return len(self.slugs)
 
+    def holds_until(self, *, future: bool) -> dt.datetime:
+        """When a site built with this schedule stops being the site: the moment the first
+        scheduled briefing falls due; never for a build that shows them all (`future`)."""
+        if self.next_due is None or future:
+            return dt.datetime.max.replace(tzinfo=dt.UTC)
+        return self.next_due.moment
+
 
 def schedule(briefings: Iterable[ParsedBriefing], now: dt.datetime, *, drafts: bool) -> Schedule:
     """Which briefings are dated after `now` (an aware datetime); drafts count only when shown."""

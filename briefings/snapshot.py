@@ -173,7 +173,5 @@ def keep_whole(
         files.put(
             FILE + str(parsed.path), (stamp, key, parsed.shape if isinstance(parsed, ParsedBriefing) else "")
         )
-    never = dt.datetime.max.replace(tzinfo=dt.UTC)
-    due = waiting.next_due.moment if waiting.next_due and not future else never
-    files.put(BUILD, (build, due))
+    files.put(BUILD, (build, waiting.holds_until(future=future)))
     files.save()

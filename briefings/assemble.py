@@ -35,16 +35,17 @@ from briefings.model import (
     SourceOutlet,
     Topic,
 )
-from briefings.related import Subject, score_related, subjects_digest
+from briefings.related import Scored, Subject, score_related
 from briefings.slugs import slugify
 
 RESERVED = {"briefings", "topics", "sources", "archive", "page", "static", "404", "index"}
 RESERVED |= {"search", "pagefind"}  # the search page and its index, when search is on
 K = TypeVar("K")
+SCORED = "scored"  # the memo's entry for the last related scoring
 
 
 class Memo(Protocol):
-    """Where assembly may keep what it worked out, by a digest of what it was worked out from."""
+    """Where assembly may keep what it worked out, for the next assembly to start from."""
 
     def get(self, key: str) -> Any: ...
 
@@ -103,7 +104,7 @@ def assemble_site(
 
     `scheduled` names briefings dated after the build's "now": like drafts, they are left out
     (links to them keep their words, never their titles) unless `future` asks for them. A `memo`
-    (the build cache) keeps scored related lists for the next build with the same inputs."""
+    (the build cache) keeps the related scoring, for the next build to rescore only what changed."""
     shown = [
         (p, m) for p, m, _ in briefings if (drafts or not p.draft) and (future or p.slug not in scheduled)
     ]
@@ -417,14 +418,13 @@ def _related(
 ) -> dict[str, tuple[str, ...]]:
     """The curator's related briefings (both ways) first, then the scored ones not already there."""
     curated = _backlinked(made, {s: k.related for s, k in links.items()}, first=True)
-    subjects = _subjects(made, outlets, digests)
-    key = subjects_digest(subjects, config.related)
-    scored = memo.get(key) if memo is not None else None
-    if scored is None:
-        scored = score_related(subjects, config.related)
-        if memo is not None:
-            memo.put(key, scored)
-    return {slug: own + scored[slug] for slug, own in curated.items()}
+    last = memo.get(SCORED) if memo is not None else None
+    scored = score_related(
+        _subjects(made, outlets, digests), config.related, last if isinstance(last, Scored) else None
+    )
+    if memo is not None:
+        memo.put(SCORED, scored)
+    return {slug: own + scored.related[slug] for slug, own in curated.items()}
 
 
 def _subjects(

@@ -99,43 +99,141 @@ class _Index:
                 scores[other] += share
 
 
-def subjects_digest(subjects: Sequence[Subject], config: RelatedConfig) -> str:
-    """A digest of everything scoring reads: equal digests give equal related lists (so an edit
-    that leaves every briefing's topics, sources, date and opening words alone need not score)."""
-    digest = hashlib.sha256(repr(config).encode("utf-8", "surrogatepass"))
+def subjects_digest(subjects: Sequence[Subject], config: RelatedConfig) -> tuple[str, str]:
+    """Digests of everything scoring reads, and of all that but the keywords: equal digests give
+    equal related lists (so an edit that leaves every briefing's topics, sources, date and opening
+    words alone need not score), and equal second digests let a scoring start from the last one."""
+    frame = hashlib.sha256(repr(config).encode("utf-8", "surrogatepass"))
+    digest = frame.copy()
     for subject in subjects:
         # The keywords, the bulk, as they are (letters, digits and spaces: see pack_keywords), after
         # the self-delimiting repr of the other fields and before a newline, which they never hold.
-        fields = (subject.slug, subject.order, subject.topics, subject.sources)
-        digest.update(f"{fields!r}{subject.keywords}\n".encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+        fields = f"{(subject.slug, subject.order, subject.topics, subject.sources)!r}"
+        frame.update(fields.encode("utf-8", "surrogatepass"))
+        digest.update(f"{fields}{subject.keywords}\n".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest(), frame.hexdigest()
 
 
-def score_related(subjects: Sequence[Subject], config: RelatedConfig) -> dict[str, tuple[str, ...]]:
-    """slug → up to `config.count` related slugs, best first (ties: newer first).
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """Related lists (slug → related slugs, best first) and what they were scored from, for the
+    next scoring of the same briefings to rescore only the lists their changed keywords reach."""
+
+    key: str  # see subjects_digest
+    frame: str
+    keywords: tuple[str, ...]  # each briefing's packed keywords, oldest briefing first
+    frequency: dict[str, int]  # keyword → how many briefings have it
+    chosen: tuple[str, ...]  # each briefing's most telling keywords, space-separated, oldest first
+    related: dict[str, tuple[str, ...]]
+
+
+def score_related(subjects: Sequence[Subject], config: RelatedConfig, last: Scored | None = None) -> Scored:
+    """Each briefing's related briefings: up to `config.count`, best first (ties: newer first).
 
     A score adds, per signal, its weight times the share of the briefing's own topics, sources or
     keywords (each weighted by rarity) that the other briefing shares, so each signal gives 0 to
-    its weight and the threshold means the same on a site of ten briefings or ten thousand."""
-    if config.count == 0:
-        return {s.slug: () for s in subjects}
+    its weight and the threshold means the same on a site of ten briefings or ten thousand.
+
+    Given the `last` scoring, of the same briefings with the same topics, sources and dates, only
+    the lists that changed keywords can reach are scored again (see _rescored); the lists are the
+    same as a scoring from nothing."""
+    key, frame = subjects_digest(subjects, config)
+    if last is not None and last.key == key:
+        return last
     ordered = sorted(subjects, key=lambda s: s.order)
+    packed = tuple(s.keywords for s in ordered)
+    if last is not None and last.frame == frame:
+        return _rescored(last, key, ordered, packed, config)
+    frequency = Counter(word for text in packed for word in text.split()[::2])
+    rarity = _rarity(frequency, len(ordered))
+    chosen = tuple(_choose(text, rarity) for text in packed)
+    related = _score(ordered, chosen, config, range(len(ordered)))
+    return Scored(key, frame, packed, dict(frequency), chosen, related)
+
+
+def _rescored(
+    last: Scored, key: str, ordered: Sequence[Subject], packed: tuple[str, ...], config: RelatedConfig
+) -> Scored:
+    """The last scoring brought up to date with changed keywords.
+
+    A briefing's choice of keywords reads its own counts and the rarity of its words: it can
+    change only for a briefing whose keywords changed or that holds a word whose frequency did.
+    A list reads the topic and source indexes (unchanged), and the keyword index through the
+    briefing's own chosen words: it can change only for a briefing whose choice changed or that
+    chose a word another briefing took up or gave up."""
+    changed = [i for i, (new, old) in enumerate(zip(packed, last.keywords, strict=True)) if new != old]
+    frequency = dict(last.frequency)
+    moved: set[str] = set()  # words whose frequency changed, then those whose rarity did
+    for i in changed:
+        old, new = set(last.keywords[i].split()[::2]), set(packed[i].split()[::2])
+        for word in old - new:
+            frequency[word] -= 1
+            if not frequency[word]:
+                del frequency[word]
+        for word in new - old:
+            frequency[word] = frequency.get(word, 0) + 1
+        moved |= old ^ new
+    rarity = _rarity(frequency, len(ordered))
+    before = _rarity({word: last.frequency[word] for word in moved if word in last.frequency}, len(ordered))
+    moved = {word for word in moved if rarity.get(word) != before.get(word)}  # not those still too common
+    again = set(changed)
+    if moved:
+        again.update(i for i, text in enumerate(packed) if not moved.isdisjoint(text.split()[::2]))
+    chosen = list(last.chosen)
+    rescore, taken = set(), set()  # briefings whose choice changed, and the words taken up or given up
+    for i in again:
+        choice = _choose(packed[i], rarity)
+        if choice != chosen[i]:
+            taken |= set(choice.split()) ^ set(chosen[i].split())
+            chosen[i] = choice
+            rescore.add(i)
+    if taken:
+        rescore.update(i for i, choice in enumerate(chosen) if not taken.isdisjoint(choice.split()))
+    related = dict(last.related)
+    if rescore:
+        related.update(_score(ordered, chosen, config, sorted(rescore)))
+    return Scored(key, last.frame, packed, frequency, tuple(chosen), related)
+
+
+def _rarity(frequency: Mapping[str, int], total: int) -> dict[str, float]:
+    """How telling each keyword is: rarer is more, and one in a single briefing or in too many
+    says nothing."""
+    most = max(2, total * COMMON_SHARE)
+    return {word: math.log(total / found) for word, found in frequency.items() if 1 < found <= most}
+
+
+def _choose(packed: str, rarity: Mapping[str, float]) -> str:
+    """A briefing's most telling keywords (frequent in it, rare elsewhere), from its packed counts."""
+    words = packed.split()  # word, count, word, count…
+    useful = [(int(n) * rarity[w], w) for w, n in zip(words[::2], words[1::2], strict=True) if w in rarity]
+    useful.sort(key=lambda item: (-item[0], item[1]))
+    return " ".join(w for _, w in useful[:KEYWORDS_PER_BRIEFING])
+
+
+def _score(
+    ordered: Sequence[Subject], chosen: Sequence[str], config: RelatedConfig, positions: Sequence[int]
+) -> dict[str, tuple[str, ...]]:
+    """The related lists of the briefings at `positions` (in time order), shared with a forked
+    process when there are many."""
+    if config.count == 0:
+        return {ordered[i].slug: () for i in positions}
     total = len(ordered)
-    words = _top_keywords([s.keywords for s in ordered], total)
+    words = [tuple(choice.split()) for choice in chosen]
     indexes = (
         (_Index([s.topics for s in ordered], config.topics, total, NEAREST), [s.topics for s in ordered]),
         (_Index([s.sources for s in ordered], config.sources, total, NEAREST), [s.sources for s in ordered]),
         (_Index(words, config.text, max(2, total * COMMON_SHARE), NEAREST_TEXT), words),
     )
     scoring = _Scoring(ordered, indexes, config)
-    if total < PARALLEL_FROM or not can_fork():
-        return scoring.score(0, total)
+    if len(positions) < PARALLEL_FROM or not can_fork():
+        return scoring.score(positions)
     global _shared
     _shared = scoring  # each briefing is scored on its own: a forked process scores the later half
+    half = len(positions) // 2
     try:
         with forked_pool(1) as pool:
-            later = pool.submit(_score_share, total // 2, total)
-            related = scoring.score(0, total // 2)
+            later = pool.submit(_score_share, positions[half:])
+            related = scoring.score(positions[:half])
             related.update(later.result())
     finally:
         _shared = None
@@ -148,11 +246,11 @@ class _Scoring:
     indexes: tuple[tuple[_Index, Sequence[Sequence[str]]], ...]
     config: RelatedConfig
 
-    def score(self, start: int, stop: int) -> dict[str, tuple[str, ...]]:
-        """The related lists of the briefings at positions start to stop (oldest first)."""
+    def score(self, positions: Sequence[int]) -> dict[str, tuple[str, ...]]:
+        """The related lists of the briefings at `positions` (oldest first)."""
         ordered, config = self.ordered, self.config
         related = {}
-        for position in range(start, stop):
+        for position in positions:
             scores: defaultdict[int, float] = defaultdict(float)
             for index, keys in self.indexes:
                 index.accumulate(keys[position], position, config.include_newer, scores)
@@ -165,27 +263,9 @@ class _Scoring:
 _shared: _Scoring | None = None  # for the forked process to inherit
 
 
-def _score_share(start: int, stop: int) -> dict[str, tuple[str, ...]]:
+def _score_share(positions: Sequence[int]) -> dict[str, tuple[str, ...]]:
     assert _shared is not None
-    return _shared.score(start, stop)
-
-
-def _top_keywords(packed: Sequence[str], total: int) -> list[tuple[str, ...]]:
-    """Each briefing's most telling keywords (frequent in it, rare elsewhere), from its packed counts."""
-    parts = [text.split() for text in packed]  # word, count, word, count…
-    frequency: Counter[str] = Counter()
-    for words in parts:
-        frequency.update(words[::2])
-    most = max(2, total * COMMON_SHARE)
-    rarity = {word: math.log(total / found) for word, found in frequency.items() if 1 < found <= most}
-    chosen = []
-    for words in parts:
-        useful = [
-            (int(n) * rarity[w], w) for w, n in zip(words[::2], words[1::2], strict=True) if w in rarity
-        ]
-        useful.sort(key=lambda item: (-item[0], item[1]))
-        chosen.append(tuple(w for _, w in useful[:KEYWORDS_PER_BRIEFING]))
-    return chosen
+    return _shared.score(positions)
 
 
 def _best(

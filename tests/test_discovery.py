@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -125,11 +126,12 @@ def test_scores_are_ordered_best_first_with_newer_winning_ties() -> None:
         subject("d", 4, ("z",)),
         subject("e", 5, ("x", "y")),
     ]
-    related = score_related(subjects, RelatedConfig(count=5, threshold=0.1, sources=0.0))
+    related = score_related(subjects, RelatedConfig(count=5, threshold=0.1, sources=0.0)).related
     assert related["e"] == ("a", "c", "b")  # shares both topics, then one topic, newer first
     assert related["a"] == ()  # nothing older
-    assert related == score_related(
-        list(reversed(subjects)), RelatedConfig(count=5, threshold=0.1, sources=0.0)
+    assert (
+        related
+        == score_related(list(reversed(subjects)), RelatedConfig(count=5, threshold=0.1, sources=0.0)).related
     )
 
 
@@ -146,7 +148,7 @@ def test_scoring_shared_with_a_forked_process_gives_the_same_lists(monkeypatch: 
         for n in range(60)
     ]
     config = RelatedConfig(count=4, threshold=0.1)
-    alone = score_related(subjects, config)
+    alone = score_related(subjects, config).related
     monkeypatch.setattr(related, "PARALLEL_FROM", 2)
     forks: list[int] = []
 
@@ -155,10 +157,76 @@ def test_scoring_shared_with_a_forked_process_gives_the_same_lists(monkeypatch: 
         return forked_pool(workers)
 
     monkeypatch.setattr(related, "forked_pool", counted_pool)
-    shared = score_related(subjects, config)
+    shared = score_related(subjects, config).related
     assert forks == [1]
     assert list(shared.items()) == list(alone.items())
     assert any(alone.values())
+
+
+def _random_subjects(rng: random.Random, count: int, vocabulary: list[str]) -> list[Subject]:
+    def text() -> str:
+        return " ".join(rng.choices(vocabulary, k=rng.randint(0, 40)))
+
+    return [
+        Subject(
+            f"s{n:03}",
+            (rng.randint(1, 60), f"s{n:03}"),
+            tuple(rng.sample(["t1", "t2", "t3", "t4", "t5", "t6"], rng.randint(0, 2))),
+            (f"w{rng.randint(1, 4)}",),
+            pack_keywords(keywords(text())),
+        )
+        for n in range(count)
+    ]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_rescoring_after_keyword_edits_gives_the_lists_of_a_scoring_from_nothing(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(seed)
+    vocabulary = [f"{a}{b}{c}" for a in "bcdfg" for b in "aeiou" for c in "mnrst"][: rng.randint(20, 120)]
+    subjects = _random_subjects(rng, rng.randint(20, 90), vocabulary)
+    config = RelatedConfig(count=rng.randint(1, 6), threshold=rng.choice([0.05, 0.2, 0.4]))
+    last = score_related(subjects, config)
+    edited = list(subjects)
+    for n in rng.sample(range(len(edited)), rng.randint(1, 4)):  # new keywords, or some dropped
+        words = edited[n].keywords.split()[::2]
+        kept = " ".join(rng.sample(words, len(words) // 2))
+        added = " ".join(rng.choices([*vocabulary, "brandnew"], k=rng.randint(0, 12)))
+        edited[n] = replace(edited[n], keywords=pack_keywords(keywords(f"{kept} {added}")))
+    scored: list[int] = []
+    score = related._score
+
+    def counted(*args: Any) -> dict[str, tuple[str, ...]]:
+        scored.append(len(args[3]))
+        return score(*args)
+
+    monkeypatch.setattr(related, "_score", counted)
+    again = score_related(edited, config, last)
+    monkeypatch.setattr(related, "_score", score)
+    anew = score_related(edited, config)
+    assert again.related == anew.related
+    assert (again.chosen, again.frequency, again.key) == (anew.chosen, anew.frequency, anew.key)
+    assert sum(scored) <= len(subjects)
+    assert score_related(edited, config, again) is again  # nothing changed since: nothing scored
+
+
+def test_rescoring_scores_only_the_lists_changed_keywords_reach(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(7)
+    vocabulary = [f"{a}{b}{c}" for a in "bcdfg" for b in "aeiou" for c in "mnrst"]
+    subjects = _random_subjects(rng, 400, vocabulary)
+    config = RelatedConfig()
+    last = score_related(subjects, config)
+    edited = list(subjects)
+    edited[5] = replace(edited[5], keywords=pack_keywords(keywords(edited[5].keywords + " zzzonly")))
+    scored: list[int] = []
+    score = related._score
+    monkeypatch.setattr(related, "_score", lambda *args: scored.append(len(args[3])) or score(*args))
+    assert score_related(edited, config, last).related == last.related
+    assert scored == []  # a word no other briefing has changes no choice of keywords
+    moved = replace(subjects[0], order=(0, "s000"))  # a date moved: everything is scored anew
+    score_related([moved, *subjects[1:]], config, last)
+    assert scored == [400]
 
 
 def test_when_nothing_passes_the_threshold_the_newest_sharing_a_topic_are_shown(make_site: MakeSite) -> None:

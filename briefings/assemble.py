@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from briefings.errors import ContentError, Problem
 from briefings.markup import PLACEHOLDER
@@ -41,7 +41,7 @@ from briefings.slugs import slugify
 RESERVED = {"briefings", "topics", "sources", "archive", "page", "static", "404", "index"}
 RESERVED |= {"search", "pagefind"}  # the search page and its index, when search is on
 K = TypeVar("K")
-SCORED = "scored"  # the memo's entry for the last related scoring
+SCORED, CURATED = "scored", "curated"  # the memo's entries: the last related scoring, curated lists
 
 
 class Memo(Protocol):
@@ -159,10 +159,13 @@ def _versions(made: Sequence[Briefing], parsed: Mapping[str, str]) -> dict[str, 
     versions = {}
     for briefing in made:
         if parsed[briefing.slug]:  # a briefing made otherwise than by conversion has none
-            text = ",".join([parsed[briefing.slug], *(topics[t] for t in briefing.topics)])
-            text += ",scheduled" if briefing.scheduled else ""
-            versions[briefing.slug] = hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+            versions[briefing.slug] = _version(parsed[briefing.slug], briefing, topics.__getitem__)
     return versions
+
+
+def _version(parsed: str, briefing: Briefing, topic: Callable[[Topic], str] = repr) -> str:
+    text = ",".join([parsed, *map(topic, briefing.topics)]) + (",scheduled" if briefing.scheduled else "")
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
 def reassemble_briefing(
@@ -191,17 +194,34 @@ def reassemble_briefing(
     return replace(made, scheduled=scheduled)
 
 
-def text_in(site: Site, markup: Markup) -> str:
-    """A briefing's text from its markup, its wiki links filled against an assembled site."""
+class Edit(NamedTuple):
+    """What an edit that leaves a briefing's frame alone (see convert) may change of it."""
+
+    body_html: str
+    summary: str
+    version: str  # its parsed file's (see convert)
+    keywords: str  # packed (see related)
+    mentions: tuple[tuple[str, str], ...]  # (topic slug, the sentence of it that mentions the topic)
+
+
+def edit_of(site: Site, parsed: ParsedBriefing, markup: Markup, digest: Digest) -> Edit:
+    """A briefing's edit from its conversion, its wiki links filled against an assembled site."""
     titles = {briefing.slug: briefing.title for briefing in site.briefings}
-    return _fill_links(site.config, markup, titles.__getitem__, titles)
+    body_html = _fill_links(site.config, markup, titles.__getitem__, titles)
+    summary = parsed.summary or markup.summary
+    return Edit(body_html, summary, parsed.version, digest.keywords, digest.mentions)
 
 
-def with_texts(site: Site, texts: Mapping[str, str]) -> Site:
-    """The site with new texts (slug → body HTML) for some of its briefings, which every list of
-    the site holds in place of the old ones; all else is as it was."""
-    new = {b.slug: replace(b, body_html=texts[b.slug]) for b in site.briefings if b.slug in texts}
-    if not new:
+def with_edits(site: Site, edits: Mapping[str, Edit], related: Mapping[str, tuple[str, ...]]) -> Site:
+    """The site with some of its briefings edited (slug → edit), which every list of the site
+    holds in place of the old ones, with the sentences that mention their topics, and some
+    related lists anew (slug → related slugs)."""
+    new = {
+        b.slug: replace(b, body_html=edits[b.slug].body_html, summary=edits[b.slug].summary)
+        for b in site.briefings
+        if b.slug in edits
+    }
+    if not new and not related:
         return site
     old = {id(b) for b in site.briefings if b.slug in new}
 
@@ -216,18 +236,47 @@ def with_texts(site: Site, texts: Mapping[str, str]) -> Site:
     def one(briefings: Mapping[str, Briefing]) -> dict[str, Briefing]:
         return {slug: new.get(b.slug, b) for slug, b in briefings.items()}
 
+    briefings = swapped(site.briefings)
+    by_slug = {b.slug: b for b in briefings}
+    rescored = {slug: tuple(by_slug[s] for s in slugs) for slug, slugs in related.items()}
+    versions = dict(site.versions)
+    for slug, briefing in new.items():
+        if slug in versions:
+            versions[slug] = _version(edits[slug].version, briefing)
+    mentioning: defaultdict[str, list[tuple[str, str]]] = defaultdict(list)
+    for (topic, slug), sentence in site.mentions.items():
+        mentioning[slug].append((topic, sentence))
+    for slug in new:
+        mentioning[slug] = list(edits[slug].mentions)
     return replace(
         site,
-        briefings=swapped(site.briefings),
+        briefings=briefings,
         topics=each(site.topics),
         sources=each(site.sources),
         months=each(site.months),
         editions=each(site.editions),
-        related=each(site.related),
+        related=each(site.related) | rescored,
         mentioned_in=each(site.mentioned_in),
         previous=one(site.previous),
         following=one(site.following),
+        versions=versions,
+        mentions={(topic, b.slug): sentence for b in briefings for topic, sentence in mentioning[b.slug]},
     )
+
+
+def related_anew(
+    site: Site, subjects: Sequence[Subject], curated: Mapping[str, tuple[str, ...]], last: Scored
+) -> dict[str, tuple[str, ...]]:
+    """The related lists (slug → related slugs) that differ from the site's, scored for its
+    briefings as `subjects` (starting from the `last` scoring: see score_related) after its
+    curated lists."""
+    scored = score_related(subjects, site.config.related, last)
+    changed = {}
+    for slug, own in curated.items():
+        slugs = tuple(dict.fromkeys(own + scored.related[slug]))
+        if slugs != tuple(b.slug for b in site.related[slug]):
+            changed[slug] = slugs
+    return changed
 
 
 def _duplicate_slugs(parsed: Sequence[ParsedBriefing | ParsedPage], kind: str) -> list[Problem]:
@@ -424,6 +473,7 @@ def _related(
     )
     if memo is not None:
         memo.put(SCORED, scored)
+        memo.put(CURATED, curated)
     return {slug: own + scored.related[slug] for slug, own in curated.items()}
 
 

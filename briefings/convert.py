@@ -32,7 +32,7 @@ Converted = tuple[Parsed, Markup, Digest | None]  # a digest for briefings, None
 Progress = Callable[[str, int, int], None]
 PARALLEL_FROM = 400  # below this, starting processes costs more than it saves
 CHUNK = 100
-CACHE_FORMAT = 6  # raised whenever the cached types change shape
+CACHE_FORMAT = 7  # raised whenever the cached types change shape
 STAMPED = "stamp "  # a cache key naming a file version by its stamp; its value is the content key
 
 
@@ -166,8 +166,9 @@ class Converter:
             markup = self.renderer.render(parsed.body, parsed.body_line)
             # The Markdown source is not kept: all that is made from it is in the markup and digest.
             if isinstance(parsed, ParsedBriefing) and digest is not None:
-                version = _version(replace(parsed, body=""), markup)
-                parsed = replace(parsed, body="", version=version, shape=_shape(version, markup, digest))
+                bare = replace(parsed, body="")
+                version, frame = _version(bare, markup), _frame(replace(bare, summary=None), markup, digest)
+                parsed = replace(bare, version=version, shape=_shape(version, markup, digest), frame=frame)
             else:
                 parsed = replace(parsed, body="")
             return parsed, markup, digest
@@ -181,6 +182,16 @@ def _shape(version: str, markup: Markup, digest: Digest) -> str:
     conversions of the same shape differ in their texts alone (see snapshot)."""
     found = (markup.links, digest.rule_topics, digest.mentions)
     text = f"{version}\0{found!r}\0{digest.keywords}"  # the keywords, the bulk, as they are (letters)
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()
+
+
+def _frame(parsed: ParsedBriefing, markup: Markup, digest: Digest) -> str:
+    """A digest of all assembly reads of a converted briefing but its text, its summary, its
+    keywords and the sentences that mention its topics: its other front matter, its wiki links
+    and the topics found in it. Two conversions of the same frame differ in what the briefing's
+    page, its entries in lists, topic pages and related scoring show of it, never in where it is
+    listed or what it links to (see snapshot)."""
+    text = f"{parsed!r}\0{(markup.links, digest.rule_topics)!r}"
     return hashlib.sha1(text.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()
 
 

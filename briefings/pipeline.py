@@ -27,9 +27,9 @@ from briefings.errors import ContentError, Problem, TemplateError
 from briefings.model import OutputFile, ParsedBriefing, ParsedPage, Site, SiteConfig, Stamp
 from briefings.output import Spare, write_ledger, writing
 from briefings.parallel import can_fork, forked_pool
-from briefings.reuse import FilesStamp, Taken, files_stamp, metadata_stamp, versions_digest
+from briefings.reuse import FilesStamp, Lists, Taken, files_stamp, metadata_stamp, versions_digest
 from briefings.schedule import Schedule, schedule
-from briefings.snapshot import keep_whole, new_build, resume
+from briefings.snapshot import MEMO, keep_whole, new_build, resume
 from briefings.stability import LEDGER_NAME, Ledger, check_ledger
 
 # Markdown, Jinja and feedgen load when there is something to convert or render: a build with
@@ -154,7 +154,7 @@ def assemble(
     `listed` is the content files when the caller listed them already (see `list_documents`);
     `known`, conversions made already (see convert_site). With `keep` (a build's name), the site
     is kept for the next build (see snapshot)."""
-    from briefings.assemble import assemble_site
+    from briefings.assemble import CURATED, SCORED, assemble_site
     from briefings.convert import convert_site
 
     listed = listed or list_documents(config)
@@ -164,11 +164,10 @@ def assemble(
     briefings = [(p, m, d) for p, m, d in converted if isinstance(p, ParsedBriefing) and d is not None]
     pages = [(p, m) for p, m, _ in converted if isinstance(p, ParsedPage)]
     waiting = schedule((p for p, _, _ in briefings), now, drafts=drafts)
-    memo = Cache(config.root, "related", __version__)
+    memo = Cache(config.root, MEMO, __version__)
     site = assemble_site(
         config, briefings, pages, drafts=drafts, scheduled=waiting.slugs, future=future, memo=memo
     )
-    memo.save()
     if keep is not None:
         keep_whole(
             config,
@@ -179,7 +178,9 @@ def assemble(
             waiting=waiting,
             converted=converted,
             sources=sources,
+            scoring=(memo.used[SCORED].key, memo.used[CURATED]),
         )
+    memo.save()
     return site, waiting
 
 
@@ -191,13 +192,13 @@ class _Made:
     pages: int
     feeds: int
     fingerprints: dict[str, str]
-    lists: str | None
+    lists: Lists | None
 
 
 def _render(
     site: Site,
     previous: Mapping[str, str],
-    lists_before: str | None,
+    lists_before: Lists | None,
     edited: frozenset[str] | None,
     spare: Spare,
     progress: Progress | None,
@@ -381,10 +382,11 @@ class _Record:
         live = str(self.output)
         return {path: key for path, key in known.items() if os.path.isfile(os.path.join(live, path))}
 
-    def lists(self) -> str | None:
-        """What the pages listing briefings in the live output were made from (see plan_pages)."""
+    def lists(self) -> Lists | None:
+        """What the pages in the live output were made from (see plan_pages)."""
         last = self.builds.get(self.key)
-        return last.get("lists") if last else None
+        lists = last.get("lists") if last else None
+        return lists if isinstance(lists, Lists) else None
 
     def build(self) -> str | None:
         """The name of the last build into the output (see snapshot.new_build)."""
@@ -426,7 +428,7 @@ class _Record:
         self,
         report: BuildReport,
         fingerprints: dict[str, str],
-        lists: str | None,
+        lists: Lists | None,
         ledger: str | None,
         build: str,
         due: dt.datetime,

@@ -121,7 +121,7 @@ class Scored:
 
     key: str  # see subjects_digest
     frame: str
-    keywords: tuple[str, ...]  # each briefing's packed keywords, oldest briefing first
+    subjects: tuple[Subject, ...]  # oldest first
     frequency: dict[str, int]  # keyword → how many briefings have it
     chosen: tuple[str, ...]  # each briefing's most telling keywords, space-separated, oldest first
     related: dict[str, tuple[str, ...]]
@@ -137,10 +137,10 @@ def score_related(subjects: Sequence[Subject], config: RelatedConfig, last: Scor
     Given the `last` scoring, of the same briefings with the same topics, sources and dates, only
     the lists that changed keywords can reach are scored again (see _rescored); the lists are the
     same as a scoring from nothing."""
-    key, frame = subjects_digest(subjects, config)
+    ordered = tuple(sorted(subjects, key=lambda s: s.order))
+    key, frame = subjects_digest(ordered, config)
     if last is not None and last.key == key:
         return last
-    ordered = sorted(subjects, key=lambda s: s.order)
     packed = tuple(s.keywords for s in ordered)
     if last is not None and last.frame == frame:
         return _rescored(last, key, ordered, packed, config)
@@ -148,11 +148,11 @@ def score_related(subjects: Sequence[Subject], config: RelatedConfig, last: Scor
     rarity = _rarity(frequency, len(ordered))
     chosen = tuple(_choose(text, rarity) for text in packed)
     related = _score(ordered, chosen, config, range(len(ordered)))
-    return Scored(key, frame, packed, dict(frequency), chosen, related)
+    return Scored(key, frame, ordered, dict(frequency), chosen, related)
 
 
 def _rescored(
-    last: Scored, key: str, ordered: Sequence[Subject], packed: tuple[str, ...], config: RelatedConfig
+    last: Scored, key: str, ordered: tuple[Subject, ...], packed: tuple[str, ...], config: RelatedConfig
 ) -> Scored:
     """The last scoring brought up to date with changed keywords.
 
@@ -161,11 +161,12 @@ def _rescored(
     A list reads the topic and source indexes (unchanged), and the keyword index through the
     briefing's own chosen words: it can change only for a briefing whose choice changed or that
     chose a word another briefing took up or gave up."""
-    changed = [i for i, (new, old) in enumerate(zip(packed, last.keywords, strict=True)) if new != old]
+    before = tuple(s.keywords for s in last.subjects)
+    changed = [i for i, (new, old) in enumerate(zip(packed, before, strict=True)) if new != old]
     frequency = dict(last.frequency)
     moved: set[str] = set()  # words whose frequency changed, then those whose rarity did
     for i in changed:
-        old, new = set(last.keywords[i].split()[::2]), set(packed[i].split()[::2])
+        old, new = set(before[i].split()[::2]), set(packed[i].split()[::2])
         for word in old - new:
             frequency[word] -= 1
             if not frequency[word]:
@@ -174,8 +175,8 @@ def _rescored(
             frequency[word] = frequency.get(word, 0) + 1
         moved |= old ^ new
     rarity = _rarity(frequency, len(ordered))
-    before = _rarity({word: last.frequency[word] for word in moved if word in last.frequency}, len(ordered))
-    moved = {word for word in moved if rarity.get(word) != before.get(word)}  # not those still too common
+    was = _rarity({word: last.frequency[word] for word in moved if word in last.frequency}, len(ordered))
+    moved = {word for word in moved if rarity.get(word) != was.get(word)}  # not those still too common
     again = set(changed)
     if moved:
         again.update(i for i, text in enumerate(packed) if not moved.isdisjoint(text.split()[::2]))
@@ -192,7 +193,7 @@ def _rescored(
     related = dict(last.related)
     if rescore:
         related.update(_score(ordered, chosen, config, sorted(rescore)))
-    return Scored(key, last.frame, packed, frequency, tuple(chosen), related)
+    return Scored(key, last.frame, ordered, frequency, tuple(chosen), related)
 
 
 def _rarity(frequency: Mapping[str, int], total: int) -> dict[str, float]:

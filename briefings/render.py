@@ -8,6 +8,7 @@ ever passed to templates as data, never compiled as a template itself.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import traceback
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from briefings.cache import Cache
 from briefings.errors import Problem, TemplateError
 from briefings.model import MONTHS, Briefing, Edition, OutputFile, Site, SiteConfig, Stamp, Topic
 from briefings.previews import news_article
-from briefings.reuse import Fingerprints, Rendered, files_digest, lists_digest
+from briefings.reuse import Fingerprints, Lists, Rendered, files_digest, lists_digest
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +103,7 @@ class PagePlan:
     kept: list[str]
     fingerprints: dict[str, str]
     fingerprinter: Fingerprints
-    lists: str | None = None  # what the pages about no one briefing are made from (lists_digest)
+    lists: Lists | None = None  # what the pages were made from
 
     def render(
         self, start: int, stop: int, put: Callable[[str, bytes], None]
@@ -127,21 +128,28 @@ def plan_pages(
     site_templates: Path,
     previous: Mapping[str, str],
     compiled: Cache | None = None,
-    lists_before: str | None = None,
+    lists_before: Lists | None = None,
     edited: Collection[str] | None = None,
 ) -> PagePlan:
     """Every page's fingerprint; those that differ from `previous` (path → fingerprint of the live
     page) are to be rendered. `compiled` keeps the compiled templates (see make_environment).
     `lists_before` is the plan's `lists` in the build that made `previous`: when this build's is
     the same, the pages about no one briefing keep their fingerprints without being worked out.
-    So do the pages of briefings not `edited`, when the site is the one that build made but for
-    the texts of the `edited` briefings (see snapshot)."""
+    So do the pages of briefings not `edited`, when all pages share what they shared then and the
+    site is the one that build made but for what the pages of the `edited` briefings show (see
+    snapshot)."""
     env = make_environment(site_templates, compiled)
     shared = repr(site.config) + repr(site.pages) + files_digest([site_templates, THEME / "templates"])
     listed_text = _lists_show_text(site_templates)
     fingerprints = Fingerprints(shared, listed_text=listed_text, versions=site.versions)
-    lists = None if listed_text else lists_digest(site, shared)
-    same_lists = lists is not None and lists == lists_before
+    shared_digest = hashlib.sha1(shared.encode("utf-8", "surrogatepass"), usedforsecurity=False)
+    lists = Lists(shared_digest.hexdigest(), None)
+    if not listed_text:  # else a briefing's text shows on other pages than its own
+        lists = lists._replace(listed=lists_digest(site, shared))
+    same_lists = lists.listed is not None and lists == lists_before
+    same_shared = (
+        lists.listed is not None and lists_before is not None and lists.shared == lists_before.shared
+    )
     pages = list(_pages(site))
     try:  # a template that does not compile fails the build before anything is written
         for name in sorted({page.template for page in pages}):
@@ -158,8 +166,11 @@ def plan_pages(
         plan.todo.extend(pages)
     else:
         for page in pages:
-            settled = page.own is None or (edited is not None and page.own.slug not in edited)
-            if same_lists and settled and (known := previous.get(page.path)):
+            if page.own is None:
+                settled = same_lists
+            else:
+                settled = same_shared and edited is not None and page.own.slug not in edited
+            if settled and (known := previous.get(page.path)):
                 plan.fingerprints[page.path] = known
                 plan.kept.append(page.path)
                 continue

@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from briefings import __version__
 from briefings.model import Briefing, OutputFile, Site
@@ -150,6 +150,15 @@ def versions_digest(site: Site) -> str | None:
         return None
     listed = "".join(f"{briefing.slug}\0{versions[briefing.slug]}\n" for briefing in site.briefings)
     return hashlib.sha1(listed.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()
+
+
+class Lists(NamedTuple):
+    """What pages were made from: what every page shares (the settings, the pages, the
+    templates: a digest), and what the pages about no one briefing list (see lists_digest), when
+    that can be told."""
+
+    shared: str
+    listed: str | None
 
 
 def lists_digest(site: Site, shared: str) -> str | None:

@@ -1,40 +1,51 @@
 """The assembled site, kept between builds for those that find only briefings' texts edited.
 
-Most edits change a briefing's text and nothing else assembly reads of it: its front matter and
-summary, its wiki links, the topics and topic mentions found in it and its keywords stay as they
-were. A build that finds only such edits takes the site as the last build assembled it, puts the
-new texts in, and converts and assembles nothing else. Anything more (a new, deleted or moved
-file, an edited page, a problem in an edited briefing, a briefing due since) is left to a whole
-conversion and assembly, which keeps a new snapshot.
+Most edits change a briefing's text and little else assembly reads of it: its front matter
+(but a summary), its wiki links and the topics found in it stay as they were (its frame: see
+convert). A build that finds only such edits takes the site as the last build assembled it, puts
+the edited briefings in, and converts and assembles nothing else. An edit that changes a
+briefing's summary also changes the lists that show it, one that changes a sentence naming one
+of its topics the topic's page, and one that changes its keywords (the words of its title and
+opening) has the related lists they reach scored again, starting from the scoring the last
+whole assembly kept. Anything more (a new, deleted or moved file, an edited page, a problem in
+an edited briefing, a briefing due since) is left to a whole conversion and assembly, which
+keeps a new snapshot.
 
 A snapshot is two tables of the build cache: the files it was made from (path → stamp, content
-key and shape), small enough to look at first, and the site itself with the texts edited since.
-Both name the build that kept them, so that one written without the other is never used.
+key, shape and frame), small enough to look at first, and the site itself with the edits made
+since. Both name the build that kept them, so that one written without the other is never used.
+When keywords change, the related scoring that assembly kept (see assemble_site) is read too,
+if it is still the one the site's lists were scored by.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import secrets
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefings import __version__
 from briefings.cache import Cache
 from briefings.content import Document, with_data
 from briefings.errors import Problem
-from briefings.model import Markup, ParsedBriefing, Site, SiteConfig
+from briefings.model import Digest, Markup, ParsedBriefing, Site, SiteConfig
 from briefings.schedule import Schedule
 
 if TYPE_CHECKING:  # conversion loads Markdown: only a build that converts needs it
+    from briefings.assemble import Edit
     from briefings.convert import Converted
 
+Slugs = tuple[str, ...]
 FILES, SITE = "site-files", "site"
+MEMO = "related"  # the table in which assembly keeps the related scoring (see assemble_site)
 BUILD = "build"  # the entry naming the build that kept a table (in the files table: and its due time)
 FILE = "file "  # a files table key: the file's path follows
 MOST_EDITS = 100  # more edited files than this are converted and assembled anew, all at once
-MOST_TEXTS = 1000  # a snapshot carrying more edited texts than this is made anew by a whole build
+MOST_EDITS_KEPT = 1000  # a snapshot carrying more edits than this is made anew by a whole build
 
 
 def new_build() -> str:
@@ -50,21 +61,19 @@ def _version(config: SiteConfig, drafts: bool, future: bool) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Resumed:
-    """A site taken from the last build's snapshot, with the texts this build found edited."""
+    """A site taken from the last build's snapshot, with the edits this build found."""
 
     site: Site
     waiting: Schedule
     build: str  # the build that kept the snapshot
-    edited: frozenset[str]  # the slugs of the briefings whose text changed since
+    edited: frozenset[str]  # the slugs of the briefings whose own page may have changed since
     files: Cache
     tables: Cache
-    texts: dict[str, str]  # every text edited since the snapshot was made whole: slug → body HTML
 
     def keep(self, build: str) -> None:
-        """Keep the site with this build's texts for the next build, as kept by `build`."""
-        self.tables.put("texts", self.texts)
+        """Keep the site with this build's edits for the next build, as kept by `build`."""
         self.tables.put(BUILD, build)
-        self.tables.save()  # the site is as loaded: only the texts are written, beside the table
+        self.tables.save()  # the site is as loaded: only the edits are written, beside the table
         _, due = self.files.get(BUILD)
         self.files.put(BUILD, (build, due))
         self.files.save()
@@ -79,7 +88,7 @@ def resume(
     listed: tuple[list[Document], list[Problem]],
     converted: dict[str, Converted] | None = None,
 ) -> Resumed | None:
-    """The site as the last build assembled it, with the texts edited since (the content files
+    """The site as the last build assembled it, with the edits made since (the content files
     being `listed`: see `list_documents`); None when anything else changed, or there is no
     snapshot for these settings. What it converted on the way is put in `converted` (content key
     → conversion), for a whole conversion not to redo it."""
@@ -91,29 +100,76 @@ def resume(
     documents, problems = listed
     if problems or len(documents) != len(files.entries) - 1:
         return None
-    markups = _edited(config, files, documents, {} if converted is None else converted)
-    if markups is None:
+    found = _edited(config, files, documents, {} if converted is None else converted)
+    if found is None:
         return None
     paths = {str(document.path): document.path for document in documents}
     tables = Cache(config.root, SITE, version, paths)
-    kept, texts = tables.get("site"), tables.get("texts")
-    if kept is None or texts is None or tables.get(BUILD) != last[0]:
+    # Every entry is read, so that each stays in the table (a table keeps what a build used).
+    kept, edits, related, scoring = (tables.get(name) for name in ("site", "edits", "related", "scoring"))
+    if kept is None or edits is None or related is None or scoring is None or tables.get(BUILD) != last[0]:
         return None
-    from briefings.assemble import text_in, with_texts
+    from briefings.assemble import edit_of, with_edits
 
     site, waiting = kept
+    conversions, reshaped = found
     shown = {briefing.slug for briefing in site.briefings}
-    texts = texts | {slug: text_in(site, markup) for slug, markup in markups.items() if slug in shown}
-    if len(texts) > MOST_TEXTS:
+    new = {slug: edit_of(site, *conversion) for slug, conversion in conversions.items() if slug in shown}
+    edits = edits | new
+    if len(edits) > MOST_EDITS_KEPT:
         return None
-    return Resumed(with_texts(site, texts), waiting, last[0], frozenset(markups), files, tables, texts)
+    edited = set(conversions)
+    if reshaped := reshaped & shown:  # summaries or keywords changed: what lists them, or is related
+        anew = _related(config.root, scoring, site, edits)
+        if anew is None:
+            return None
+        edited |= {slug for slug in anew.keys() | related.keys() if anew.get(slug) != related.get(slug)}
+        related = anew
+    tables.put("edits", edits)
+    tables.put("related", related)
+    site = with_edits(site, edits, related)
+    if reshaped:
+        edited |= _listing(site, reshaped)
+    return Resumed(site, waiting, last[0], frozenset(edited), files, tables)
+
+
+def _related(
+    root: Path, scoring: tuple[str, Mapping[str, Slugs]], site: Site, edits: Mapping[str, Edit]
+) -> dict[str, Slugs] | None:
+    """The related lists that differ from those of the `site` assembled whole, its briefings'
+    keywords being as `edits` leave them. Its lists were scored after its curated ones by the
+    scoring of a key (`scoring`: the key and the curated lists); None when the scoring kept since
+    is another (another assembly kept its own)."""
+    from briefings.assemble import SCORED, related_anew
+    from briefings.related import Scored
+
+    key, curated = scoring
+    scored = Cache(root, MEMO, __version__).get(SCORED)
+    if not isinstance(scored, Scored) or scored.key != key:
+        return None
+    keywords = {slug: edit.keywords for slug, edit in edits.items()}
+    subjects = [replace(s, keywords=keywords.get(s.slug, s.keywords)) for s in scored.subjects]
+    return related_anew(site, subjects, curated, scored)
+
+
+def _listing(site: Site, slugs: Collection[str]) -> set[str]:
+    """The briefings whose pages show one of `slugs` as related, mentioning, previous or next."""
+    found = set()
+    for slug, items in itertools.chain(site.related.items(), site.mentioned_in.items()):
+        if any(b.slug in slugs for b in items):
+            found.add(slug)
+    for slug, briefing in itertools.chain(site.previous.items(), site.following.items()):
+        if briefing.slug in slugs:
+            found.add(slug)
+    return found
 
 
 def _edited(
     config: SiteConfig, files: Cache, documents: Sequence[Document], converted: dict[str, Converted]
-) -> dict[str, Markup] | None:
-    """The markup of each briefing whose text alone changed since the snapshot (by slug), the
-    files table told of their new versions; None when any other change was made. Each
+) -> tuple[dict[str, tuple[ParsedBriefing, Markup, Digest]], set[str]] | None:
+    """The conversion of each briefing edited since the snapshot without changing its frame (see
+    convert), by slug, and the slugs of those whose summary or keywords changed (their shape);
+    the files table told of their new versions. None when any other change was made. Each
     conversion made is put in `converted`, by content key."""
     from briefings.convert import Converter, content_key
 
@@ -131,21 +187,26 @@ def _edited(
         if key != known[1]:
             if read.kind != "briefing":  # an edited page: every page shows the site's pages
                 return None
-            edited.append((read, key, known[2]))
-        files.put(FILE + str(read.path), (read.stamp, key, known[2]))
+            edited.append((read, key, known))
+        files.put(FILE + str(read.path), (read.stamp, key, *known[2:]))
         if len(edited) > MOST_EDITS:
             return None
-    converter, markups = Converter(config), {}
-    for document, key, known_shape in edited:
+    converter = Converter(config)
+    conversions: dict[str, tuple[ParsedBriefing, Markup, Digest]] = {}
+    reshaped: set[str] = set()
+    for document, key, (_, _, shape, frame) in edited:
         outcome = converter.convert(document)
         if isinstance(outcome, list):
             return None  # a problem: the whole build reports it, with any others
         converted[key] = outcome
-        parsed, markup, _ = outcome
-        if not isinstance(parsed, ParsedBriefing) or parsed.shape != known_shape:
-            return None  # more than its text changed
-        markups[parsed.slug] = markup
-    return markups
+        parsed, markup, digest = outcome
+        if not isinstance(parsed, ParsedBriefing) or digest is None or parsed.frame != frame:
+            return None  # more than its text, summary or keywords changed
+        if parsed.shape != shape:
+            reshaped.add(parsed.slug)
+        conversions[parsed.slug] = (parsed, markup, digest)
+        files.put(FILE + str(parsed.path), (document.stamp, key, parsed.shape, frame))
+    return conversions, reshaped
 
 
 def keep_whole(
@@ -158,20 +219,26 @@ def keep_whole(
     waiting: Schedule,
     converted: Sequence[Converted],
     sources: Mapping[str, tuple[str, str]],
+    scoring: tuple[str, Mapping[str, Slugs]],
 ) -> None:
     """Keep a site just assembled from the `converted` files (made from `sources`: path → stamp
-    and content key) for the next build; the site is written aside while this build goes on."""
+    and content key) for the next build, with the key of the related scoring the assembly kept
+    and the curated related lists (see assemble_site); the site is written aside while this
+    build goes on."""
     version = _version(config, drafts, future)
     tables = Cache(config.root, SITE, version, fresh=True)
     tables.put("site", (site, waiting))
-    tables.put("texts", {})
+    tables.put("edits", {})
+    tables.put("related", {})
+    tables.put("scoring", (scoring[0], dict(scoring[1])))
     tables.put(BUILD, build)
     tables.save(background=True)
     files = Cache(config.root, FILES, version, fresh=True)
     for parsed, _, _ in converted:
         stamp, key = sources[str(parsed.path)]
-        files.put(
-            FILE + str(parsed.path), (stamp, key, parsed.shape if isinstance(parsed, ParsedBriefing) else "")
-        )
+        if isinstance(parsed, ParsedBriefing):
+            files.put(FILE + str(parsed.path), (stamp, key, parsed.shape, parsed.frame))
+        else:
+            files.put(FILE + str(parsed.path), (stamp, key, "", ""))
     files.put(BUILD, (build, waiting.holds_until(future=future)))
     files.save()

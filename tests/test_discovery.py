@@ -208,7 +208,7 @@ def test_rescoring_after_keyword_edits_gives_the_lists_of_a_scoring_from_nothing
     assert again.related == anew.related
     assert (again.chosen, again.frequency, again.key) == (anew.chosen, anew.frequency, anew.key)
     assert sum(scored) <= len(subjects)
-    assert score_related(edited, config, again) is again  # nothing changed since: nothing scored
+    assert score_related(edited[::-1], config, again) is again  # nothing changed since: nothing scored
 
 
 def test_rescoring_scores_only_the_lists_changed_keywords_reach(monkeypatch: pytest.MonkeyPatch) -> None:

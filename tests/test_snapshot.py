@@ -12,7 +12,7 @@ import pytest
 from conftest import MakeSite, briefing, files_look_old, run_cli, snapshot
 from test_incremental import EDITS, LONG_TEXT, base_files, replace
 
-from briefings import pipeline
+from briefings import THEME, pipeline
 from briefings.cache import CACHE_DIR
 from briefings.config import load_config
 from briefings.content import list_documents
@@ -27,16 +27,58 @@ def resumed(site: Path, now: dt.datetime = NOW) -> Resumed | None:
     return resume(config, drafts=False, future=False, now=now, listed=list_documents(config, Taken()))
 
 
-def test_a_text_edited_past_its_opening_gives_the_site_a_whole_assembly_gives(make_site: MakeSite) -> None:
+# Edits that leave the briefing's frame alone (see briefings.convert): its text past the opening;
+# its opening (its keywords, and with them related lists); its first paragraph (its summary too);
+# a sentence naming one of its topics (quoted on the topic's page).
+QUICK = {
+    "text past the opening": {"b9"},
+    "later text": {"b6"},
+    "body": {"b3"},
+    "keywords": {"b3"},
+    "mention": {"b6"},
+}
+EDITS_TOO = {
+    # b3's opening takes up b9's words: b3 and b9 are scored related, and b3's lists change.
+    "keywords": lambda s: replace(
+        s, "content/briefings/2025-07-03-b3.md", "Text 3", "Many more words follow."
+    ),
+}
+
+
+def edit(site: Path, name: str) -> None:
+    (EDITS_TOO.get(name) or EDITS[name])(site)
+
+
+@pytest.mark.parametrize("name", sorted(QUICK))
+def test_an_edit_leaving_a_briefing_s_frame_gives_the_site_a_whole_assembly_gives(
+    make_site: MakeSite, name: str
+) -> None:
+    site = make_site(base_files())
+    assert run_cli("build", str(site))[0] == 0
+    before, _ = pipeline.assemble(load_config(site), drafts=False, future=False, now=NOW)
+    edit(site, name)
+    found = resumed(site)
+    assert found is not None and QUICK[name] <= found.edited
+    assembled, waiting = pipeline.assemble(load_config(site), drafts=False, future=False, now=NOW)
+    assert found.site == assembled and found.waiting == waiting
+    if name == "keywords":
+        assert assembled.related != before.related  # the edit reached related lists
+        assert {"b3", "b9"} <= found.edited  # their pages list each other now
+    else:
+        assert found.site != before
+
+
+def test_a_text_edit_that_breaks_a_link_is_assembled_anew_and_reported(make_site: MakeSite) -> None:
     site = make_site(base_files())
     assert run_cli("build", str(site))[0] == 0
     EDITS["text past the opening"](site)
-    found = resumed(site)
-    assert found is not None and found.edited == {"b9"}
-    assembled, waiting = pipeline.assemble(load_config(site), drafts=False, future=False, now=NOW)
-    assert found.site == assembled and found.waiting == waiting
-    edited = next(b for b in found.site.briefings if b.slug == "b9")
-    assert "Closing line, updated." in edited.body_html
+    assert run_cli("build", str(site))[0] == 0
+    replace(
+        site, "content/briefings/2025-07-09-b9.md", "Closing line, updated.", "Closing [[no-such-briefing]]."
+    )
+    assert resumed(site) is None
+    status, _, err = run_cli("build", str(site))
+    assert status == 1 and "2025-07-09-b9.md" in err and "no-such-briefing" in err
 
 
 def test_a_site_is_not_resumed_once_a_scheduled_briefing_is_due(make_site: MakeSite) -> None:
@@ -54,7 +96,7 @@ def test_a_snapshot_carrying_many_edited_texts_is_made_anew(
 ) -> None:
     """The texts edited since a whole build are kept beside its site and written again by every
     build that adds one: past a bound, a whole build makes a snapshot without them."""
-    monkeypatch.setattr("briefings.snapshot.MOST_TEXTS", 1)
+    monkeypatch.setattr("briefings.snapshot.MOST_EDITS_KEPT", 1)
     other = briefing("Briefing 10", date="2025-07-10", body=LONG_TEXT)
     site = make_site({**base_files(), "content/briefings/2025-07-10-b10.md": other})
     assert run_cli("build", str(site))[0] == 0
@@ -66,12 +108,12 @@ def test_a_snapshot_carrying_many_edited_texts_is_made_anew(
     assert resumed(site) is None  # b9's and b10's: two
 
 
-@pytest.mark.parametrize("edit", sorted(set(EDITS) - {"text past the opening", "template"}))
-def test_any_other_edit_is_assembled_anew(make_site: MakeSite, edit: str) -> None:
-    """Front matter, summaries, keywords, mentions, links, pages, settings, files come and gone."""
+@pytest.mark.parametrize("name", sorted(set(EDITS) - set(QUICK) - {"template"}))
+def test_any_other_edit_is_assembled_anew(make_site: MakeSite, name: str) -> None:
+    """Front matter, titles, links, pages, settings, files come and gone."""
     site = make_site(base_files())
     assert run_cli("build", str(site), "--accept-feed-changes")[0] == 0
-    EDITS[edit](site)
+    edit(site, name)
     assert resumed(site) is None
 
 
@@ -127,3 +169,43 @@ def test_builds_after_text_edits_assemble_nothing_and_fingerprint_only_the_edite
         assert run_cli("build", str(clean))[0] == 0
         clean_build[0] = False
         assert snapshot(site / "output") == snapshot(clean / "output")
+
+
+def test_builds_after_edits_to_openings_assemble_nothing_and_give_a_clean_build_s_bytes(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Summaries and keywords edited, build after build: related lists are scored again from the
+    snapshot, and the pages listing an edited briefing are rendered again, here where the site's
+    own template shows the summary of each related briefing."""
+    files_look_old(monkeypatch)
+    entry = (THEME / "templates/partials/entry.html").read_text(encoding="utf-8")
+    files = {**base_files(), "templates/partials/entry.html": entry + "<p>{{ briefing.summary }}</p>\n"}
+    site = make_site(files)
+    assert run_cli("build", str(site))[0] == 0
+    assemble, clean_build = pipeline.assemble, [False]
+
+    def no_assembly(*args: Any, **kwargs: Any) -> Any:
+        assert clean_build[0], "assembled anew"
+        return assemble(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "assemble", no_assembly)
+    b3, b4 = "content/briefings/2025-07-03-b3.md", "content/briefings/2025-07-04-b4.md"
+    steps = [
+        lambda: edit(site, "body"),  # b3's summary
+        lambda: edit(site, "later text"),  # b6's keywords
+        lambda: replace(site, b3, "Changed text", "Many more words follow."),  # b3's, both
+        lambda: edit(site, "text past the opening"),  # b9's text
+        lambda: replace(site, b4, "Text 4", "Many more words follow."),  # b9's related take up b4
+        lambda: replace(site, b4, "Many more words follow.", "Text 4"),  # and give it up
+        lambda: edit(site, "mention"),  # b6 names its topic: the topic's page quotes it
+        lambda: replace(site, "content/briefings/2025-07-06-b6.md", "Later on, T0", "Then T0"),
+    ]
+    for step, change in enumerate(steps):
+        change()
+        assert run_cli("build", str(site))[0] == 0
+        clean = tmp_path / f"clean-{step}"
+        shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".output.*", CACHE_DIR))
+        clean_build[0] = True
+        assert run_cli("build", str(clean))[0] == 0
+        clean_build[0] = False
+        assert snapshot(site / "output") == snapshot(clean / "output"), step

@@ -149,11 +149,44 @@ class Rows(list[tuple[str, str, float, int]]):
 def measure_size(work: Path, size: int, runs: int, peers: Path | None) -> list[tuple[str, str, float, int]]:
     ours = make_corpus(work, size, "ours")
     briefings = [sys.executable, "-m", "briefings", "build", "."]
+    colds = [
+        (
+            "briefings: cold build",
+            remove(ours / "output", ours / ".output.spare", ours / ".briefings-cache"),
+            briefings,
+            ours,
+        )
+    ]
+    if peers is not None:
+        hugo = [str(peers / "hugo"), "--quiet", "-d", "public"]
+        for label, site in (
+            ("Hugo, related content", make_corpus(work, size, "hugo")),
+            ("Hugo, no related content", make_corpus(work, size, "hugo", "--hugo-no-related-search")),
+        ):
+            colds.append((f"{label}: cold", remove(site / "public", site / "resources"), hugo, site))
+        pelican_site = make_corpus(work, size, "pelican")
+        pelican = [str(peers / "pelican"), "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
+        colds.append(
+            (
+                "Pelican: cold",
+                remove(pelican_site / "output", pelican_site / "__pycache__"),
+                pelican,
+                pelican_site,
+            )
+        )
     rows = Rows()
-    cold = median_of(
-        runs, remove(ours / "output", ours / ".output.spare", ours / ".briefings-cache"), briefings, ours
-    )
-    rows.append((f"{size:,}", "briefings: cold build", *cold))
+    # The generators take turns, run after run, so that a machine slower at some moment than at
+    # another (a shared one often is) weighs on each alike, and the ratios stay fair.
+    taken: dict[str, list[tuple[float, int]]] = {label: [] for label, *_ in colds}
+    for _ in range(runs):
+        for label, prepare, command, cwd in colds:
+            prepare()
+            taken[label].append(timed(command, cwd))
+            print(f"  {size:,} {label}: {taken[label][-1][0]:.2f} s", flush=True)
+    for label, results in taken.items():
+        rows.append(
+            (f"{size:,}", label, statistics.median(r[0] for r in results), max(r[1] for r in results))
+        )
     rows.append(
         (f"{size:,}", "briefings: warm, nothing changed", *median_of(runs, lambda: None, briefings, ours))
     )
@@ -168,31 +201,6 @@ def measure_size(work: Path, size: int, runs: int, peers: Path | None) -> list[t
         )
     )
     rows.append((f"{size:,}", "briefings: preview, edit to served page", preview_latency(ours, runs), 0))
-    if peers is None:
-        return rows
-    hugo = [str(peers / "hugo"), "--quiet", "-d", "public"]
-    for label, site in (
-        ("Hugo, related content", make_corpus(work, size, "hugo")),
-        ("Hugo, no related content", make_corpus(work, size, "hugo", "--hugo-no-related-search")),
-    ):
-        rows.append(
-            (
-                f"{size:,}",
-                f"{label}: cold",
-                *median_of(runs, remove(site / "public", site / "resources"), hugo, site),
-            )
-        )
-    pelican_site = make_corpus(work, size, "pelican")
-    pelican = [str(peers / "pelican"), "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
-    rows.append(
-        (
-            f"{size:,}",
-            "Pelican: cold",
-            *median_of(
-                runs, remove(pelican_site / "output", pelican_site / "__pycache__"), pelican, pelican_site
-            ),
-        )
-    )
     return rows
 
 

@@ -32,7 +32,7 @@ Converted = tuple[Parsed, Markup, Digest | None]  # a digest for briefings, None
 Progress = Callable[[str, int, int], None]
 PARALLEL_FROM = 400  # below this, starting processes costs more than it saves
 CHUNK = 100
-CACHE_FORMAT = 7  # raised whenever the cached types change shape
+CACHE_FORMAT = 8  # raised whenever the cached types change shape
 STAMPED = "stamp "  # a cache key naming a file version by its stamp; its value is the content key
 
 
@@ -167,8 +167,8 @@ class Converter:
             # The Markdown source is not kept: all that is made from it is in the markup and digest.
             if isinstance(parsed, ParsedBriefing) and digest is not None:
                 bare = replace(parsed, body="")
-                version, frame = _version(bare, markup), _frame(replace(bare, summary=None), markup, digest)
-                parsed = replace(bare, version=version, shape=_shape(version, markup, digest), frame=frame)
+                version, frame, shape = _digests(repr(bare), markup, digest)
+                parsed = replace(bare, version=version, frame=frame, shape=shape)
             else:
                 parsed = replace(parsed, body="")
             return parsed, markup, digest
@@ -176,27 +176,25 @@ class Converter:
             return list(error.problems)
 
 
-def _shape(version: str, markup: Markup, digest: Digest) -> str:
-    """A digest of all assembly reads of a converted briefing but its text: its version (front
-    matter and summary), its wiki links, and its digest (topics found, mentions, keywords). Two
-    conversions of the same shape differ in their texts alone (see snapshot)."""
-    found = (markup.links, digest.rule_topics, digest.mentions)
-    text = f"{version}\0{found!r}\0{digest.keywords}"  # the keywords, the bulk, as they are (letters)
-    return hashlib.sha1(text.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()
+def _digests(front: str, markup: Markup, digest: Digest) -> tuple[str, str, str]:
+    """A converted briefing's version, frame and shape, from its front matter (its parsed file's
+    repr):
+
+    - `version`: its front matter and summary, what pages that only list it show of it, worked
+      out once per file instead of every build (see reuse.Fingerprints);
+    - `frame`: its front matter, its wiki links and the topics found in it, all assembly reads of
+      it but its text, the summary its first paragraph makes, its keywords and the sentences that
+      mention its topics: two conversions of the same frame differ in what its page, its entries
+      in lists, topic pages and related scoring show of it, never in where it is listed or what it
+      links to (see snapshot);
+    - `shape`: all assembly reads of it but its text: two conversions of the same shape differ in
+      their texts alone."""
+    found = (markup.links, digest.rule_topics)
+    version = _sha1(front, markup.summary)
+    shape = _sha1(version, repr((*found, digest.mentions)), digest.keywords)  # keywords: letters alone
+    return version, _sha1(front, repr(found)), shape
 
 
-def _frame(parsed: ParsedBriefing, markup: Markup, digest: Digest) -> str:
-    """A digest of all assembly reads of a converted briefing but its text, its summary, its
-    keywords and the sentences that mention its topics: its other front matter, its wiki links
-    and the topics found in it. Two conversions of the same frame differ in what the briefing's
-    page, its entries in lists, topic pages and related scoring show of it, never in where it is
-    listed or what it links to (see snapshot)."""
-    text = f"{parsed!r}\0{(markup.links, digest.rule_topics)!r}"
-    return hashlib.sha1(text.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()
-
-
-def _version(parsed: ParsedBriefing, markup: Markup) -> str:
-    """A digest of a converted briefing's front matter and summary: what pages that only list it
-    show of it, worked out once per file instead of every build (see reuse.Fingerprints)."""
-    text = repr(parsed) + "\0" + markup.summary
+def _sha1(*parts: str) -> str:
+    text = "\0".join(parts)
     return hashlib.sha1(text.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()

@@ -1,15 +1,14 @@
 """The assembled site, kept between builds for those that find only briefings' texts edited.
 
-Most edits change a briefing's text and little else assembly reads of it: its front matter
-(but a summary), its wiki links and the topics found in it stay as they were (its frame: see
-convert). A build that finds only such edits takes the site as the last build assembled it, puts
-the edited briefings in, and converts and assembles nothing else. An edit that changes a
-briefing's summary also changes the lists that show it, one that changes a sentence naming one
-of its topics the topic's page, and one that changes its keywords (the words of its title and
-opening) has the related lists they reach scored again, starting from the scoring the last
-whole assembly kept. Anything more (a new, deleted or moved file, an edited page, a problem in
-an edited briefing, a briefing due since) is left to a whole conversion and assembly, which
-keeps a new snapshot.
+Most edits change a briefing's text and little else assembly reads of it: its front matter, its
+wiki links and the topics found in it stay as they were (its frame: see convert). A build that
+finds only such edits takes the site as the last build assembled it, puts the edited briefings
+in, and converts and assembles nothing else. An edit to a briefing's first paragraph also
+changes the summary that lists show, one to a sentence naming one of its topics the topic's
+page, and one that changes its keywords (the words of its title and opening) has the related
+lists they reach scored again, starting from the scoring the last whole assembly kept. Anything
+more (a new, deleted or moved file, an edited page, a problem in an edited briefing, a briefing
+due since) is left to a whole conversion and assembly, which keeps a new snapshot.
 
 A snapshot is two tables of the build cache: the files it was made from (path → stamp, content
 key, shape and frame), small enough to look at first, and the site itself with the edits made

@@ -1,5 +1,6 @@
-"""A build after edits to briefings' texts alone takes the last build's site and puts the new texts
-in: the site is the one a whole assembly makes, and so is every file of the output."""
+"""A build after edits that leave each briefing's frame alone (see briefings.convert) takes the last
+build's site and puts the edited briefings in: the site is the one a whole assembly makes, and so
+is every file of the output."""
 
 from __future__ import annotations
 

@@ -204,12 +204,20 @@ class Edit(NamedTuple):
     mentions: tuple[tuple[str, str], ...]  # (topic slug, the sentence of it that mentions the topic)
 
 
-def edit_of(site: Site, parsed: ParsedBriefing, markup: Markup, digest: Digest) -> Edit:
-    """A briefing's edit from its conversion, its wiki links filled against an assembled site."""
+def edits_of(site: Site, converted: Iterable[tuple[ParsedBriefing, Markup, Digest]]) -> dict[str, Edit]:
+    """Briefings' edits (by slug) from their conversions, their wiki links filled against an
+    assembled site."""
     titles = {briefing.slug: briefing.title for briefing in site.briefings}
-    body_html = _fill_links(site.config, markup, titles.__getitem__, titles)
-    summary = parsed.summary or markup.summary
-    return Edit(body_html, summary, parsed.version, digest.keywords, digest.mentions)
+    return {
+        parsed.slug: Edit(
+            _fill_links(site.config, markup, titles.__getitem__, titles),
+            parsed.summary or markup.summary,
+            parsed.version,
+            digest.keywords,
+            digest.mentions,
+        )
+        for parsed, markup, digest in converted
+    }
 
 
 def with_edits(site: Site, edits: Mapping[str, Edit], related: Mapping[str, tuple[str, ...]]) -> Site:

@@ -108,13 +108,12 @@ def resume(
     kept, edits, related, scoring = (tables.get(name) for name in ("site", "edits", "related", "scoring"))
     if kept is None or edits is None or related is None or scoring is None or tables.get(BUILD) != last[0]:
         return None
-    from briefings.assemble import edit_of, with_edits
+    from briefings.assemble import edits_of, with_edits
 
     site, waiting = kept
     conversions, reshaped = found
     shown = {briefing.slug for briefing in site.briefings}
-    new = {slug: edit_of(site, *conversion) for slug, conversion in conversions.items() if slug in shown}
-    edits = edits | new
+    edits = edits | edits_of(site, (c for slug, c in conversions.items() if slug in shown))
     if len(edits) > MOST_EDITS_KEPT:
         return None
     edited = set(conversions)

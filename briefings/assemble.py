@@ -197,6 +197,7 @@ def reassemble_briefing(
 class Edit(NamedTuple):
     """What an edit that leaves a briefing's frame alone (see convert) may change of it."""
 
+    title: str
     body_html: str
     summary: str
     version: str  # its parsed file's (see convert)
@@ -204,12 +205,21 @@ class Edit(NamedTuple):
     mentions: tuple[tuple[str, str], ...]  # (topic slug, the sentence of it that mentions the topic)
 
 
-def edits_of(site: Site, converted: Iterable[tuple[ParsedBriefing, Markup, Digest]]) -> dict[str, Edit]:
+def edits_of(
+    site: Site, earlier: Mapping[str, Edit], converted: Iterable[tuple[ParsedBriefing, Markup, Digest]]
+) -> dict[str, Edit]:
     """Briefings' edits (by slug) from their conversions, their wiki links filled against an
-    assembled site."""
+    assembled site with `earlier` edits and these."""
+    converted = list(converted)
     titles = {briefing.slug: briefing.title for briefing in site.briefings}
+    for slug, title in itertools.chain(
+        ((slug, edit.title) for slug, edit in earlier.items()), ((p.slug, p.title) for p, _, _ in converted)
+    ):
+        if slug in titles:  # a briefing the site shows (a link to a hidden one keeps its words)
+            titles[slug] = title
     return {
         parsed.slug: Edit(
+            parsed.title,
             _fill_links(site.config, markup, titles.__getitem__, titles),
             parsed.summary or markup.summary,
             parsed.version,
@@ -225,9 +235,9 @@ def with_edits(site: Site, edits: Mapping[str, Edit], related: Mapping[str, tupl
     holds in place of the old ones, with the sentences that mention their topics, and some
     related lists anew (slug → related slugs)."""
     new = {
-        b.slug: replace(b, body_html=edits[b.slug].body_html, summary=edits[b.slug].summary)
+        b.slug: replace(b, title=edit.title, body_html=edit.body_html, summary=edit.summary)
         for b in site.briefings
-        if b.slug in edits
+        if (edit := edits.get(b.slug))
     }
     if not new and not related:
         return site

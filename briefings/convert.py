@@ -32,7 +32,7 @@ Converted = tuple[Parsed, Markup, Digest | None]  # a digest for briefings, None
 Progress = Callable[[str, int, int], None]
 PARALLEL_FROM = 400  # below this, starting processes costs more than it saves
 CHUNK = 100
-CACHE_FORMAT = 8  # raised whenever the cached types change shape
+CACHE_FORMAT = 9  # raised whenever the cached types change shape
 STAMPED = "stamp "  # a cache key naming a file version by its stamp; its value is the content key
 
 
@@ -166,9 +166,9 @@ class Converter:
             markup = self.renderer.render(parsed.body, parsed.body_line)
             # The Markdown source is not kept: all that is made from it is in the markup and digest.
             if isinstance(parsed, ParsedBriefing) and digest is not None:
-                bare = replace(parsed, body="")
-                version, frame, shape = _digests(repr(bare), markup, digest)
-                parsed = replace(bare, version=version, frame=frame, shape=shape)
+                front = repr(replace(parsed, body="", title=""))
+                version, frame, shape = _digests(front, parsed.title, markup, digest)
+                parsed = replace(parsed, body="", version=version, frame=frame, shape=shape)
             else:
                 parsed = replace(parsed, body="")
             return parsed, markup, digest
@@ -176,21 +176,21 @@ class Converter:
             return list(error.problems)
 
 
-def _digests(front: str, markup: Markup, digest: Digest) -> tuple[str, str, str]:
-    """A converted briefing's version, frame and shape, from its front matter (its parsed file's
-    repr):
+def _digests(front: str, title: str, markup: Markup, digest: Digest) -> tuple[str, str, str]:
+    """A converted briefing's version, frame and shape, from its front matter but its title (its
+    parsed file's repr without them) and its title:
 
     - `version`: its front matter and summary, what pages that only list it show of it, worked
       out once per file instead of every build (see reuse.Fingerprints);
-    - `frame`: its front matter, its wiki links and the topics found in it, all assembly reads of
-      it but its text, the summary its first paragraph makes, its keywords and the sentences that
-      mention its topics: two conversions of the same frame differ in what its page, its entries
-      in lists, topic pages and related scoring show of it, never in where it is listed or what it
-      links to (see snapshot);
+    - `frame`: its front matter but its title, its wiki links and the topics found in it, all
+      assembly reads of it but its text, its title, the summary its first paragraph makes, its
+      keywords and the sentences that mention its topics: two conversions of the same frame differ
+      in what its page, its entries in lists, topic pages, the links to it and related scoring
+      show of it, never in where it is listed or what it links to (see snapshot);
     - `shape`: all assembly reads of it but its text: two conversions of the same shape differ in
       their texts alone."""
     found = (markup.links, digest.rule_topics)
-    version = _sha1(front, markup.summary)
+    version = _sha1(front, title, markup.summary)
     shape = _sha1(version, repr((*found, digest.mentions)), digest.keywords)  # keywords: letters alone
     return version, _sha1(front, repr(found)), shape
 

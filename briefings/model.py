@@ -132,7 +132,7 @@ class ParsedBriefing:
     canonical: str | None = None  # the original's URL, for a briefing that republishes it in full
     version: str = ""  # once converted: a digest of all the above but the body, and of its summary
     shape: str = ""  # once converted: a digest of all assembly reads of it but its text (see convert)
-    frame: str = ""  # once converted: the same but for its first paragraph, keywords and topic sentences
+    frame: str = ""  # once converted: the same but for its title, first paragraph, keywords, topic sentences
 
 
 @dataclass(frozen=True)  # no slots: kept in the build cache, and slotted ones unpickle 2-3x slower

@@ -1,14 +1,16 @@
 """The assembled site, kept between builds for those that find only briefings' texts edited.
 
-Most edits change a briefing's text and little else assembly reads of it: its front matter, its
-wiki links and the topics found in it stay as they were (its frame: see convert). A build that
-finds only such edits takes the site as the last build assembled it, puts the edited briefings
-in, and converts and assembles nothing else. An edit to a briefing's first paragraph also
-changes the summary that lists show, one to a sentence naming one of its topics the topic's
-page, and one that changes its keywords (the words of its title and opening) has the related
-lists they reach scored again, starting from the scoring the last whole assembly kept. Anything
-more (a new, deleted or moved file, an edited page, a problem in an edited briefing, a briefing
-due since) is left to a whole conversion and assembly, which keeps a new snapshot.
+Most edits change a briefing's text and little else assembly reads of it: its front matter but
+its title, its wiki links and the topics found in it stay as they were (its frame: see convert).
+A build that finds only such edits takes the site as the last build assembled it, puts the
+edited briefings in, and converts and assembles nothing else. An edit to a briefing's first
+paragraph or title also changes what lists show of it (a new title also shows in the links to
+it, in texts converted again), one to a sentence naming one of its topics the topic's page, and
+one that changes its keywords (the words of its title and opening) has the related lists they
+reach scored again, starting from the scoring the last whole assembly kept. Anything more (a
+new, deleted or moved file, an edited page, a problem in an edited briefing, a briefing due
+since, a new title a page links to) is left to a whole conversion and assembly, which keeps a
+new snapshot.
 
 A snapshot is two tables of the build cache: the files it was made from (path → stamp, content
 key, shape and frame), small enough to look at first, and the site itself with the edits made
@@ -112,12 +114,18 @@ def resume(
 
     site, waiting = kept
     conversions, reshaped = found
-    shown = {briefing.slug for briefing in site.briefings}
-    edits = edits | edits_of(site, (c for slug, c in conversions.items() if slug in shown))
+    titles = {briefing.slug: briefing.title for briefing in site.briefings}
+    titles |= {slug: edit.title for slug, edit in edits.items() if slug in titles}
+    shown = {slug: conversion for slug, conversion in conversions.items() if slug in titles}
+    retitled = {slug for slug, (parsed, _, _) in shown.items() if parsed.title != titles[slug]}
+    linking = _linking(config, site, retitled, conversions)
+    if linking is None:
+        return None
+    edits = edits | edits_of(site, edits, [*shown.values(), *linking.values()])
     if len(edits) > MOST_EDITS_KEPT:
         return None
-    edited = set(conversions)
-    if reshaped := reshaped & shown:  # summaries or keywords changed: what lists them, or is related
+    edited = set(conversions) | set(linking)
+    if reshaped := reshaped & shown.keys():  # summaries or keywords changed: what lists them, or is related
         anew = _related(config.root, scoring, site, edits)
         if anew is None:
             return None
@@ -148,6 +156,35 @@ def _related(
     keywords = {slug: edit.keywords for slug, edit in edits.items()}
     subjects = [replace(s, keywords=keywords.get(s.slug, s.keywords)) for s in scored.subjects]
     return related_anew(site, subjects, curated, scored)
+
+
+def _linking(
+    config: SiteConfig, site: Site, retitled: Collection[str], converted: Collection[str]
+) -> dict[str, tuple[ParsedBriefing, Markup, Digest]] | None:
+    """The conversions of the briefings whose texts link to a `retitled` one (the link shows its
+    title), but for those `converted` already, by slug; None when a page's text does (the site's
+    pages are assembled anew) or one cannot be converted."""
+    if not retitled:
+        return {}
+    targets = [f'class="wikilink" href="{config.base_path}briefings/{slug}/"' for slug in retitled]
+    if any(target in page.body_html for page in site.pages for target in targets):
+        return None
+    from briefings.convert import Converter
+
+    converter = Converter(config)
+    found: dict[str, tuple[ParsedBriefing, Markup, Digest]] = {}
+    for briefing in {b.slug: b for slug in retitled for b in site.mentioned_in[slug]}.values():
+        if briefing.slug in converted:
+            continue
+        read = with_data(Document("briefing", briefing.path, None))
+        outcome = None if isinstance(read, Problem) else converter.convert(read)
+        if outcome is None or isinstance(outcome, list):
+            return None
+        parsed, markup, digest = outcome
+        if not isinstance(parsed, ParsedBriefing) or digest is None:
+            return None
+        found[briefing.slug] = (parsed, markup, digest)
+    return found
 
 
 def _listing(site: Site, slugs: Collection[str]) -> set[str]:

@@ -30,13 +30,14 @@ def resumed(site: Path, now: dt.datetime = NOW) -> Resumed | None:
 
 # Edits that leave the briefing's frame alone (see briefings.convert): its text past the opening;
 # its opening (its keywords, and with them related lists); its first paragraph (its summary too);
-# a sentence naming one of its topics (quoted on the topic's page).
+# a sentence naming one of its topics (quoted on the topic's page); its title.
 QUICK = {
     "text past the opening": {"b9"},
     "later text": {"b6"},
     "body": {"b3"},
     "keywords": {"b3"},
     "mention": {"b6"},
+    "title": {"b2", "b1", "b6"},  # b1 and b6 link to b2: their links show its title
 }
 EDITS_TOO = {
     # b3's opening takes up b9's words: b3 and b9 are scored related, and b3's lists change.
@@ -111,11 +112,22 @@ def test_a_snapshot_carrying_many_edited_texts_is_made_anew(
 
 @pytest.mark.parametrize("name", sorted(set(EDITS) - set(QUICK) - {"template"}))
 def test_any_other_edit_is_assembled_anew(make_site: MakeSite, name: str) -> None:
-    """Front matter, titles, links, pages, settings, files come and gone."""
+    """Front matter, links, pages, settings, files come and gone."""
     site = make_site(base_files())
     assert run_cli("build", str(site), "--accept-feed-changes")[0] == 0
     edit(site, name)
     assert resumed(site) is None
+
+
+def test_a_title_that_a_page_links_to_is_assembled_anew(make_site: MakeSite) -> None:
+    """A page's link shows the title too; the site's pages are made by a whole assembly."""
+    files = {**base_files(), "content/pages/about.md": "---\ntitle: About\n---\nAbout us. See [[b2]].\n"}
+    site = make_site(files)
+    assert run_cli("build", str(site))[0] == 0
+    EDITS["title"](site)
+    assert resumed(site) is None
+    assert run_cli("build", str(site))[0] == 0
+    assert "Renamed briefing" in (site / "output/about/index.html").read_text(encoding="utf-8")
 
 
 def test_a_briefing_with_a_problem_is_assembled_anew_to_be_reported(make_site: MakeSite) -> None:
@@ -200,6 +212,9 @@ def test_builds_after_edits_to_openings_assemble_nothing_and_give_a_clean_build_
         lambda: replace(site, b4, "Many more words follow.", "Text 4"),  # and give it up
         lambda: edit(site, "mention"),  # b6 names its topic: the topic's page quotes it
         lambda: replace(site, "content/briefings/2025-07-06-b6.md", "Later on, T0", "Then T0"),
+        lambda: edit(site, "title"),  # b2's: b1's and b6's links show it
+        lambda: replace(site, "content/briefings/2025-07-01-b1.md", "Text 1", "Text one"),  # b1's again
+        lambda: replace(site, "content/briefings/2025-07-02-b2.md", "Renamed briefing", "Briefing 2"),  # back
     ]
     for step, change in enumerate(steps):
         change()

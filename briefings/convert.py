@@ -177,8 +177,8 @@ class Converter:
 
 
 def _digests(front: str, title: str, markup: Markup, digest: Digest) -> tuple[str, str, str]:
-    """A converted briefing's version, frame and shape, from its front matter but its title (its
-    parsed file's repr without them) and its title:
+    """A converted briefing's version, frame and shape, from its front matter but its title (the
+    repr of its parsed file without its body and title) and its title:
 
     - `version`: its front matter and summary, what pages that only list it show of it, worked
       out once per file instead of every build (see reuse.Fingerprints);

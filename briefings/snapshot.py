@@ -125,7 +125,7 @@ def resume(
     if len(edits) > MOST_EDITS_KEPT:
         return None
     edited = set(conversions) | set(linking)
-    if reshaped := reshaped & shown.keys():  # summaries or keywords changed: what lists them, or is related
+    if reshaped := reshaped & shown.keys():  # what lists them, or is related to them, may change
         anew = _related(config.root, scoring, site, edits)
         if anew is None:
             return None

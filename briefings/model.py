@@ -4,7 +4,7 @@ SiteConfig ── config.load_config(site.toml)
 ParsedBriefing, ParsedPage ── content.list_documents + content.parse_document
 Markup, Digest ── markup.MarkupRenderer, digest.Digester (both through convert.convert_site)
 Briefing, Page, Topic, SourceOutlet, Month, Edition, Site ── assemble.assemble_site(...), or
-    after edits to texts alone snapshot.resume (the last build's Site, new texts put in)
+    after edits that move no briefing snapshot.resume (the last build's Site, the edits put in)
 OutputFile ── render.plan_pages / feeds.render_feed_files → output.Spare (output.writing)
 """
 

@@ -5,7 +5,8 @@ are then rendered straight into the spare folder beside the output, which is exc
 output folder only once the whole site is in it. So a site with an error never touches its output
 folder. A record in the build cache of what the last build was made from lets a build with nothing
 changed return at once, and one with a few changes re-render only the pages that show them; one
-that finds only briefings' texts edited takes the site the last build assembled (see snapshot).
+that finds only edits that move no briefing (its text, title, summary) takes the site the last
+build assembled and puts the edited briefings in (see snapshot).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from concurrent.futures import as_completed
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from briefings import THEME, __version__
 from briefings.cache import Cache, collector_paused, finish_writing
@@ -89,7 +90,7 @@ def build(
         # a quarter of one edit's build at 10,000 briefings), so it waits until the build is done.
         with collector_paused():
             this_build = new_build()
-            # After edits to briefings' texts alone, the site is the last build's with the new texts.
+            # After edits that move no briefing, the site is the last build's with the edits put in.
             listed = list_documents(config, taken)
             converted: dict[str, Converted] = {}  # what was converted on the way, by content key
             resumed = resume(
@@ -382,26 +383,30 @@ class _Record:
         live = str(self.output)
         return {path: key for path, key in known.items() if os.path.isfile(os.path.join(live, path))}
 
+    def _last(self, name: str) -> Any:
+        """What the last build into the output recorded under `name`, or None."""
+        last = self.builds.get(self.key)
+        return last.get(name) if last else None
+
     def lists(self) -> Lists | None:
         """What the pages in the live output were made from (see plan_pages)."""
-        last = self.builds.get(self.key)
-        lists = last.get("lists") if last else None
+        lists = self._last("lists")
         return lists if isinstance(lists, Lists) else None
 
     def build(self) -> str | None:
         """The name of the last build into the output (see snapshot.new_build)."""
-        last = self.builds.get(self.key)
-        return last.get("build") if last else None
+        build: str | None = self._last("build")
+        return build
 
     def ledger_checked(self) -> str | None:
         """What the last build checked the feed ledger against and found holding (_ledger_inputs)."""
-        last = self.builds.get(self.key)
-        return last.get("ledger") if last else None
+        checked: str | None = self._last("ledger")
+        return checked
 
     def spare_holds(self) -> frozenset[str] | None:
         """What the spare folder beside the output holds: the files of the build before the last."""
-        last = self.builds.get(self.key)
-        return last.get("spare") if last else None
+        holds: frozenset[str] | None = self._last("spare")
+        return holds
 
     def linked(self) -> frozenset[str]:
         """The files the spare and the live output share (the same inode): those the last build

@@ -142,10 +142,10 @@ def plan_pages(
     shared = repr(site.config) + repr(site.pages) + files_digest([site_templates, THEME / "templates"])
     listed_text = _lists_show_text(site_templates)
     fingerprints = Fingerprints(shared, listed_text=listed_text, versions=site.versions)
-    shared_digest = hashlib.sha1(shared.encode("utf-8", "surrogatepass"), usedforsecurity=False)
-    lists = Lists(shared_digest.hexdigest(), None)
+    shared_digest = hashlib.sha1(shared.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()
+    lists = Lists(shared_digest, None)
     if not listed_text:  # else a briefing's text shows on other pages than its own
-        lists = lists._replace(listed=lists_digest(site, shared))
+        lists = lists._replace(listed=lists_digest(site, shared_digest))
     same_lists = lists.listed is not None and lists == lists_before
     same_shared = (
         lists.listed is not None and lists_before is not None and lists.shared == lists_before.shared

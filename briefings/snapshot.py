@@ -1,4 +1,4 @@
-"""The assembled site, kept between builds for those that find only briefings' texts edited.
+"""The assembled site, kept between builds for those that find only edits that move no briefing.
 
 Most edits change a briefing's text and little else assembly reads of it: its front matter but
 its title, its wiki links and the topics found in it stay as they were (its frame: see convert).

@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from briefings.errors import ContentError, Problem
 from briefings.markup import PLACEHOLDER
@@ -159,11 +159,13 @@ def _versions(made: Sequence[Briefing], parsed: Mapping[str, str]) -> dict[str, 
     versions = {}
     for briefing in made:
         if parsed[briefing.slug]:  # a briefing made otherwise than by conversion has none
-            versions[briefing.slug] = _version(parsed[briefing.slug], briefing, topics.__getitem__)
+            versions[briefing.slug] = site_version(parsed[briefing.slug], briefing, topics.__getitem__)
     return versions
 
 
-def _version(parsed: str, briefing: Briefing, topic: Callable[[Topic], str] = repr) -> str:
+def site_version(parsed: str, briefing: Briefing, topic: Callable[[Topic], str] = repr) -> str:
+    """A briefing's version in the site, from its parsed file's (`parsed`, see convert): with its
+    topics as assembly merged them (`topic` writes one), and whether it is scheduled."""
     text = ",".join([parsed, *map(topic, briefing.topics)]) + (",scheduled" if briefing.scheduled else "")
     return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
@@ -192,109 +194,6 @@ def reassemble_briefing(
     )
     made = _briefing(config, parsed, markup, topics, titles.__getitem__, titles)
     return replace(made, scheduled=scheduled)
-
-
-class Edit(NamedTuple):
-    """What an edit that leaves a briefing's frame alone (see convert) may change of it."""
-
-    title: str
-    body_html: str
-    summary: str
-    version: str  # its parsed file's (see convert)
-    keywords: str  # packed (see related)
-    mentions: tuple[tuple[str, str], ...]  # (topic slug, the sentence of it that mentions the topic)
-
-
-def edits_of(
-    site: Site, earlier: Mapping[str, Edit], converted: Iterable[tuple[ParsedBriefing, Markup, Digest]]
-) -> dict[str, Edit]:
-    """Briefings' edits (by slug) from their conversions, their wiki links filled against an
-    assembled site with `earlier` edits and these."""
-    converted = list(converted)
-    titles = {briefing.slug: briefing.title for briefing in site.briefings}
-    for slug, title in itertools.chain(
-        ((slug, edit.title) for slug, edit in earlier.items()), ((p.slug, p.title) for p, _, _ in converted)
-    ):
-        if slug in titles:  # a briefing the site shows (a link to a hidden one keeps its words)
-            titles[slug] = title
-    return {
-        parsed.slug: Edit(
-            parsed.title,
-            _fill_links(site.config, markup, titles.__getitem__, titles),
-            parsed.summary or markup.summary,
-            parsed.version,
-            digest.keywords,
-            digest.mentions,
-        )
-        for parsed, markup, digest in converted
-    }
-
-
-def with_edits(site: Site, edits: Mapping[str, Edit], related: Mapping[str, tuple[str, ...]]) -> Site:
-    """The site with some of its briefings edited (slug → edit), which every list of the site
-    holds in place of the old ones, with the sentences that mention their topics, and some
-    related lists anew (slug → related slugs)."""
-    new = {
-        b.slug: replace(b, title=edit.title, body_html=edit.body_html, summary=edit.summary)
-        for b in site.briefings
-        if (edit := edits.get(b.slug))
-    }
-    if not new and not related:
-        return site
-    old = {id(b) for b in site.briefings if b.slug in new}
-
-    def swapped(items: tuple[Briefing, ...]) -> tuple[Briefing, ...]:
-        if old.isdisjoint(map(id, items)):  # most lists: kept as they are
-            return items
-        return tuple(new.get(b.slug, b) for b in items)
-
-    def each(lists: Mapping[K, tuple[Briefing, ...]]) -> dict[K, tuple[Briefing, ...]]:
-        return {key: swapped(items) for key, items in lists.items()}
-
-    def one(briefings: Mapping[str, Briefing]) -> dict[str, Briefing]:
-        return {slug: new.get(b.slug, b) for slug, b in briefings.items()}
-
-    briefings = swapped(site.briefings)
-    by_slug = {b.slug: b for b in briefings}
-    rescored = {slug: tuple(by_slug[s] for s in slugs) for slug, slugs in related.items()}
-    versions = dict(site.versions)
-    for slug, briefing in new.items():
-        if slug in versions:
-            versions[slug] = _version(edits[slug].version, briefing)
-    mentioning: defaultdict[str, list[tuple[str, str]]] = defaultdict(list)
-    for (topic, slug), sentence in site.mentions.items():
-        mentioning[slug].append((topic, sentence))
-    for slug in new:
-        mentioning[slug] = list(edits[slug].mentions)
-    return replace(
-        site,
-        briefings=briefings,
-        topics=each(site.topics),
-        sources=each(site.sources),
-        months=each(site.months),
-        editions=each(site.editions),
-        related=each(site.related) | rescored,
-        mentioned_in=each(site.mentioned_in),
-        previous=one(site.previous),
-        following=one(site.following),
-        versions=versions,
-        mentions={(topic, b.slug): sentence for b in briefings for topic, sentence in mentioning[b.slug]},
-    )
-
-
-def related_anew(
-    site: Site, subjects: Sequence[Subject], curated: Mapping[str, tuple[str, ...]], last: Scored
-) -> dict[str, tuple[str, ...]]:
-    """The related lists (slug → related slugs) that differ from the site's, scored for its
-    briefings as `subjects` (starting from the `last` scoring: see score_related) after its
-    curated lists."""
-    scored = score_related(subjects, site.config.related, last)
-    changed = {}
-    for slug, own in curated.items():
-        slugs = tuple(dict.fromkeys(own + scored.related[slug]))
-        if slugs != tuple(b.slug for b in site.related[slug]):
-            changed[slug] = slugs
-    return changed
 
 
 def _duplicate_slugs(parsed: Sequence[ParsedBriefing | ParsedPage], kind: str) -> list[Problem]:
@@ -411,7 +310,7 @@ def _briefing(
         captured=parsed.captured,
         topics=topics,
         summary=parsed.summary or markup.summary,
-        body_html=_fill_links(config, markup, title, shown),
+        body_html=fill_links(config, markup, title, shown),
         draft=parsed.draft,
         canonical=parsed.canonical,
     )
@@ -430,7 +329,7 @@ def _page(
         url=f"{config.base_path}{parsed.slug}/",
         title=parsed.title,
         summary=parsed.summary or markup.summary,
-        body_html=_fill_links(config, markup, title, shown),
+        body_html=fill_links(config, markup, title, shown),
     )
 
 
@@ -438,7 +337,7 @@ def _titles(every: Mapping[str, ParsedBriefing]) -> Callable[[str], str]:
     return lambda slug: every[slug].title
 
 
-def _fill_links(
+def fill_links(
     config: SiteConfig, markup: Markup, title: Callable[[str], str], shown: Collection[str]
 ) -> str:
     """Each wiki link placeholder becomes a link, or plain text when its target is a hidden draft."""

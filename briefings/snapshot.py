@@ -37,8 +37,8 @@ from briefings.model import Digest, Markup, ParsedBriefing, Site, SiteConfig
 from briefings.schedule import Schedule
 
 if TYPE_CHECKING:  # conversion loads Markdown: only a build that converts needs it
-    from briefings.assemble import Edit
     from briefings.convert import Converted
+    from briefings.edits import Edit
 
 Slugs = tuple[str, ...]
 FILES, SITE = "site-files", "site"
@@ -110,7 +110,7 @@ def resume(
     kept, edits, related, scoring = (tables.get(name) for name in ("site", "edits", "related", "scoring"))
     if kept is None or edits is None or related is None or scoring is None or tables.get(BUILD) != last[0]:
         return None
-    from briefings.assemble import edits_of, with_edits
+    from briefings.edits import edits_of, with_edits
 
     site, waiting = kept
     conversions, reshaped = found
@@ -146,7 +146,8 @@ def _related(
     keywords being as `edits` leave them. Its lists were scored after its curated ones by the
     scoring of a key (`scoring`: the key and the curated lists); None when the scoring kept since
     is another (another assembly kept its own)."""
-    from briefings.assemble import SCORED, related_anew
+    from briefings.assemble import SCORED
+    from briefings.edits import related_anew
     from briefings.related import Scored
 
     key, curated = scoring

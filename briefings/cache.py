@@ -70,14 +70,18 @@ class Cache:
         paths: Mapping[str, Path] | None = None,
         *,
         fresh: bool = False,
+        deltas: bool = True,
     ) -> None:
         """The table `name`, loaded; or empty with `fresh`, to be saved whole. A path in it that
         is in `paths` (by its text) loads as that very object: making ten thousand paths anew is a
-        third of loading a documents table."""
+        third of loading a documents table. Without `deltas`, every save writes the whole table:
+        for one whose bulk is an entry that any change replaces, where a change saved alone is as
+        large as the table and doubles what the next build loads."""
         self.path = root / CACHE_DIR / f"{name}.pickle"
         self.delta_path = root / CACHE_DIR / f"{name}.delta.pickle"
         self.version = version
         self.paths = paths or {}
+        self.deltas = deltas
         self.key = _key()
         self.base_signature = b""
         self.base: dict[str, Any] = {}  # the table as saved whole
@@ -172,7 +176,8 @@ class Cache:
     def _save(self) -> None:
         changed = {key: value for key, value in self.used.items() if self.base.get(key) is not value}
         removed = frozenset(key for key in self.base if key not in self.used)
-        if self.base_signature and len(changed) + len(removed) <= max(DELTA_LEAST, len(self.used) // 10):
+        small = len(changed) + len(removed) <= max(DELTA_LEAST, len(self.used) // 10)
+        if self.deltas and self.base_signature and small:
             self._write(self.delta_path, (self.base_signature, changed, removed))
             return
         signature = self._write(self.path, self.used)

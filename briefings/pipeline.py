@@ -37,7 +37,7 @@ from briefings.stability import LEDGER_NAME, Ledger, check_ledger
 # nothing to do starts without them (see `assemble` and `_render`).
 if TYPE_CHECKING:
     from briefings.convert import Converted, Progress
-    from briefings.render import PagePlan
+    from briefings.render import Fragments, PagePlan
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +165,7 @@ def assemble(
     briefings = [(p, m, d) for p, m, d in converted if isinstance(p, ParsedBriefing) and d is not None]
     pages = [(p, m) for p, m, _ in converted if isinstance(p, ParsedPage)]
     waiting = schedule((p for p, _, _ in briefings), now, drafts=drafts)
-    memo = Cache(config.root, MEMO, __version__)
+    memo = Cache(config.root, MEMO, __version__, deltas=False)
     site = assemble_site(
         config, briefings, pages, drafts=drafts, scheduled=waiting.slugs, future=future, memo=memo
     )
@@ -208,12 +208,18 @@ def _render(
     page or feed whose fingerprint matches the live output's is not rendered again: the spare
     gets the very file. `lists_before` is what the last build's lists were made from; `edited`,
     the briefings that alone may have changed since (see render.plan_pages)."""
-    from briefings.render import plan_pages
+    from briefings.render import FRAGMENTS_TABLE, plan_pages
 
     compiled = Cache(site.config.root, "templates", __version__)
     plan = plan_pages(site, site.config.root / "templates", previous, compiled, lists_before, edited)
     compiled.save()
-    fed, made, problems = _render_all(_Work(site, previous, plan, spare), progress)
+    fragments = None
+    if plan.lists is not None and plan.lists.listed is not None and any(p.own is None for p in plan.todo):
+        fragments = Cache(site.config.root, FRAGMENTS_TABLE, __version__)  # for the pages listing briefings
+        plan.reuse_fragments(fragments)
+    fed, made, problems, rendered = _render_all(_Work(site, previous, plan, spare), progress)
+    if fragments is not None:
+        fragments.save(background=plan.keep_fragments(fragments, rendered) > FRAGMENTS_AT_ONCE)
     for path in plan.kept:
         spare.keep(path)
     if problems:
@@ -244,22 +250,26 @@ class _Fed:
     fingerprints: dict[str, str]
 
 
+FRAGMENTS_AT_ONCE = 1000  # cards and entries: more are saved by a forked process
 PARALLEL_PAGES = 1000  # below this, starting processes costs more than it saves
 PAGES_PER_TASK = 250
 _shared: _Work | None = None  # set for the forked rendering processes to inherit
 
 
-def _render_all(work: _Work, progress: Progress | None) -> tuple[_Fed, dict[str, str], list[Problem]]:
+def _render_all(
+    work: _Work, progress: Progress | None
+) -> tuple[_Fed, dict[str, str], list[Problem], list[Fragments]]:
     """The planned pages and the feeds into the spare: in this process, or for many pages in one
     forked process per core, which inherit the site instead of being sent it. Forking a process
     that runs other threads (the preview server's) is unsafe, so there all is rendered here.
-    The feeds, the fingerprints of pages fingerprinted as they were rendered, and the problems."""
+    The feeds, the fingerprints of pages fingerprinted as they were rendered, the problems, and
+    the briefings' cards and entries rendered on the way."""
     global _shared
     total = len(work.plan.todo)
     if total < PARALLEL_PAGES or not can_fork():
         made, problems = work.plan.render(0, total, work.spare.put)
-        return _feeds(work, work.spare), made, problems
-    problems, made = [], {}
+        return _feeds(work, work.spare), made, problems, [work.plan.fragments_made()]
+    problems, made, rendered = [], {}, []
     _shared = work
     try:
         with forked_pool(os.cpu_count() or 2) as pool:
@@ -274,10 +284,11 @@ def _render_all(work: _Work, progress: Progress | None) -> tuple[_Fed, dict[str,
             ]
             done = 0
             for future in as_completed(shares):
-                paths, changed, fingerprints, found = future.result()
+                paths, changed, fingerprints, found, fragments = future.result()
                 work.spare.note(paths, changed)
                 made.update(fingerprints)
                 problems += found
+                rendered.append(fragments)
                 done += len(paths)
                 if progress:
                     progress("rendering pages", done, total)
@@ -285,7 +296,7 @@ def _render_all(work: _Work, progress: Progress | None) -> tuple[_Fed, dict[str,
             work.spare.note(paths, changed)
     finally:
         _shared = None
-    return fed, made, list({problem.render(): problem for problem in problems}.values())
+    return fed, made, list({problem.render(): problem for problem in problems}.values()), rendered
 
 
 def _feeds(work: _Work, spare: Spare) -> _Fed:
@@ -299,13 +310,15 @@ def _feeds(work: _Work, spare: Spare) -> _Fed:
     return _Fed(len(fed.files) + len(fed.kept), fed.fingerprints)
 
 
-def _pages_share(start: int, stop: int) -> tuple[list[str], list[str], dict[str, str], list[Problem]]:
-    """In a forked process: some of the planned pages into the spare; what was put there, and
-    the fingerprints of pages fingerprinted as they were rendered."""
+def _pages_share(
+    start: int, stop: int
+) -> tuple[list[str], list[str], dict[str, str], list[Problem], Fragments]:
+    """In a forked process: some of the planned pages into the spare; what was put there, the
+    fingerprints of pages fingerprinted as they were rendered, and the cards and entries rendered."""
     assert _shared is not None
     mine = _shared.spare.another()
     made, problems = _shared.plan.render(start, stop, mine.put)
-    return sorted(mine.paths), sorted(mine.changed), made, problems
+    return sorted(mine.paths), sorted(mine.changed), made, problems, _shared.plan.fragments_made()
 
 
 def _feeds_share() -> tuple[list[str], list[str], _Fed]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import traceback
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -122,6 +122,41 @@ class PagePlan:
                 problems.setdefault(problem.render(), problem)
         return made, list(problems.values())
 
+    def reuse_fragments(self, table: Cache) -> None:
+        """Take the cards and list entries that earlier builds rendered and kept in `table` (see
+        keep_fragments). One holds while its briefing's version and what every page shares are
+        as they were, and while no template shows a listed briefing's text (the plan's `lists`
+        are then known): so a briefing added, say, does not render again the cards of all the
+        briefings on the home page's later pages, which all move."""
+        assert self.lists is not None and self.lists.listed is not None
+        if table.get(SHARED) != self.lists.shared:
+            table.put(SHARED, self.lists.shared)
+            return
+        site = self.renderer.site
+        for name, fragments in self.renderer.fragments.items():
+            for briefing in site.briefings:
+                kept = table.get(f"{name}/{briefing.slug}")
+                if kept is not None and kept[0] == site.versions[briefing.slug]:
+                    fragments[briefing.slug] = markupsafe.Markup(kept[1])
+
+    def fragments_made(self) -> Fragments:
+        """The cards and entries rendered in this process since last asked."""
+        made = {}
+        for name, fragments in self.renderer.fragments.items():
+            made[name], fragments.made = fragments.made, {}
+        return made
+
+    def keep_fragments(self, table: Cache, made: Iterable[Fragments]) -> int:
+        """Keep in `table` the cards and entries rendered this build (see reuse_fragments); how many."""
+        versions = self.renderer.site.versions
+        kept = 0
+        for found in made:
+            for name, fragments in found.items():
+                for slug, fragment in fragments.items():
+                    table.put(f"{name}/{slug}", (versions[slug], fragment))
+                kept += len(fragments)
+        return kept
+
 
 def plan_pages(
     site: Site,
@@ -183,6 +218,10 @@ def plan_pages(
                 plan.todo.append(page)
     plan.todo.sort(key=lambda page: page.own is not None)  # pages about one briefing last
     return plan
+
+
+FRAGMENTS_TABLE = "fragments"  # the build cache's table of cards and entries
+SHARED = "shared"  # its digest of what every page shares, as its fragments saw it
 
 
 def render_pages(site: Site, site_templates: Path, previous: Mapping[str, str]) -> Rendered:
@@ -271,8 +310,8 @@ class _Renderer:
         }
         # A briefing appears in many lists (home, topics, source, month, related): its list entries
         # are rendered once here, from partials/card.html and partials/entry.html, and reused.
-        self.common["cards"] = _Fragments(self, "partials/card.html")
-        self.common["entries"] = _Fragments(self, "partials/entry.html")
+        self.fragments = {name: _Fragments(self, f"partials/{kind}.html") for name, kind in FRAGMENTS.items()}
+        self.common.update(self.fragments)
         self.site_feeds = (
             FeedLink(f"{config.title} (RSS)", f"{config.base_path}rss.xml", "application/rss+xml"),
             FeedLink(f"{config.title} (Atom)", f"{config.base_path}atom.xml", "application/atom+xml"),
@@ -285,6 +324,10 @@ class _Renderer:
         return self.env.get_template(template).render(values)
 
 
+FRAGMENTS = {"cards": "card", "entries": "entry"}  # name in templates → partials/<kind>.html
+Fragments = dict[str, dict[str, str]]  # name → slug → a briefing's card or entry, as rendered
+
+
 class _Fragments(dict[str, markupsafe.Markup]):
     """A briefing's list entry by slug, rendered the first time a page asks for it."""
 
@@ -293,9 +336,12 @@ class _Fragments(dict[str, markupsafe.Markup]):
         self.renderer = renderer
         self.template = renderer.env.get_template(name)
 
+        self.made: dict[str, str] = {}  # slug → fragment, those rendered since last taken
+
     def __missing__(self, slug: str) -> markupsafe.Markup:
         context = {**self.renderer.common, "briefing": self.renderer.briefings[slug]}
         fragment = self[slug] = markupsafe.Markup(self.template.render(context).strip())
+        self.made[slug] = str(fragment)
         return fragment
 
 

@@ -76,11 +76,21 @@ EDITS: dict[str, Callable[[Path], None]] = {
         briefing("Fresh", date="2025-07-20", body="See [[b1]]."), encoding="utf-8"
     ),
     "template": lambda s: (
-        (s / "templates" / "partials").mkdir(parents=True)
+        (s / "templates" / "partials").mkdir(parents=True, exist_ok=True)
         or (s / "templates/partials/footer.html").write_text(
             "<footer><p>New footer</p></footer>\n", encoding="utf-8"
         )
     ),
+    # Every card and list entry shows a briefing with what every page shares: these are rendered
+    # anew, not taken from the build cache (see render.PagePlan.reuse_fragments).
+    "card template": lambda s: (
+        (s / "templates" / "partials").mkdir(parents=True, exist_ok=True)
+        or (s / "templates/partials/card.html").write_text(
+            '<article class="card"><a href="{{ briefing.url }}">{{ briefing.title }}</a></article>\n',
+            encoding="utf-8",
+        )
+    ),
+    "base url": lambda s: replace(s, "site.toml", '"https://example.org/"', '"https://example.org/news/"'),
     "site.toml": lambda s: replace(s, "site.toml", 'title = "Test Briefings"', 'title = "Renamed site"'),
     "timezone": lambda s: replace(s, "site.toml", 'timezone = "UTC"', 'timezone = "Asia/Tokyo"'),
     "page": lambda s: replace(s, "content/pages/about.md", "About us.", "About everyone."),

@@ -99,28 +99,25 @@ class _Index:
                 scores[other] += share
 
 
-def subjects_digest(subjects: Sequence[Subject], config: RelatedConfig) -> tuple[str, str]:
-    """Digests of everything scoring reads, and of all that but the keywords: equal digests give
-    equal related lists (so an edit that leaves every briefing's topics, sources, date and opening
-    words alone need not score), and equal second digests let a scoring start from the last one."""
-    frame = hashlib.sha256(repr(config).encode("utf-8", "surrogatepass"))
-    digest = frame.copy()
+def subjects_digest(subjects: Sequence[Subject], config: RelatedConfig) -> str:
+    """A digest of everything scoring reads: equal digests give equal related lists, so an edit
+    that leaves every briefing's topics, sources, date and opening words alone need not score."""
+    digest = hashlib.sha256(repr(config).encode("utf-8", "surrogatepass"))
     for subject in subjects:
         # The keywords, the bulk, as they are (letters, digits and spaces: see pack_keywords), after
         # the self-delimiting repr of the other fields and before a newline, which they never hold.
         fields = f"{(subject.slug, subject.order, subject.topics, subject.sources)!r}"
-        frame.update(fields.encode("utf-8", "surrogatepass"))
         digest.update(f"{fields}{subject.keywords}\n".encode("utf-8", "surrogatepass"))
-    return digest.hexdigest(), frame.hexdigest()
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
 class Scored:
     """Related lists (slug → related slugs, best first) and what they were scored from, for the
-    next scoring of the same briefings to rescore only the lists their changed keywords reach."""
+    next scoring with the same settings to rescore only the lists that its changes reach."""
 
     key: str  # see subjects_digest
-    frame: str
+    config: RelatedConfig
     subjects: tuple[Subject, ...]  # oldest first
     frequency: dict[str, int]  # keyword → how many briefings have it
     chosen: tuple[str, ...]  # each briefing's most telling keywords, space-separated, oldest first
@@ -134,66 +131,102 @@ def score_related(subjects: Sequence[Subject], config: RelatedConfig, last: Scor
     keywords (each weighted by rarity) that the other briefing shares, so each signal gives 0 to
     its weight and the threshold means the same on a site of ten briefings or ten thousand.
 
-    Given the `last` scoring, of the same briefings with the same topics, sources and dates, only
-    the lists that changed keywords can reach are scored again (see _rescored); the lists are the
-    same as a scoring from nothing."""
+    Given the `last` scoring, of as many briefings with the same settings, only the lists that
+    the changes since can reach are scored again (see _rescored); the lists are the same as a
+    scoring from nothing."""
     ordered = tuple(sorted(subjects, key=lambda s: s.order))
-    key, frame = subjects_digest(ordered, config)
+    key = subjects_digest(ordered, config)
     if last is not None and last.key == key:
         return last
     packed = tuple(s.keywords for s in ordered)
-    if last is not None and last.frame == frame:
-        return _rescored(last, key, ordered, packed, config)
+    if last is not None and last.config == config and len(last.subjects) == len(ordered):
+        return _rescored(last, key, ordered, packed)
     frequency = Counter(word for text in packed for word in text.split()[::2])
     rarity = _rarity(frequency, len(ordered))
     chosen = tuple(_choose(text, rarity) for text in packed)
     related = _score(ordered, chosen, config, range(len(ordered)))
-    return Scored(key, frame, ordered, dict(frequency), chosen, related)
+    return Scored(key, config, ordered, dict(frequency), chosen, related)
 
 
-def _rescored(
-    last: Scored, key: str, ordered: tuple[Subject, ...], packed: tuple[str, ...], config: RelatedConfig
-) -> Scored:
-    """The last scoring brought up to date with changed keywords.
+def _rescored(last: Scored, key: str, ordered: tuple[Subject, ...], packed: tuple[str, ...]) -> Scored:
+    """The last scoring, of as many briefings, brought up to date with what changed since: some
+    briefings' keywords, topics, sources or dates, or some briefings in place of others.
 
-    A briefing's choice of keywords reads its own counts and the rarity of its words: it can
-    change only for a briefing whose keywords changed or that holds a word whose frequency did.
-    A list reads the topic and source indexes (unchanged), and the keyword index through the
-    briefing's own chosen words: it can change only for a briefing whose choice changed or that
-    chose a word another briefing took up or gave up."""
-    before = tuple(s.keywords for s in last.subjects)
-    changed = [i for i, (new, old) in enumerate(zip(packed, before, strict=True)) if new != old]
+    A briefing's choice of keywords reads its own counts and the rarity of its words, which,
+    for as many briefings, reads how many have the word: it can change only for a briefing
+    whose keywords changed or that holds a word whose frequency did. A list reads, in each index
+    (topics, sources, chosen keywords), its briefing's own keys, how many briefings have each,
+    and which briefings are nearest in each key's postings, in time order: it can change only for
+    a briefing that changed or that has a key whose postings changed. Those are the keys that a
+    briefing gained or lost, and all the keys of a briefing that came, went or moved in time."""
+    config = last.config
+    was = {subject.slug: at for at, subject in enumerate(last.subjects)}
+    here = {subject.slug for subject in ordered}
+    gone = [at for at, subject in enumerate(last.subjects) if subject.slug not in here]
+    before = [(at, last.subjects[at]) if (at := was.get(s.slug)) is not None else None for s in ordered]
     frequency = dict(last.frequency)
     moved: set[str] = set()  # words whose frequency changed, then those whose rarity did
-    for i in changed:
-        old, new = set(before[i].split()[::2]), set(packed[i].split()[::2])
-        for word in old - new:
+    edited = [i for i, old in enumerate(before) if old is None or old[1].keywords != packed[i]]
+    for old_text, new_text in [(last.subjects[at].keywords, "") for at in gone] + [
+        (old[1].keywords if (old := before[i]) else "", packed[i]) for i in edited
+    ]:
+        old_words, new_words = set(old_text.split()[::2]), set(new_text.split()[::2])
+        for word in old_words - new_words:
             frequency[word] -= 1
             if not frequency[word]:
                 del frequency[word]
-        for word in new - old:
+        for word in new_words - old_words:
             frequency[word] = frequency.get(word, 0) + 1
-        moved |= old ^ new
+        moved |= old_words ^ new_words
     rarity = _rarity(frequency, len(ordered))
-    was = _rarity({word: last.frequency[word] for word in moved if word in last.frequency}, len(ordered))
-    moved = {word for word in moved if rarity.get(word) != was.get(word)}  # not those still too common
-    again = set(changed)
+    was_rare = _rarity({word: last.frequency[word] for word in moved if word in last.frequency}, len(ordered))
+    moved = {word for word in moved if rarity.get(word) != was_rare.get(word)}  # not those still too common
+    again = set(edited)
     if moved:
         again.update(i for i, text in enumerate(packed) if not moved.isdisjoint(text.split()[::2]))
-    chosen = list(last.chosen)
-    rescore, taken = set(), set()  # briefings whose choice changed, and the words taken up or given up
+    chosen = [last.chosen[old[0]] if (old := before[i]) else "" for i in range(len(ordered))]
     for i in again:
-        choice = _choose(packed[i], rarity)
-        if choice != chosen[i]:
-            taken |= set(choice.split()) ^ set(chosen[i].split())
-            chosen[i] = choice
+        chosen[i] = _choose(packed[i], rarity)
+    # The keys whose postings changed, per index: topics, sources, chosen keywords.
+    touched: tuple[set[str], set[str], set[str]] = (set(), set(), set())
+    rescore = set()
+    for at in gone:
+        _touch(touched, last.subjects[at], last.chosen[at])
+    for i, (subject, old) in enumerate(zip(ordered, before, strict=True)):
+        if old is None or old[1].order != subject.order:
             rescore.add(i)
-    if taken:
-        rescore.update(i for i, choice in enumerate(chosen) if not taken.isdisjoint(choice.split()))
-    related = dict(last.related)
+            _touch(touched, subject, chosen[i])
+            if old is not None:
+                _touch(touched, old[1], last.chosen[old[0]])
+            continue
+        keys, then = _keys(subject, chosen[i]), _keys(old[1], last.chosen[old[0]])
+        if keys != then:  # in order: a list adds its keys' shares in the order of its keys
+            rescore.add(i)
+            for known, own, had in zip(touched, keys, then, strict=True):
+                known.update(set(own).symmetric_difference(had))
+    if any(touched):
+        for i, subject in enumerate(ordered):
+            if any(
+                not known.isdisjoint(own)
+                for known, own in zip(touched, _keys(subject, chosen[i]), strict=True)
+            ):
+                rescore.add(i)
+    related = {
+        subject.slug: last.related[subject.slug] for subject, old in zip(ordered, before, strict=True) if old
+    }
     if rescore:
         related.update(_score(ordered, chosen, config, sorted(rescore)))
-    return Scored(key, last.frame, ordered, frequency, tuple(chosen), related)
+    return Scored(key, config, ordered, frequency, tuple(chosen), related)
+
+
+def _keys(subject: Subject, chosen: str) -> tuple[tuple[str, ...], ...]:
+    """A briefing's keys in each index: its topics, its sources and its chosen keywords."""
+    return subject.topics, subject.sources, tuple(chosen.split())
+
+
+def _touch(touched: tuple[set[str], set[str], set[str]], subject: Subject, chosen: str) -> None:
+    for known, own in zip(touched, _keys(subject, chosen), strict=True):
+        known.update(own)
 
 
 def _rarity(frequency: Mapping[str, int], total: int) -> dict[str, float]:

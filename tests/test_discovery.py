@@ -179,21 +179,48 @@ def _random_subjects(rng: random.Random, count: int, vocabulary: list[str]) -> l
     ]
 
 
-@pytest.mark.parametrize("seed", range(40))
-def test_rescoring_after_keyword_edits_gives_the_lists_of_a_scoring_from_nothing(
+def _edited(rng: random.Random, subjects: list[Subject], vocabulary: list[str]) -> list[Subject]:
+    """Some briefings edited: new keywords or some dropped, other topics or sources, another date,
+    or one gone and another in its place."""
+    edited = list(subjects)
+    for n in rng.sample(range(len(edited)), rng.randint(1, 4)):
+        subject = edited[n]
+        kind = rng.choice(["keywords", "keywords", "topics", "sources", "date", "replaced"])
+        if kind == "keywords":
+            words = subject.keywords.split()[::2]
+            kept = " ".join(rng.sample(words, len(words) // 2))
+            added = " ".join(rng.choices([*vocabulary, "brandnew"], k=rng.randint(0, 12)))
+            edited[n] = replace(subject, keywords=pack_keywords(keywords(f"{kept} {added}")))
+        elif kind == "topics":  # one more, one fewer, or the same in another order
+            topics = list(subject.topics) + rng.sample(["t1", "t7"], rng.randint(0, 1))
+            rng.shuffle(topics)
+            edited[n] = replace(subject, topics=tuple(dict.fromkeys(topics[: rng.randint(0, len(topics))])))
+        elif kind == "sources":
+            edited[n] = replace(subject, sources=(f"w{rng.randint(1, 5)}",))
+        elif kind == "date":  # and a topic fewer, at times
+            topics = subject.topics[: rng.choice([len(subject.topics), len(subject.topics) - 1])]
+            edited[n] = replace(subject, order=(rng.randint(0, 61), subject.slug), topics=topics)
+        else:
+            text = " ".join(rng.choices(vocabulary, k=rng.randint(0, 40)))
+            slug = f"new{n}"
+            edited[n] = replace(
+                subject, slug=slug, order=(subject.order[0], slug), keywords=pack_keywords(keywords(text))
+            )
+    return edited
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_rescoring_after_edits_gives_the_lists_of_a_scoring_from_nothing(
     seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rng = random.Random(seed)
     vocabulary = [f"{a}{b}{c}" for a in "bcdfg" for b in "aeiou" for c in "mnrst"][: rng.randint(20, 120)]
     subjects = _random_subjects(rng, rng.randint(20, 90), vocabulary)
-    config = RelatedConfig(count=rng.randint(1, 6), threshold=rng.choice([0.05, 0.2, 0.4]))
+    config = RelatedConfig(
+        count=rng.randint(1, 6), threshold=rng.choice([0.05, 0.2, 0.4]), include_newer=rng.random() < 0.3
+    )
     last = score_related(subjects, config)
-    edited = list(subjects)
-    for n in rng.sample(range(len(edited)), rng.randint(1, 4)):  # new keywords, or some dropped
-        words = edited[n].keywords.split()[::2]
-        kept = " ".join(rng.sample(words, len(words) // 2))
-        added = " ".join(rng.choices([*vocabulary, "brandnew"], k=rng.randint(0, 12)))
-        edited[n] = replace(edited[n], keywords=pack_keywords(keywords(f"{kept} {added}")))
+    edited = _edited(rng, subjects, vocabulary)
     scored: list[int] = []
     score = related._score
 
@@ -211,7 +238,7 @@ def test_rescoring_after_keyword_edits_gives_the_lists_of_a_scoring_from_nothing
     assert score_related(edited[::-1], config, again) is again  # nothing changed since: nothing scored
 
 
-def test_rescoring_scores_only_the_lists_changed_keywords_reach(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rescoring_scores_only_the_lists_changes_reach(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(7)
     vocabulary = [f"{a}{b}{c}" for a in "bcdfg" for b in "aeiou" for c in "mnrst"]
     subjects = _random_subjects(rng, 400, vocabulary)
@@ -224,9 +251,12 @@ def test_rescoring_scores_only_the_lists_changed_keywords_reach(monkeypatch: pyt
     monkeypatch.setattr(related, "_score", lambda *args: scored.append(len(args[3])) or score(*args))
     assert score_related(edited, config, last).related == last.related
     assert scored == []  # a word no other briefing has changes no choice of keywords
-    moved = replace(subjects[0], order=(0, "s000"))  # a date moved: everything is scored anew
-    score_related([moved, *subjects[1:]], config, last)
-    assert scored == [400]
+    moved = [replace(subjects[0], order=(0, "s000")), *subjects[1:]]  # a date moved
+    assert score_related(moved, config, last).related == score_related(moved, config).related
+    assert 0 < scored[0] < 400  # those that share a topic, a source or a keyword with it
+    scored.clear()
+    score_related([*subjects, replace(subjects[0], slug="one-more")], config, last)
+    assert scored == [401]  # a briefing more: every key's rarity changed
 
 
 def test_when_nothing_passes_the_threshold_the_newest_sharing_a_topic_are_shown(make_site: MakeSite) -> None:

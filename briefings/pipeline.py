@@ -30,7 +30,8 @@ from briefings.output import Spare, write_ledger, writing
 from briefings.parallel import can_fork, forked_pool
 from briefings.reuse import FilesStamp, Lists, Taken, files_stamp, metadata_stamp, versions_digest
 from briefings.schedule import Schedule, schedule
-from briefings.snapshot import MEMO, keep_whole, new_build, resume
+from briefings.snapshot import keep_whole, new_build, resume
+from briefings.snapshot import memo as related_memo
 from briefings.stability import LEDGER_NAME, Ledger, check_ledger
 
 # Markdown, Jinja and feedgen load when there is something to convert or render: a build with
@@ -165,7 +166,7 @@ def assemble(
     briefings = [(p, m, d) for p, m, d in converted if isinstance(p, ParsedBriefing) and d is not None]
     pages = [(p, m) for p, m, _ in converted if isinstance(p, ParsedPage)]
     waiting = schedule((p for p, _, _ in briefings), now, drafts=drafts)
-    memo = Cache(config.root, MEMO, __version__, deltas=False)
+    memo = related_memo(config.root)
     site = assemble_site(
         config, briefings, pages, drafts=drafts, scheduled=waiting.slugs, future=future, memo=memo
     )

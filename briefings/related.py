@@ -73,9 +73,9 @@ class _Index:
         for position, own in enumerate(keys):
             for key in dict.fromkeys(own):
                 self.postings[key].append(position)
-        total = len(keys)
+        scale = _scale(len(keys))
         self.idf = {
-            key: math.log(1 + total / len(found))
+            key: math.log(1 + scale / len(found))
             for key, found in self.postings.items()
             if 1 < len(found) <= most
         }
@@ -131,15 +131,15 @@ def score_related(subjects: Sequence[Subject], config: RelatedConfig, last: Scor
     keywords (each weighted by rarity) that the other briefing shares, so each signal gives 0 to
     its weight and the threshold means the same on a site of ten briefings or ten thousand.
 
-    Given the `last` scoring, of as many briefings with the same settings, only the lists that
-    the changes since can reach are scored again (see _rescored); the lists are the same as a
-    scoring from nothing."""
+    Given the `last` scoring, with the same settings and the same scale of rarity (see _scale),
+    only the lists that the changes since can reach are scored again (see _rescored); the lists
+    are the same as a scoring from nothing."""
     ordered = tuple(sorted(subjects, key=lambda s: s.order))
     key = subjects_digest(ordered, config)
     if last is not None and last.key == key:
         return last
     packed = tuple(s.keywords for s in ordered)
-    if last is not None and last.config == config and len(last.subjects) == len(ordered):
+    if last is not None and last.config == config and _scale(len(last.subjects)) == _scale(len(ordered)):
         return _rescored(last, key, ordered, packed)
     frequency = Counter(word for text in packed for word in text.split()[::2])
     rarity = _rarity(frequency, len(ordered))
@@ -149,16 +149,18 @@ def score_related(subjects: Sequence[Subject], config: RelatedConfig, last: Scor
 
 
 def _rescored(last: Scored, key: str, ordered: tuple[Subject, ...], packed: tuple[str, ...]) -> Scored:
-    """The last scoring, of as many briefings, brought up to date with what changed since: some
-    briefings' keywords, topics, sources or dates, or some briefings in place of others.
+    """The last scoring, on the same scale, brought up to date with what changed since: some
+    briefings' keywords, topics, sources or dates, briefings added or removed.
 
     A briefing's choice of keywords reads its own counts and the rarity of its words, which,
-    for as many briefings, reads how many have the word: it can change only for a briefing
-    whose keywords changed or that holds a word whose frequency did. A list reads, in each index
-    (topics, sources, chosen keywords), its briefing's own keys, how many briefings have each,
-    and which briefings are nearest in each key's postings, in time order: it can change only for
-    a briefing that changed or that has a key whose postings changed. Those are the keys that a
-    briefing gained or lost, and all the keys of a briefing that came, went or moved in time."""
+    on one scale, reads how many have the word and whether that is too many: it can change only
+    for a briefing whose keywords changed or that holds a word whose rarity did. A list reads,
+    in each index (topics, sources, chosen keywords), its briefing's own keys, how many
+    briefings have each, and which briefings are nearest in each key's postings, in time order
+    (a word too many have is never chosen, so no chosen keyword is had by too many): it can
+    change only for a briefing that changed or that has a key whose postings changed. Those are
+    the keys that a briefing gained or lost, and all the keys of a briefing that came, went or
+    moved in time."""
     config = last.config
     was = {subject.slug: at for at, subject in enumerate(last.subjects)}
     here = {subject.slug for subject in ordered}
@@ -178,8 +180,13 @@ def _rescored(last: Scored, key: str, ordered: tuple[Subject, ...], packed: tupl
         for word in new_words - old_words:
             frequency[word] = frequency.get(word, 0) + 1
         moved |= old_words ^ new_words
-    rarity = _rarity(frequency, len(ordered))
-    was_rare = _rarity({word: last.frequency[word] for word in moved if word in last.frequency}, len(ordered))
+    total, last_total = len(ordered), len(last.subjects)
+    if total != last_total:  # and with them, how many is too many: those words in between too
+        low, high = sorted((_most(total), _most(last_total)))
+        moved.update(w for w, n in frequency.items() if low < n <= high)
+        moved.update(w for w, n in last.frequency.items() if low < n <= high)
+    rarity = _rarity(frequency, total)
+    was_rare = _rarity({word: last.frequency[word] for word in moved if word in last.frequency}, last_total)
     moved = {word for word in moved if rarity.get(word) != was_rare.get(word)}  # not those still too common
     again = set(edited)
     if moved:
@@ -231,9 +238,21 @@ def _touch(touched: tuple[set[str], set[str], set[str]], subject: Subject, chose
 
 def _rarity(frequency: Mapping[str, int], total: int) -> dict[str, float]:
     """How telling each keyword is: rarer is more, and one in a single briefing or in too many
-    says nothing."""
-    most = max(2, total * COMMON_SHARE)
-    return {word: math.log(total / found) for word, found in frequency.items() if 1 < found <= most}
+    (see _most) says nothing."""
+    most, scale = _most(total), _scale(total)
+    return {word: math.log(scale / found) for word, found in frequency.items() if 1 < found <= most}
+
+
+def _most(total: int) -> float:
+    """How many of `total` briefings may have a keyword that says something."""
+    return max(2, total * COMMON_SHARE)
+
+
+def _scale(total: int) -> int:
+    """What rarity is measured against: the number of briefings rounded up to a power of two.
+    So a briefing more or fewer changes the rarity of its own keys and words alone, and the
+    related lists of the briefings that share them, until the site grows past a power of two."""
+    return 1 << max(0, total - 1).bit_length()
 
 
 def _choose(packed: str, rarity: Mapping[str, float]) -> str:
@@ -256,7 +275,7 @@ def _score(
     indexes = (
         (_Index([s.topics for s in ordered], config.topics, total, NEAREST), [s.topics for s in ordered]),
         (_Index([s.sources for s in ordered], config.sources, total, NEAREST), [s.sources for s in ordered]),
-        (_Index(words, config.text, max(2, total * COMMON_SHARE), NEAREST_TEXT), words),
+        (_Index(words, config.text, _most(total), NEAREST_TEXT), words),
     )
     scoring = _Scoring(ordered, indexes, config)
     if len(positions) < PARALLEL_FROM or not can_fork():

@@ -43,10 +43,18 @@ if TYPE_CHECKING:  # conversion loads Markdown: only a build that converts needs
 Slugs = tuple[str, ...]
 FILES, SITE = "site-files", "site"
 MEMO = "related"  # the table in which assembly keeps the related scoring (see assemble_site)
+MEMO_FORMAT = 2  # raised whenever scoring makes other lists of the same briefings
 BUILD = "build"  # the entry naming the build that kept a table (in the files table: and its due time)
 FILE = "file "  # a files table key: the file's path follows
 MOST_EDITS = 100  # more edited files than this are converted and assembled anew, all at once
 MOST_EDITS_KEPT = 1000  # a snapshot carrying more edits than this is made anew by a whole build
+
+
+def memo(root: Path) -> Cache:
+    """The table of the related scoring that the last whole assembly made (see assemble_site):
+    a scoring starts from it, so one made by other code of the same version must not be taken.
+    Its bulk is one entry that any change replaces, so it is always saved whole (see Cache)."""
+    return Cache(root, MEMO, f"{__version__}|{MEMO_FORMAT}", deltas=False)
 
 
 def new_build() -> str:
@@ -151,7 +159,7 @@ def _related(
     from briefings.related import Scored
 
     key, curated = scoring
-    scored = Cache(root, MEMO, __version__).get(SCORED)
+    scored = memo(root).get(SCORED)
     if not isinstance(scored, Scored) or scored.key != key:
         return None
     keywords = {slug: edit.keywords for slug, edit in edits.items()}

@@ -181,8 +181,15 @@ def _random_subjects(rng: random.Random, count: int, vocabulary: list[str]) -> l
 
 def _edited(rng: random.Random, subjects: list[Subject], vocabulary: list[str]) -> list[Subject]:
     """Some briefings edited: new keywords or some dropped, other topics or sources, another date,
-    or one gone and another in its place."""
+    or one gone and another in its place; and at times one briefing more or fewer."""
     edited = list(subjects)
+    if rng.random() < 0.3:
+        edited.pop(rng.randrange(len(edited)))
+    elif rng.random() < 0.5:
+        text = " ".join(rng.choices(vocabulary, k=rng.randint(0, 40)))
+        edited.append(
+            Subject("added", (rng.randint(0, 61), "added"), ("t1",), ("w1",), pack_keywords(keywords(text)))
+        )
     for n in rng.sample(range(len(edited)), rng.randint(1, 4)):
         subject = edited[n]
         kind = rng.choice(["keywords", "keywords", "topics", "sources", "date", "replaced"])
@@ -234,8 +241,24 @@ def test_rescoring_after_edits_gives_the_lists_of_a_scoring_from_nothing(
     anew = score_related(edited, config)
     assert again.related == anew.related
     assert (again.chosen, again.frequency, again.key) == (anew.chosen, anew.frequency, anew.key)
-    assert sum(scored) <= len(subjects)
+    assert sum(scored) <= len(edited)
     assert score_related(edited[::-1], config, again) is again  # nothing changed since: nothing scored
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_rescoring_after_a_briefing_added_or_removed_follows_how_many_are_too_many(seed: int) -> None:
+    """A keyword that more than a tenth of the briefings have says nothing: one briefing more or
+    fewer at a multiple of ten moves that line, for words as for chosen keywords."""
+    rng = random.Random(seed)
+    vocabulary = [f"{a}{b}{c}" for a in "bcdfg" for b in "aeiou" for c in "mnrst"][: rng.randint(20, 60)]
+    subjects = _random_subjects(rng, rng.randint(3, 9) * 10 - 1, vocabulary)
+    config = RelatedConfig(count=rng.randint(1, 6), threshold=rng.choice([0.05, 0.2]))
+    text = " ".join(rng.choices(vocabulary, k=rng.randint(0, 40)))
+    added = [*subjects, Subject("added", (30, "added"), ("t1",), ("w1",), pack_keywords(keywords(text)))]
+    for before, after in [(subjects, added), (added, subjects)]:
+        again = score_related(after, config, score_related(before, config))
+        assert again.related == score_related(after, config).related
+        assert again.chosen == score_related(after, config).chosen
 
 
 def test_rescoring_scores_only_the_lists_changes_reach(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -255,8 +278,13 @@ def test_rescoring_scores_only_the_lists_changes_reach(monkeypatch: pytest.Monke
     assert score_related(moved, config, last).related == score_related(moved, config).related
     assert 0 < scored[0] < 400  # those that share a topic, a source or a keyword with it
     scored.clear()
-    score_related([*subjects, replace(subjects[0], slug="one-more")], config, last)
-    assert scored == [401]  # a briefing more: every key's rarity changed
+    added = [*subjects, replace(subjects[0], slug="one-more", order=(30, "one-more"))]
+    assert score_related(added, config, last).related == score_related(added, config).related
+    assert 0 < scored[0] < 401
+    scored.clear()
+    many = _random_subjects(rng, 512, vocabulary)
+    score_related([*many, added[-1]], config, score_related(many, config))
+    assert scored[-1] == 513  # past a power of two: every rarity changed
 
 
 def test_when_nothing_passes_the_threshold_the_newest_sharing_a_topic_are_shown(make_site: MakeSite) -> None:

@@ -12,6 +12,7 @@ build assembled and puts the edited briefings in (see snapshot).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import as_completed
@@ -28,7 +29,7 @@ from briefings.errors import ContentError, Problem, TemplateError
 from briefings.model import OutputFile, ParsedBriefing, ParsedPage, Site, SiteConfig, Stamp
 from briefings.output import Spare, write_ledger, writing
 from briefings.parallel import can_fork, forked_pool
-from briefings.reuse import FilesStamp, Lists, Taken, files_stamp, metadata_stamp, versions_digest
+from briefings.reuse import FilesStamp, Lists, Taken, files_stamp, metadata_stamp
 from briefings.schedule import Schedule, schedule
 from briefings.snapshot import keep_whole, new_build, resume
 from briefings.snapshot import memo as related_memo
@@ -349,14 +350,16 @@ def _check_ledger(
 
 def _ledger_inputs(site: Site, now_ns: int) -> str | None:
     """What checking the feed ledger reads: the ledger file, by its metadata (see metadata_stamp),
-    the settings, and the briefings by version. None when that cannot tell them apart (a file
-    changed within the last two seconds, or none)."""
+    the settings, and each briefing as the ledger has it: its address, file, date and title (so
+    an edit to a briefing's summary or text is not checked again). None when that cannot tell
+    them apart (a file changed within the last two seconds, or none)."""
     try:
         stamp = metadata_stamp(os.stat(site.config.root / LEDGER_NAME), now_ns)
     except OSError:
         return None
-    versions = versions_digest(site)
-    return f"{stamp} {versions} {site.config!r}" if stamp and versions else None
+    items = "".join(f"{b.url}\0{b.path}\0{b.date.moment.isoformat()}\0{b.title}\n" for b in site.briefings)
+    digest = hashlib.sha1(items.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()
+    return f"{stamp} {digest} {site.config!r}" if stamp else None
 
 
 def _inputs(config: SiteConfig, *, drafts: bool, future: bool, taken: Taken) -> FilesStamp:

@@ -94,9 +94,9 @@ def checks_counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def test_a_ledger_checked_against_the_same_briefings_is_not_checked_again(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An edit to a briefing's text past its summary changes nothing feeds identify it by: its
-    build need not check the ledger the last build found holding. Files look old, judged by
-    their metadata."""
+    """An edit to a briefing's text changes nothing feeds identify or order it by: its build
+    need not check the ledger the last build found holding, whether the edit is past the
+    summary or in it. Files look old, judged by their metadata."""
     files_look_old(monkeypatch)
     site = site_with_two(make_site)
     checks = checks_counted(monkeypatch)
@@ -106,20 +106,22 @@ def test_a_ledger_checked_against_the_same_briefings_is_not_checked_again(
     )
     assert run_cli("build", str(site))[0] == 0  # wrote nothing to the ledger: the next may skip it
     ledger = (site / "published.json").read_bytes()
-    (site / "content/briefings/2025-07-10-first.md").write_text(
-        briefing("First", body="Lead.\n\nNewer."), encoding="utf-8"
-    )
-    assert run_cli("build", str(site))[0] == 0
-    assert "Newer." in (site / "output/briefings/first/index.html").read_text(encoding="utf-8")
+    for body in ("Lead.\n\nNewer.", "A new lead.\n\nNewer."):
+        (site / "content/briefings/2025-07-10-first.md").write_text(
+            briefing("First", body=body), encoding="utf-8"
+        )
+        assert run_cli("build", str(site))[0] == 0
+    page = (site / "output/briefings/first/index.html").read_text(encoding="utf-8")
+    assert "Newer." in page and "A new lead." in page
     assert len(checks) == 2 and (site / "published.json").read_bytes() == ledger
 
 
-@pytest.mark.parametrize("edit", ["ledger", "title"])
+@pytest.mark.parametrize("edit", ["ledger", "title", "date"])
 def test_a_ledger_or_briefing_changed_since_the_last_check_is_checked_again(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, edit: str
 ) -> None:
-    """A ledger restored from an older commit, or a briefing feeds would show otherwise, is
-    checked even when the last build found the ledger holding."""
+    """A ledger restored from an older commit, or a briefing feeds would show otherwise (another
+    title, another date), is checked even when the last build found the ledger holding."""
     files_look_old(monkeypatch)
     site = site_with_two(make_site)
     assert run_cli("build", str(site))[0] == 0
@@ -131,11 +133,17 @@ def test_a_ledger_or_briefing_changed_since_the_last_check_is_checked_again(
         ledger = json.loads((site / "published.json").read_text(encoding="utf-8"))
         (site / "published.json").write_text(json.dumps({**ledger, "base_url": "https://old.example/"}))
         first.write_text(briefing("First", body="Lead.\n\nNewer."), encoding="utf-8")
-    else:
+    elif edit == "title":
         first.write_text(briefing("First, retitled", body="Lead.\n\nNew text."), encoding="utf-8")
+    else:
+        first.write_text(
+            briefing("First", date="2025-07-10T12:00:00Z", body="Lead.\n\nNew text."), encoding="utf-8"
+        )
     status, _, err = run_cli("build", str(site))
     assert len(checks) == 1
     if edit == "ledger":
         assert status == 1 and "base_url changed from https://old.example/" in err
+    elif edit == "date":  # later the same day: the order stays, and the ledger has the new date
+        assert status == 0 and "2025-07-10T12:00:00" in (site / "published.json").read_text(encoding="utf-8")
     else:
         assert status == 0 and "First, retitled" in (site / "published.json").read_text(encoding="utf-8")

@@ -8,6 +8,7 @@ ever passed to templates as data, never compiled as a template itself.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import traceback
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -22,7 +23,18 @@ import markupsafe
 from briefings import THEME
 from briefings.cache import Cache
 from briefings.errors import Problem, TemplateError
-from briefings.model import MONTHS, Briefing, Edition, OutputFile, Site, SiteConfig, Stamp, Topic
+from briefings.model import (
+    MONTHS,
+    Briefing,
+    Edition,
+    Month,
+    OutputFile,
+    Site,
+    SiteConfig,
+    SourceOutlet,
+    Stamp,
+    Topic,
+)
 from briefings.previews import news_article
 from briefings.reuse import Fingerprints, Lists, Rendered, files_digest, lists_digest
 
@@ -170,9 +182,9 @@ def plan_pages(
     page) are to be rendered. `compiled` keeps the compiled templates (see make_environment).
     `lists_before` is the plan's `lists` in the build that made `previous`: when this build's is
     the same, the pages about no one briefing keep their fingerprints without being worked out.
-    So do the pages of briefings not `edited`, when all pages share what they shared then and the
-    site is the one that build made but for what the pages of the `edited` briefings show (see
-    snapshot)."""
+    So do the pages of briefings not `edited`, and the pages about no one briefing that list none
+    of them, when all pages share what they shared then and the site is the one that build made
+    but for the `edited` briefings and what their pages show (see snapshot)."""
     env = make_environment(site_templates, compiled)
     shared = repr(site.config) + repr(site.pages) + files_digest([site_templates, THEME / "templates"])
     listed_text = _lists_show_text(site_templates)
@@ -200,11 +212,14 @@ def plan_pages(
     if not previous:  # nothing to keep: every page is rendered, and fingerprinted then
         plan.todo.extend(pages)
     else:
+        only = edited if same_shared else None  # the briefings that alone may have changed, if known
         for page in pages:
-            if page.own is None:
-                settled = same_lists
+            if page.own is None:  # its lists are as they were, or it lists none that changed
+                settled = same_lists or (
+                    only is not None and not _shows_any((page.inputs or page.context)(), only)
+                )
             else:
-                settled = same_shared and edited is not None and page.own.slug not in edited
+                settled = only is not None and page.own.slug not in only
             if settled and (known := previous.get(page.path)):
                 plan.fingerprints[page.path] = known
                 plan.kept.append(page.path)
@@ -218,6 +233,29 @@ def plan_pages(
                 plan.todo.append(page)
     plan.todo.sort(key=lambda page: page.own is not None)  # pages about one briefing last
     return plan
+
+
+def _shows_any(value: Any, slugs: Collection[str]) -> bool:
+    """Whether a page's context holds one of the briefings named, in any list or mapping; also,
+    to be safe, when it holds a value of a kind not known to hold none."""
+    kind = type(value)
+    if kind is Briefing:
+        return value.slug in slugs
+    if kind in _HOLD_NONE:
+        return False
+    if kind is tuple or kind is list:  # mostly briefings, looked at without a call
+        for item in value:
+            if (item.slug in slugs) if type(item) is Briefing else _shows_any(item, slugs):
+                return True
+        return False
+    if kind is dict:
+        return any(_shows_any(key, slugs) or _shows_any(item, slugs) for key, item in value.items())
+    return True
+
+
+_HOLD_NONE = frozenset(
+    {str, int, float, bool, type(None), dt.date, Topic, SourceOutlet, Month, Edition, FeedLink}
+)
 
 
 FRAGMENTS_TABLE = "fragments"  # the build cache's table of cards and entries

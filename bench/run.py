@@ -137,6 +137,28 @@ def edit_lead(site: Path) -> Callable[[], None]:
     return edit
 
 
+def add_one(site: Path) -> Callable[[], None]:
+    """Add a briefing in the middle of the archive, another each time: a copy of one there under a
+    new title and file name, so that it shares that one's topics, sources and words."""
+    briefings = sorted((site / "content" / "briefings").glob("*.md"))
+    model = briefings[len(briefings) // 2]
+    day = model.name[:10]
+    counter = iter(range(10**6))
+
+    def add() -> None:
+        number = next(counter)
+        text = re.sub(
+            r"^title: .*$",
+            f'title: "Added briefing {number}"',
+            model.read_text(encoding="utf-8"),
+            count=1,
+            flags=re.M,
+        )
+        (model.parent / f"{day}-added-briefing-{number}.md").write_text(text, encoding="utf-8")
+
+    return add
+
+
 class Rows(list[tuple[str, str, float, int]]):
     """Measurements, each also printed as soon as it is taken (a long run shows its progress)."""
 
@@ -199,6 +221,9 @@ def measure_size(work: Path, size: int, runs: int, peers: Path | None) -> list[t
             "briefings: one briefing's lead edited",
             *median_of(runs, edit_lead(ours), briefings, ours),
         )
+    )
+    rows.append(
+        (f"{size:,}", "briefings: one briefing added", *median_of(runs, add_one(ours), briefings, ours))
     )
     rows.append((f"{size:,}", "briefings: preview, edit to served page", preview_latency(ours, runs), 0))
     return rows

@@ -31,15 +31,14 @@ from briefings.output import Spare, write_ledger, writing
 from briefings.parallel import can_fork, forked_pool
 from briefings.reuse import FilesStamp, Lists, Taken, files_stamp, metadata_stamp
 from briefings.schedule import Schedule, schedule
-from briefings.snapshot import keep_whole, new_build, resume
-from briefings.snapshot import memo as related_memo
+from briefings.snapshot import keep_whole, new_build, related_memo, resume
 from briefings.stability import LEDGER_NAME, Ledger, check_ledger
 
 # Markdown, Jinja and feedgen load when there is something to convert or render: a build with
 # nothing to do starts without them (see `assemble` and `_render`).
 if TYPE_CHECKING:
     from briefings.convert import Converted, Progress
-    from briefings.render import Fragments, PagePlan
+    from briefings.render import MadeFragments, PagePlan
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,9 +214,8 @@ def _render(
     compiled = Cache(site.config.root, "templates", __version__)
     plan = plan_pages(site, site.config.root / "templates", previous, compiled, lists_before, edited)
     compiled.save()
-    fragments = None
-    if plan.lists is not None and plan.lists.listed is not None and any(p.own is None for p in plan.todo):
-        fragments = Cache(site.config.root, FRAGMENTS_TABLE, __version__)  # for the pages listing briefings
+    fragments = Cache(site.config.root, FRAGMENTS_TABLE, __version__) if plan.keeps_fragments else None
+    if fragments is not None:
         plan.reuse_fragments(fragments)
     fed, made, problems, rendered = _render_all(_Work(site, previous, plan, spare), progress)
     if fragments is not None:
@@ -260,7 +258,7 @@ _shared: _Work | None = None  # set for the forked rendering processes to inheri
 
 def _render_all(
     work: _Work, progress: Progress | None
-) -> tuple[_Fed, dict[str, str], list[Problem], list[Fragments]]:
+) -> tuple[_Fed, dict[str, str], list[Problem], list[MadeFragments]]:
     """The planned pages and the feeds into the spare: in this process, or for many pages in one
     forked process per core, which inherit the site instead of being sent it. Forking a process
     that runs other threads (the preview server's) is unsafe, so there all is rendered here.
@@ -314,7 +312,7 @@ def _feeds(work: _Work, spare: Spare) -> _Fed:
 
 def _pages_share(
     start: int, stop: int
-) -> tuple[list[str], list[str], dict[str, str], list[Problem], Fragments]:
+) -> tuple[list[str], list[str], dict[str, str], list[Problem], MadeFragments]:
     """In a forked process: some of the planned pages into the spare; what was put there, the
     fingerprints of pages fingerprinted as they were rendered, and the cards and entries rendered."""
     assert _shared is not None

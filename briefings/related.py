@@ -3,9 +3,10 @@
 Each signal is an inverted index (topic, source or keyword → briefings in time order). A briefing's
 candidates are only the nearest few briefings in each of its postings, so a topic shared by
 thousands of briefings never costs thousands of comparisons; rare keys weigh more (inverse
-document frequency) and keywords found in too many briefings count for nothing. By default a list
-holds only briefings published before the one it belongs to, so it never changes when newer
-briefings arrive. Pure and deterministic.
+document frequency, against a scale that moves only when the site grows past a power of two) and
+keywords found in too many briefings count for nothing. By default a list holds only briefings
+published before the one it belongs to: newer briefings never enter it, though they may reorder
+it by making a key it shares less rare. Pure and deterministic.
 """
 
 from __future__ import annotations
@@ -150,27 +151,31 @@ def score_related(subjects: Sequence[Subject], config: RelatedConfig, last: Scor
 
 def _rescored(last: Scored, key: str, ordered: tuple[Subject, ...], packed: tuple[str, ...]) -> Scored:
     """The last scoring, on the same scale, brought up to date with what changed since: some
-    briefings' keywords, topics, sources or dates, briefings added or removed.
-
-    A briefing's choice of keywords reads its own counts and the rarity of its words, which,
-    on one scale, reads how many have the word and whether that is too many: it can change only
-    for a briefing whose keywords changed or that holds a word whose rarity did. A list reads,
-    in each index (topics, sources, chosen keywords), its briefing's own keys, how many
-    briefings have each, and which briefings are nearest in each key's postings, in time order
-    (a word too many have is never chosen, so no chosen keyword is had by too many): it can
-    change only for a briefing that changed or that has a key whose postings changed. Those are
-    the keys that a briefing gained or lost, and all the keys of a briefing that came, went or
-    moved in time."""
-    config = last.config
+    briefings' keywords, topics, sources or dates, briefings added or removed."""
     was = {subject.slug: at for at, subject in enumerate(last.subjects)}
+    before = [was.get(subject.slug) for subject in ordered]  # each one's place in the last scoring
     here = {subject.slug for subject in ordered}
     gone = [at for at, subject in enumerate(last.subjects) if subject.slug not in here]
-    before = [(at, last.subjects[at]) if (at := was.get(s.slug)) is not None else None for s in ordered]
+    frequency, chosen = _rechosen(last, packed, before, gone)
+    rescore = _reached(last, ordered, chosen, before, gone)
+    related = {s.slug: last.related[s.slug] for s, at in zip(ordered, before, strict=True) if at is not None}
+    if rescore:
+        related.update(_score(ordered, chosen, last.config, sorted(rescore)))
+    return Scored(key, last.config, ordered, frequency, tuple(chosen), related)
+
+
+def _rechosen(
+    last: Scored, packed: Sequence[str], before: Sequence[int | None], gone: Sequence[int]
+) -> tuple[dict[str, int], list[str]]:
+    """How many briefings have each word, and each briefing's chosen keywords, from the last
+    scoring's. A choice reads the briefing's own counts and the rarity of its words, which, on
+    one scale, reads how many have the word and whether that is too many: it can change only for
+    a briefing whose keywords changed or that holds a word whose rarity did."""
     frequency = dict(last.frequency)
     moved: set[str] = set()  # words whose frequency changed, then those whose rarity did
-    edited = [i for i, old in enumerate(before) if old is None or old[1].keywords != packed[i]]
+    edited = [i for i, at in enumerate(before) if at is None or last.subjects[at].keywords != packed[i]]
     for old_text, new_text in [(last.subjects[at].keywords, "") for at in gone] + [
-        (old[1].keywords if (old := before[i]) else "", packed[i]) for i in edited
+        (last.subjects[at].keywords if (at := before[i]) is not None else "", packed[i]) for i in edited
     ]:
         old_words, new_words = set(old_text.split()[::2]), set(new_text.split()[::2])
         for word in old_words - new_words:
@@ -180,50 +185,60 @@ def _rescored(last: Scored, key: str, ordered: tuple[Subject, ...], packed: tupl
         for word in new_words - old_words:
             frequency[word] = frequency.get(word, 0) + 1
         moved |= old_words ^ new_words
-    total, last_total = len(ordered), len(last.subjects)
-    if total != last_total:  # and with them, how many is too many: those words in between too
+    total, last_total = len(packed), len(last.subjects)
+    if total != last_total:  # how many is too many moved too: so did the rarity of words in between
         low, high = sorted((_most(total), _most(last_total)))
-        moved.update(w for w, n in frequency.items() if low < n <= high)
-        moved.update(w for w, n in last.frequency.items() if low < n <= high)
+        moved.update(word for word, n in frequency.items() if low < n <= high)
+        moved.update(word for word, n in last.frequency.items() if low < n <= high)
     rarity = _rarity(frequency, total)
     was_rare = _rarity({word: last.frequency[word] for word in moved if word in last.frequency}, last_total)
     moved = {word for word in moved if rarity.get(word) != was_rare.get(word)}  # not those still too common
     again = set(edited)
     if moved:
         again.update(i for i, text in enumerate(packed) if not moved.isdisjoint(text.split()[::2]))
-    chosen = [last.chosen[old[0]] if (old := before[i]) else "" for i in range(len(ordered))]
+    chosen = [last.chosen[at] if at is not None else "" for at in before]
     for i in again:
         chosen[i] = _choose(packed[i], rarity)
-    # The keys whose postings changed, per index: topics, sources, chosen keywords.
-    touched: tuple[set[str], set[str], set[str]] = (set(), set(), set())
-    rescore = set()
-    for at in gone:
-        _touch(touched, last.subjects[at], last.chosen[at])
-    for i, (subject, old) in enumerate(zip(ordered, before, strict=True)):
-        if old is None or old[1].order != subject.order:
-            rescore.add(i)
+    return frequency, chosen
+
+
+def _reached(
+    last: Scored,
+    ordered: Sequence[Subject],
+    chosen: Sequence[str],
+    before: Sequence[int | None],
+    gone: Sequence[int],
+) -> set[int]:
+    """The places of the briefings whose related lists may have changed since the last scoring.
+
+    A list reads, in each index (topics, sources, chosen keywords), its briefing's own keys, how
+    many briefings have each, and which briefings are nearest in each key's postings, in time
+    order (a word too many have is never chosen, so no chosen keyword is had by too many): it
+    can change only for a briefing that changed, or that has a key whose postings changed. Those
+    are the keys that a briefing gained or lost, and all the keys of a briefing that came, went
+    or moved in time."""
+    touched: tuple[set[str], set[str], set[str]] = (set(), set(), set())  # per index: those keys
+    reached = set()
+    for place in gone:
+        _touch(touched, last.subjects[place], last.chosen[place])
+    for i, (subject, at) in enumerate(zip(ordered, before, strict=True)):
+        if at is None or last.subjects[at].order != subject.order:
+            reached.add(i)
             _touch(touched, subject, chosen[i])
-            if old is not None:
-                _touch(touched, old[1], last.chosen[old[0]])
+            if at is not None:
+                _touch(touched, last.subjects[at], last.chosen[at])
             continue
-        keys, then = _keys(subject, chosen[i]), _keys(old[1], last.chosen[old[0]])
+        keys, then = _keys(subject, chosen[i]), _keys(last.subjects[at], last.chosen[at])
         if keys != then:  # in order: a list adds its keys' shares in the order of its keys
-            rescore.add(i)
+            reached.add(i)
             for known, own, had in zip(touched, keys, then, strict=True):
                 known.update(set(own).symmetric_difference(had))
     if any(touched):
         for i, subject in enumerate(ordered):
-            if any(
-                not known.isdisjoint(own)
-                for known, own in zip(touched, _keys(subject, chosen[i]), strict=True)
-            ):
-                rescore.add(i)
-    related = {
-        subject.slug: last.related[subject.slug] for subject, old in zip(ordered, before, strict=True) if old
-    }
-    if rescore:
-        related.update(_score(ordered, chosen, config, sorted(rescore)))
-    return Scored(key, config, ordered, frequency, tuple(chosen), related)
+            keys = _keys(subject, chosen[i])
+            if any(not known.isdisjoint(own) for known, own in zip(touched, keys, strict=True)):
+                reached.add(i)
+    return reached
 
 
 def _keys(subject: Subject, chosen: str) -> tuple[tuple[str, ...], ...]:

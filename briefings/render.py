@@ -134,6 +134,16 @@ class PagePlan:
                 problems.setdefault(problem.render(), problem)
         return made, list(problems.values())
 
+    @property
+    def keeps_fragments(self) -> bool:
+        """Whether cards and entries may be kept for later builds (see reuse_fragments), and
+        this build renders pages that list briefings."""
+        return (
+            self.lists is not None
+            and self.lists.listed is not None
+            and any(page.own is None for page in self.todo)
+        )
+
     def reuse_fragments(self, table: Cache) -> None:
         """Take the cards and list entries that earlier builds rendered and kept in `table` (see
         keep_fragments). One holds while its briefing's version and what every page shares are
@@ -151,14 +161,14 @@ class PagePlan:
                 if kept is not None and kept[0] == site.versions[briefing.slug]:
                     fragments[briefing.slug] = markupsafe.Markup(kept[1])
 
-    def fragments_made(self) -> Fragments:
+    def fragments_made(self) -> MadeFragments:
         """The cards and entries rendered in this process since last asked."""
         made = {}
         for name, fragments in self.renderer.fragments.items():
             made[name], fragments.made = fragments.made, {}
         return made
 
-    def keep_fragments(self, table: Cache, made: Iterable[Fragments]) -> int:
+    def keep_fragments(self, table: Cache, made: Iterable[MadeFragments]) -> int:
         """Keep in `table` the cards and entries rendered this build (see reuse_fragments); how many."""
         versions = self.renderer.site.versions
         kept = 0
@@ -363,7 +373,7 @@ class _Renderer:
 
 
 FRAGMENTS = {"cards": "card", "entries": "entry"}  # name in templates → partials/<kind>.html
-Fragments = dict[str, dict[str, str]]  # name → slug → a briefing's card or entry, as rendered
+MadeFragments = dict[str, dict[str, str]]  # name → slug → a briefing's card or entry, as rendered
 
 
 class _Fragments(dict[str, markupsafe.Markup]):
@@ -373,7 +383,6 @@ class _Fragments(dict[str, markupsafe.Markup]):
         super().__init__()
         self.renderer = renderer
         self.template = renderer.env.get_template(name)
-
         self.made: dict[str, str] = {}  # slug → fragment, those rendered since last taken
 
     def __missing__(self, slug: str) -> markupsafe.Markup:

@@ -50,7 +50,7 @@ MOST_EDITS = 100  # more edited files than this are converted and assembled anew
 MOST_EDITS_KEPT = 1000  # a snapshot carrying more edits than this is made anew by a whole build
 
 
-def memo(root: Path) -> Cache:
+def related_memo(root: Path) -> Cache:
     """The table of the related scoring that the last whole assembly made (see assemble_site):
     a scoring starts from it, so one made by other code of the same version must not be taken.
     Its bulk is one entry that any change replaces, so it is always saved whole (see Cache)."""
@@ -159,7 +159,7 @@ def _related(
     from briefings.related import Scored
 
     key, curated = scoring
-    scored = memo(root).get(SCORED)
+    scored = related_memo(root).get(SCORED)
     if not isinstance(scored, Scored) or scored.key != key:
         return None
     keywords = {slug: edit.keywords for slug, edit in edits.items()}

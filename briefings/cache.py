@@ -153,8 +153,9 @@ class Cache:
             except OSError as error:
                 log.warning("cannot remove the build cache %s: %s", path, error)
 
-    def save(self, *, background: bool = False) -> None:
+    def save(self, *, background: bool = False) -> bool:
         """Keep what this build used (so deleted files drop out); skipped when nothing changed.
+        Whether the table holds it now (or will: see `background`).
 
         With `background`, a forked process writes the table while this one goes on (a large
         table takes most of a second to write); loading it again waits for that process, and so
@@ -162,29 +163,31 @@ class Cache:
         unchanged = self.used.keys() == self.entries.keys() and all(
             self.entries[key] is value for key, value in self.used.items()
         )
-        if self.key is None or unchanged:
-            return
+        if self.key is None:
+            return False
+        if unchanged:
+            return True
         if background:
             finish_writing(self.path)
             pid = in_background(self._save)
             if pid is not None:  # what the table's file holds is the child's to know: start afresh
                 _writing[self.path] = pid
                 self.entries, self.base, self.base_signature = dict(self.used), {}, b""
-            return
-        self._save()
+            return True
+        return self._save()
 
-    def _save(self) -> None:
+    def _save(self) -> bool:
         changed = {key: value for key, value in self.used.items() if self.base.get(key) is not value}
         removed = frozenset(key for key in self.base if key not in self.used)
         small = len(changed) + len(removed) <= max(DELTA_LEAST, len(self.used) // 10)
         if self.deltas and self.base_signature and small:
-            self._write(self.delta_path, (self.base_signature, changed, removed))
-            return
+            return bool(self._write(self.delta_path, (self.base_signature, changed, removed)))
         signature = self._write(self.path, self.used)
         if signature:
             self.base_signature, self.base = signature, self.used
             with contextlib.suppress(FileNotFoundError):
                 self.delta_path.unlink()
+        return bool(signature)
 
     def _write(self, path: Path, value: Any) -> bytes:
         """Write a signed cache file atomically; its signature, or b"" when it cannot be written.

@@ -29,7 +29,7 @@ def forked_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
 
 
-def in_background(task: Callable[[], None]) -> int | None:
+def in_background(task: Callable[[], object]) -> int | None:
     """Run `task` in a forked process, which exits when it is done, and return its process id;
     or run it here and return None when this process may not fork (see `can_fork`). The child
     ends without the parent's exit handlers and unflushed output: they are the parent's."""

@@ -373,12 +373,22 @@ class _Record:
 
     def __init__(self, root: Path, output: Path, inputs: FilesStamp) -> None:
         self.key, self.output, self.inputs, self.root = str(output.absolute()), output, inputs, root
-        self.builds = Cache(root, "builds", __version__)
+        self.builds = self._others_kept(Cache(root, "builds", __version__))
+        self.before: dict[str, Any] | None = self.builds.get(self.key)  # the last build's record
 
     @cached_property
     def pages(self) -> Cache:
         """The fingerprints, loaded only by a build that has something to do."""
-        return Cache(self.root, "pages", __version__)
+        return self._others_kept(Cache(self.root, "pages", __version__))
+
+    def _others_kept(self, table: Cache) -> Cache:
+        """The table, with the records of the other output folders that still exist kept in it (a
+        preview's, a staging build's): a table keeps what a build used, and a record goes with
+        its folder."""
+        for key in list(table.entries):
+            if key != self.key and os.path.isdir(key):
+                table.get(key)
+        return table
 
     def unchanged(self, now: dt.datetime) -> BuildReport | None:
         """The last build's report, when nothing it was made from changed and nothing fell due."""
@@ -440,9 +450,13 @@ class _Record:
             self.builds.save()
 
     def forget(self) -> None:
-        """For the output swap: a build killed during it must leave no record that could be wrong."""
-        self.builds.forget()
-        self.pages.forget()
+        """For the output swap: a build killed during it must leave no record of the output that
+        could be wrong. Those of other folders stay; when they cannot, all go."""
+        for table in (self.builds, self.pages):
+            if self.key in table.entries:
+                table.put(self.key, None)  # saved as gone
+                if not table.save():
+                    table.forget()
 
     def keep(
         self,
@@ -453,7 +467,7 @@ class _Record:
         build: str,
         due: dt.datetime,
     ) -> None:
-        last = self.builds.used.get(self.key)  # the build before: its files are the spare's now
+        last = self.before  # the build before: its files are the spare's now
         self.pages.put(self.key, fingerprints)
         self.pages.save()
         brief = replace(report, paths=frozenset(), changed_paths=frozenset())

@@ -16,7 +16,7 @@ import jinja2
 import pytest
 from conftest import MakeSite, briefing, files_look_old, run_cli, snapshot
 
-from briefings import convert, pipeline, render
+from briefings import __version__, convert, pipeline, render
 from briefings.cache import CACHE_DIR, Cache
 from briefings.content import Document
 from briefings.convert import Converter
@@ -205,6 +205,35 @@ def test_a_build_with_nothing_changed_writes_nothing(make_site: MakeSite) -> Non
     assert {p: p.stat().st_mtime_ns for p in (site / "output").rglob("*")} == mtimes
     shutil.rmtree(site / "output")
     assert build(site, site / "output").changed == first.files  # a missing output is built again
+
+
+def test_a_build_into_another_folder_leaves_the_output_s_record(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A preview (`briefings serve` builds into a folder of its own, with its own address) or a
+    staging build between two builds of output/ leaves what the next one may reuse: after an
+    edit it renders the edited briefing's pages again, not the whole site. A record goes with
+    its folder."""
+    site = make_site(base_files())
+    build(site, site / "output")
+    preview = tmp_path / "preview"
+    build(site, preview, base_url="http://127.0.0.1:8000/")
+    rendered: list[int] = []
+    render_all = pipeline._render_all
+
+    def counted(work: Any, progress: Any) -> Any:
+        rendered.append(len(work.plan.todo))
+        return render_all(work, progress)
+
+    monkeypatch.setattr(pipeline, "_render_all", counted)
+    replace(site, "content/briefings/2025-07-09-b9.md", "Closing line.", "Closing line, updated.")
+    build(site, site / "output")
+    assert 0 < rendered[-1] < 5  # its page; not all 30 or so
+    shutil.rmtree(preview)
+    replace(site, "content/briefings/2025-07-09-b9.md", "updated.", "updated again.")
+    build(site, site / "output")
+    builds = Cache(site, "builds", __version__)
+    assert set(builds.entries) == {str((site / "output").absolute())}
 
 
 def test_a_scheduled_briefing_is_published_when_due_even_if_nothing_changed(make_site: MakeSite) -> None:

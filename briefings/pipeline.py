@@ -182,7 +182,7 @@ def assemble(
             sources=sources,
             scoring=(memo.used[SCORED].key, memo.used[CURATED]),
         )
-    memo.save()
+    memo.save(background=True)  # 14 MB at 10,000 briefings, written while pages render
     return site, waiting
 
 

@@ -18,6 +18,7 @@ import contextlib
 import ctypes
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -310,19 +311,29 @@ def _rename_exchange(first: Path, second: Path) -> bool:
     raise OSError(code, os.strerror(code))
 
 
-def write_ledger(root: Path, ledger: Ledger) -> None:
-    """Save the feed ledger beside site.toml, atomically, sorted so that it diffs well."""
+def write_ledger(root: Path, ledger: Ledger) -> str:
+    """Save the feed ledger beside site.toml, atomically, sorted so that it diffs well; a digest
+    of the bytes the file holds now (see ledger_digest)."""
     items = {
         key: {"path": item.path, "date": item.date, "title": item.title}
         for key, item in sorted(ledger.items.items())
     }
     text = json.dumps({"base_url": ledger.base_url, "items": items}, ensure_ascii=False, indent=1) + "\n"
+    data = text.encode("utf-8")
     path = root / LEDGER_NAME
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return
     temporary = path.with_name(f".{LEDGER_NAME}.tmp")
     try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
+        if not path.exists() or path.read_bytes() != data:
+            temporary.write_bytes(data)
+            os.replace(temporary, path)
     except OSError as error:
         raise OutputError([Problem(f"cannot write the feed ledger: {error.strerror}", path)]) from None
+    return hashlib.sha256(data).hexdigest()
+
+
+def ledger_digest(root: Path) -> str:
+    """A digest of the feed ledger's bytes, "" when there is none."""
+    try:
+        return hashlib.sha256((root / LEDGER_NAME).read_bytes()).hexdigest()
+    except OSError:
+        return ""

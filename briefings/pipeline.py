@@ -27,12 +27,12 @@ from briefings.config import load_config
 from briefings.content import BRIEFINGS_DIR, PAGES_DIR, Document, list_documents, load_ledger
 from briefings.errors import ContentError, Problem, TemplateError
 from briefings.model import OutputFile, ParsedBriefing, ParsedPage, Site, SiteConfig, Stamp
-from briefings.output import Spare, write_ledger, writing
+from briefings.output import Spare, ledger_digest, write_ledger, writing
 from briefings.parallel import can_fork, forked_pool
-from briefings.reuse import FilesStamp, Lists, Taken, files_stamp, metadata_stamp
+from briefings.reuse import FilesStamp, Lists, Taken, files_stamp
 from briefings.schedule import Schedule, schedule
 from briefings.snapshot import keep_whole, new_build, related_memo, resume
-from briefings.stability import LEDGER_NAME, Ledger, check_ledger
+from briefings.stability import Ledger, check_ledger
 
 # Markdown, Jinja and feedgen load when there is something to convert or render: a build with
 # nothing to do starts without them (see `assemble` and `_render`).
@@ -113,7 +113,7 @@ def build(
             # The briefings whose own page may differ from the live output's, when that is known.
             edited = resumed.edited if resumed is not None and resumed.build == record.build() else None
             if publishing:
-                checked, new_ledger = _check_ledger(site, record, taken, accept=accept_feed_changes)
+                checked, new_ledger = _check_ledger(site, record, accept=accept_feed_changes)
             else:
                 checked, new_ledger = None, None
             previous, spare_holds, linked = record.fingerprints(), record.spare_holds(), record.linked()
@@ -129,11 +129,11 @@ def build(
             counts = (len(site.briefings), made.pages, made.feeds, len(paths), len(changed))
             report = BuildReport(*counts, output, len(waiting), waiting.next_due, paths, changed)
             due = waiting.holds_until(future=future)
+            if new_ledger is not None:  # the site holds against it: no need to check it again
+                checked = _ledger_inputs(site, write_ledger(root, new_ledger))
             record.keep(report, made.fingerprints, made.lists, checked, this_build, due)
             if resumed is not None:
                 resumed.keep(this_build)
-            if new_ledger is not None:
-                write_ledger(root, new_ledger)
             if on_site:
                 on_site(site)
             return report
@@ -329,14 +329,12 @@ def _feeds_share() -> tuple[list[str], list[str], _Fed]:
     return sorted(mine.paths), sorted(mine.changed), fed
 
 
-def _check_ledger(
-    site: Site, record: _Record, taken: Taken, *, accept: bool
-) -> tuple[str | None, Ledger | None]:
+def _check_ledger(site: Site, record: _Record, *, accept: bool) -> tuple[str | None, Ledger | None]:
     """The feed ledger checked against the site (a ContentError for changes readers would notice,
     unless `accept`): what it was checked against when it held (see _ledger_inputs), and the
     ledger to write when it changed. A check the last build made of the very same file against the
     very same briefings, which found nothing to change or report, is not made again."""
-    checked = None if accept else _ledger_inputs(site, taken.now_ns)
+    checked = None if accept else _ledger_inputs(site, ledger_digest(site.config.root))
     if checked is not None and checked == record.ledger_checked():
         return checked, None
     published = load_ledger(site.config.root)
@@ -346,18 +344,13 @@ def _check_ledger(
     return (checked, None) if ledger == published else (None, ledger)  # the file holds it when equal
 
 
-def _ledger_inputs(site: Site, now_ns: int) -> str | None:
-    """What checking the feed ledger reads: the ledger file, by its metadata (see metadata_stamp),
-    the settings, and each briefing as the ledger has it: its address, file, date and title (so
-    an edit to a briefing's summary or text is not checked again). None when that cannot tell
-    them apart (a file changed within the last two seconds, or none)."""
-    try:
-        stamp = metadata_stamp(os.stat(site.config.root / LEDGER_NAME), now_ns)
-    except OSError:
-        return None
+def _ledger_inputs(site: Site, ledger: str) -> str:
+    """What checking the feed ledger reads: the ledger file (`ledger`, a digest of its bytes), the
+    settings, and each briefing as the ledger has it: its address, file, date and title (so an
+    edit to a briefing's summary or text is not checked again)."""
     items = "".join(f"{b.url}\0{b.path}\0{b.date.moment.isoformat()}\0{b.title}\n" for b in site.briefings)
     digest = hashlib.sha1(items.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()
-    return f"{stamp} {digest} {site.config!r}" if stamp else None
+    return f"{ledger} {digest} {site.config!r}"
 
 
 def _inputs(config: SiteConfig, *, drafts: bool, future: bool, taken: Taken) -> FilesStamp:

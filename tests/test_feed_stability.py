@@ -104,7 +104,7 @@ def test_a_ledger_checked_against_the_same_briefings_is_not_checked_again(
     (site / "content/briefings/2025-07-10-first.md").write_text(
         briefing("First", body="Lead.\n\nNew text."), encoding="utf-8"
     )
-    assert run_cli("build", str(site))[0] == 0  # wrote nothing to the ledger: the next may skip it
+    assert run_cli("build", str(site))[0] == 0  # the first wrote the ledger, and knows it holds
     ledger = (site / "published.json").read_bytes()
     for body in ("Lead.\n\nNewer.", "A new lead.\n\nNewer."):
         (site / "content/briefings/2025-07-10-first.md").write_text(
@@ -113,7 +113,33 @@ def test_a_ledger_checked_against_the_same_briefings_is_not_checked_again(
         assert run_cli("build", str(site))[0] == 0
     page = (site / "output/briefings/first/index.html").read_text(encoding="utf-8")
     assert "Newer." in page and "A new lead." in page
-    assert len(checks) == 2 and (site / "published.json").read_bytes() == ledger
+    assert len(checks) == 1 and (site / "published.json").read_bytes() == ledger
+
+
+def test_a_ledger_a_build_wrote_is_not_checked_again_by_the_next(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build that adds a briefing writes it to the ledger, and so knows the site holds against
+    the new file: the next build, for an edit to a text, checks nothing, however soon it comes."""
+    site = site_with_two(make_site)
+    checks = checks_counted(monkeypatch)
+    assert run_cli("build", str(site))[0] == 0  # the first: writes the ledger
+    (site / "content/briefings/2025-07-12-third.md").write_text(briefing("Third", date="2025-07-12"))
+    assert run_cli("build", str(site))[0] == 0
+    assert "Third" in (site / "published.json").read_text(encoding="utf-8")
+    (site / "content/briefings/2025-07-12-third.md").write_text(
+        briefing("Third", date="2025-07-12", body="A new lead.")
+    )
+    assert run_cli("build", str(site))[0] == 0
+    assert "A new lead." in (site / "output/briefings/third/index.html").read_text(encoding="utf-8")
+    assert len(checks) == 2
+    ledger = json.loads((site / "published.json").read_text(encoding="utf-8"))
+    (site / "published.json").write_text(json.dumps({**ledger, "base_url": "https://old.example/"}))
+    (site / "content/briefings/2025-07-12-third.md").write_text(
+        briefing("Third", date="2025-07-12", body="Another lead.")
+    )
+    status, _, err = run_cli("build", str(site))  # the ledger changed within the second: seen
+    assert status == 1 and "base_url changed from https://old.example/" in err
 
 
 @pytest.mark.parametrize("edit", ["ledger", "title", "date"])

@@ -1,0 +1,166 @@
+"""Stage 4's pages: every page a site has, in a fixed order, with the template and the context
+it is rendered from (made only when asked for). briefings.render decides which of them must be
+rendered again, and renders them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, NamedTuple
+
+from briefings.model import Briefing, Edition, Site, SiteConfig, Topic
+from briefings.previews import news_article
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    """A feed announced in a page's <head> for discovery by feed readers."""
+
+    title: str
+    url: str
+    type: str
+
+
+Context = Callable[[], dict[str, Any]]
+
+
+class SitePage(NamedTuple):
+    """A page to render: where, from which template, and its context, made only when asked for."""
+
+    path: str
+    template: str
+    context: Context
+    inputs: Context | None = None  # what decides the page, when the context adds what derives from it
+    own: Briefing | None = None  # the briefing the page is about, whose text it shows
+
+
+def site_pages(site: Site) -> Iterator[SitePage]:
+    """Every page, in a fixed order. A page about no one briefing (`own` is None) is made from
+    the site's lists and what every page shares alone, never from a briefing's related or
+    linking briefings, nor its neighbours: see reuse.lists_digest."""
+    yield from _home(site)
+    for briefing in site.briefings:
+        yield briefing_page(site, briefing)
+    topics = sorted(site.topics.items(), key=lambda item: (item[0].name.casefold(), item[0].slug))
+    yield SitePage("topics/index.html", "topics.html", partial(dict, topics=topics))
+    for topic, briefings in topics:
+        yield SitePage(
+            f"topics/{topic.slug}/index.html", "topic.html", partial(_topic_context, site, topic, briefings)
+        )
+    sources = sorted(site.sources.items(), key=lambda item: (item[0].name.casefold(), item[0].slug))
+    yield SitePage("sources/index.html", "sources.html", partial(dict, sources=sources))
+    for outlet, briefings in sources:
+        yield SitePage(
+            f"sources/{outlet.slug}/index.html",
+            "source.html",
+            partial(dict, source=outlet, briefings=briefings),
+        )
+    months = sorted(site.months.items(), key=lambda item: item[0].first_day, reverse=True)
+    yield SitePage("archive/index.html", "archive.html", partial(dict, months=months))
+    for month, briefings in months:
+        path = f"archive/{month.year}/{month.month:02d}/index.html"
+        yield SitePage(path, "month.html", partial(dict, month=month, briefings=briefings))
+    editions = sorted(site.editions.items(), key=lambda item: item[0].day, reverse=True)
+    feeds = (
+        FeedLink("Daily editions (RSS)", f"{site.config.base_path}editions/rss.xml", "application/rss+xml"),
+        FeedLink(
+            "Daily editions (Atom)", f"{site.config.base_path}editions/atom.xml", "application/atom+xml"
+        ),
+    )
+    yield SitePage("editions/index.html", "editions.html", partial(dict, editions=editions, page_feeds=feeds))
+    for edition, briefings in editions:
+        yield SitePage(
+            f"editions/{edition.day.isoformat()}/index.html",
+            "edition.html",
+            partial(_edition_context, edition, briefings, feeds),
+        )
+    for page in site.pages:
+        yield SitePage(f"{page.slug}/index.html", "page.html", partial(dict, page=page))
+    yield SitePage("404.html", "404.html", dict)
+    if site.config.search:
+        yield SitePage("search/index.html", "search.html", dict)
+    yield SitePage("sitemap.xml", "sitemap.xml", lambda: {"entries": _sitemap(site)})
+    yield SitePage("robots.txt", "robots.txt", dict)
+
+
+def _home(site: Site) -> Iterator[SitePage]:
+    size = site.config.page_size
+    chunks: Sequence[tuple[Briefing, ...]] = [
+        site.briefings[start : start + size] for start in range(0, len(site.briefings), size)
+    ] or [()]
+    base = site.config.base_path
+
+    def url(number: int) -> str:
+        return base if number == 1 else f"{base}page/{number}/"
+
+    for number, chunk in enumerate(chunks, start=1):
+        pagination = {
+            "number": number,
+            "count": len(chunks),
+            "newer": url(number - 1) if number > 1 else None,
+            "older": url(number + 1) if number < len(chunks) else None,
+        }
+        path = "index.html" if number == 1 else f"page/{number}/index.html"
+        yield SitePage(path, "index.html", partial(dict, briefings=chunk, pagination=pagination))
+
+
+def _topic_context(site: Site, topic: Topic, briefings: Sequence[Briefing]) -> dict[str, Any]:
+    feeds = (
+        FeedLink(f"{topic.name} (RSS)", f"{topic.url}rss.xml", "application/rss+xml"),
+        FeedLink(f"{topic.name} (Atom)", f"{topic.url}atom.xml", "application/atom+xml"),
+    )
+    mentions = {b.slug: site.mentions.get((topic.slug, b.slug)) for b in briefings}
+    return {"topic": topic, "briefings": briefings, "page_feeds": feeds, "mentions": mentions}
+
+
+def _edition_context(
+    edition: Edition, briefings: Sequence[Briefing], feeds: tuple[FeedLink, ...]
+) -> dict[str, Any]:
+    return {"edition": edition, "groups": edition_groups(briefings), "page_feeds": feeds}
+
+
+def briefing_page(site: Site, briefing: Briefing) -> SitePage:
+    inputs = partial(_briefing_inputs, site, briefing)
+    context = partial(_briefing_context, site.config, inputs)
+    return SitePage(f"briefings/{briefing.slug}/index.html", "briefing.html", context, inputs, briefing)
+
+
+def _briefing_inputs(site: Site, briefing: Briefing) -> dict[str, Any]:
+    return {
+        "briefing": briefing,
+        "related": site.related[briefing.slug],
+        "mentioned_in": site.mentioned_in[briefing.slug],
+        "previous": site.previous.get(briefing.slug),
+        "next": site.following.get(briefing.slug),
+    }
+
+
+def _briefing_context(config: SiteConfig, inputs: Context) -> dict[str, Any]:
+    """The page's inputs and what it derives from them (its JSON-LD, costly to build)."""
+    context = inputs()
+    return {**context, "news_article": news_article(context["briefing"], config)}
+
+
+def _sitemap(site: Site) -> list[tuple[str, str | None]]:
+    """(path, lastmod) for every page a search engine should know, in a fixed order."""
+    base = site.config.base_path
+    newest = site.newest.moment.date().isoformat() if site.newest else None
+    entries: list[tuple[str, str | None]] = [(base, newest)]
+    entries += [(b.url, b.date.moment.date().isoformat()) for b in site.briefings]
+    entries += [(t.url, items[0].date.moment.date().isoformat()) for t, items in site.topics.items()]
+    entries += [(s.url, items[0].date.moment.date().isoformat()) for s, items in site.sources.items()]
+    entries += [(m.url, items[0].date.moment.date().isoformat()) for m, items in site.months.items()]
+    entries += [(p.url, None) for p in site.pages]
+    entries += [(f"{base}{name}/", newest) for name in ("topics", "sources", "archive")]
+    return sorted(dict(entries).items())
+
+
+def edition_groups(briefings: Sequence[Briefing]) -> list[tuple[Topic | None, list[Briefing]]]:
+    """A day's briefings under their first topic, topics in name order, those without one last."""
+    groups: dict[Topic | None, list[Briefing]] = {}
+    for briefing in sorted(briefings, key=lambda b: (b.date.moment, b.slug)):
+        groups.setdefault(briefing.topics[0] if briefing.topics else None, []).append(briefing)
+    return sorted(
+        groups.items(), key=lambda item: (item[0] is None, item[0].name.casefold() if item[0] else "")
+    )

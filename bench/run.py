@@ -6,8 +6,8 @@
 Generates the corpora with ../shared/bench/make_corpus.py (ours, hugo, hugo without related
 content, pelican), installs Hugo and Pelican into a virtual environment under the work folder,
 then measures, as medians of --runs: cold builds, warm builds with nothing changed, builds after
-one briefing's text was edited at its end and after one's lead was, peak memory, and the
-preview's edit-to-served time. Prints a table with our ratio to each peer. Figures, never
+one briefing's text was edited at its end, after one's lead was and after one was added, peak
+memory, and the preview's edit-to-served time. Prints a table with our ratio to each peer. Figures, never
 pass/fail: this is not a test.
 """
 

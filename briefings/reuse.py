@@ -164,11 +164,12 @@ class Lists(NamedTuple):
 def lists_digest(site: Site, shared: str) -> str | None:
     """A digest of everything the pages about no one briefing (home, topic, source, archive and
     edition pages, the sitemap) are made from, when those show no briefing's text: what every
-    page shares (`shared`, a digest of it), the briefings by version (see versions_digest), and the sentences
-    that mention topics. The lists themselves (topics, sources, months, days, pages of the home
-    page) are worked out from exactly these; a briefing's related and linking briefings are not
-    shown by such pages. So a build whose digest equals the last one's has every such page as the
-    last build made it, without fingerprinting one. None when a briefing has no version."""
+    page shares (`shared`, a digest of it), the briefings by version (see versions_digest), and
+    the sentences that mention topics. The lists themselves (topics, sources, months, days, pages
+    of the home page) are worked out from exactly these; a briefing's related and linking
+    briefings are not shown by such pages. So a build whose digest equals the last one's has
+    every such page as the last build made it, without fingerprinting one. None when a briefing
+    has no version."""
     versions = versions_digest(site)
     if versions is None:
         return None

@@ -11,10 +11,12 @@ import datetime as dt
 import json
 import re
 from collections.abc import Mapping, Sequence
+from copy import deepcopy
 from html import escape, unescape
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseEntryExtension
 from feedgen.feed import FeedGenerator
 from lxml.etree import SubElement
@@ -68,16 +70,42 @@ def _keep(rendered: Rendered, previous: Mapping[str, str], paths: list[str], key
 
 
 class _Contents(dict[str, str]):
-    """A briefing's feed HTML by slug, made the first time a feed needs it, then reused."""
+    """A briefing's feed HTML by slug, made the first time a feed needs it, then reused; so is its
+    entry, which the site's feed and those of its topics share."""
 
     def __init__(self, config: SiteConfig) -> None:
         super().__init__()
         self.config = config
+        self.entries: dict[str, _SharedEntry] = {}
 
     def of(self, briefing: Briefing) -> str:
         if briefing.slug not in self:
             self[briefing.slug] = content_html(self.config, briefing)
         return self[briefing.slug]
+
+    def entry(self, briefing: Briefing) -> _SharedEntry:
+        if (entry := self.entries.get(briefing.slug)) is None:
+            entry = self.entries[briefing.slug] = _entry(self.config, self.of(briefing), briefing)
+        return entry
+
+
+class _SharedEntry(FeedEntry):  # type: ignore[misc]  # feedgen is untyped
+    """An entry in several feeds: its RSS item and Atom entry are built for the first feed and
+    copied into the others."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._built: dict[tuple[str, bool], Any] = {}
+
+    def rss_entry(self, extensions: bool = True) -> Any:
+        if (built := self._built.get(("rss", extensions))) is None:
+            built = self._built["rss", extensions] = super().rss_entry(extensions)
+        return deepcopy(built)
+
+    def atom_entry(self, extensions: bool = True) -> Any:
+        if (built := self._built.get(("atom", extensions))) is None:
+            built = self._built["atom", extensions] = super().atom_entry(extensions)
+        return deepcopy(built)
 
 
 def _feed_set(
@@ -117,7 +145,7 @@ def _feedgen(
 ) -> FeedGenerator:
     feed = _channel(config, home, title, description, path, items[0].date.moment if items else _EPOCH)
     for briefing in items:
-        _entry(feed, config, contents.of(briefing), briefing)
+        feed.add_entry(contents.entry(briefing), order="append")
     return feed
 
 
@@ -185,9 +213,9 @@ def _edition_item(config: SiteConfig, briefing: Briefing) -> str:
     return f'<p><a href="{link}">{escape(briefing.title)}</a> ({sources}){summary}</p>'
 
 
-def _entry(feed: FeedGenerator, config: SiteConfig, content: str, briefing: Briefing) -> None:
+def _entry(config: SiteConfig, content: str, briefing: Briefing) -> _SharedEntry:
     link = config.absolute(briefing.url)
-    entry = feed.add_entry(order="append")
+    entry = _SharedEntry()
     entry.id(link)
     entry.guid(link, permalink=True)
     entry.title(briefing.title)
@@ -202,6 +230,7 @@ def _entry(feed: FeedGenerator, config: SiteConfig, content: str, briefing: Brie
     entry.source(**_source_element(config, briefing))
     entry.register_extension("originals", _OriginalLinks, atom=True, rss=False)
     entry.originals.sources = briefing.sources
+    return entry
 
 
 class _OriginalLinks(BaseEntryExtension):  # type: ignore[misc]  # feedgen is untyped

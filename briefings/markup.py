@@ -17,6 +17,7 @@ import markdown
 import nh3
 from markdown.inlinepatterns import InlineProcessor
 
+from briefings import quickbody
 from briefings.model import Markup, WikiLink
 from briefings.quickmarkdown import quicken
 
@@ -63,19 +64,27 @@ class MarkupRenderer:
     def __init__(self) -> None:
         self._found: list[tuple[str, str | None]] = []
         self._md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
-        self._md.inlinePatterns.register(_WikiLinks(self._found), "wikilink", 175)
+        self._wikilinks = _WikiLinks(self._found)
+        self._md.inlinePatterns.register(self._wikilinks, "wikilink", 175)
         self._body = ""
-        quicken(self._md, lambda: self._body, _WikiLinks)
+        self._plain = quicken(self._md, lambda: self._body, _WikiLinks)
+        self._wikilink_expression = self._wikilinks.getCompiledRegExp()
 
     def render(self, body: str, body_line: int) -> Markup:
         """The body as sanitized HTML, its summary (first paragraph) and its links, in order."""
         self._found.clear()
-        self._md.reset()
-        self._body = body
-        html = clean_html(self._md.convert(body))
+        html = quickbody.render(body, self._wikilink_expression, self._placeholder) if self._plain else None
+        if html is None:
+            self._md.reset()
+            self._body = body
+            html = self._md.convert(body)
+        html = clean_html(html)
         lines = _link_lines(body, body_line) if self._found else {}
         links = tuple(WikiLink(slug, label, lines.get(slug, body_line)) for slug, label in self._found)
         return Markup(html=html, summary=first_paragraph(html), links=links)
+
+    def _placeholder(self, wikilink: re.Match[str]) -> str:
+        return self._wikilinks.handleMatch(wikilink, wikilink.string)[0]
 
 
 def clean_html(html: str) -> str:

@@ -39,16 +39,26 @@ from markdown.inlinepatterns import (
 from markdown.preprocessors import NormalizeWhitespace
 
 
-def quicken(md: markdown.Markdown, body: Callable[[], str], wikilinks: type[InlineProcessor]) -> None:
+def quicken(md: markdown.Markdown, body: Callable[[], str], wikilinks: type[InlineProcessor]) -> bool:
     """Put the stand-ins in place in `md`, which renders `body()`. `wikilinks` is the class of its
     "wikilink" pattern, whose every match of its expression (each starts with `[[`) becomes a
-    placeholder string."""
-    if hasattr(markdown.treeprocessors.InlineProcessor, "_InlineProcessor__applyPattern"):
+    placeholder string. True when the inline stand-ins are all in place and the patterns are the
+    known ones: then a plain body may be read whole instead (see quickbody)."""
+    inline = hasattr(markdown.treeprocessors.InlineProcessor, "_InlineProcessor__applyPattern")
+    if inline:
         md.treeprocessors.register(_Inline(md, wikilinks), "inline", 20)
     _skip_hopeless_blocks(md)
     _quick_links(md)
     _quick_whitespace(md)
     _skip_idle_stages(md, body)
+    patterns = md.inlinePatterns
+    known = {name for name in _QUICK_PATTERNS if name in patterns}
+    return (
+        inline
+        and len(patterns) == len(known) == len(_QUICK_PATTERNS)
+        and (type(patterns["link"]), type(patterns["em_strong"])) == (_Link, _Strong)
+        and type(patterns["wikilink"]) is wikilinks
+    )
 
 
 # What text an inline pattern's regular expression cannot match without: one (of two) substrings.
@@ -77,10 +87,10 @@ _NEEDS = {
 _NOT_QUICK = re.compile(r"[`\\<&_\x02\x03]")
 _NOT_QUICK_EITHER = ("![", "[^", "  \n")
 # In other text, each bracket and asterisk (_MARK) must start a wiki link, a simple link (see
-# _Link) without `*` in its words, or a simple strong `**words**` (see _simple_strong) without
-# brackets in its words.
+# _Link) without `*` in its words and `[` in its address (where a wiki link would be read
+# first), or a simple strong `**words**` (see _simple_strong) without brackets in its words.
 _MARK = re.compile(r"[\[\]*]")
-_QUICK_LINK = re.compile(r"\[[^\[\]*]*\]\(\s*[^()<'\"]*\)")
+_QUICK_LINK = re.compile(r"\[[^\[\]*]*\]\(\s*[^()<'\"\[]*\)")
 _QUICK_PATTERNS = {  # Python-Markdown's inline patterns with `extra`, and the wiki links
     *("backtick", "escape", "footnote", "wikilink", "reference", "link", "image_link"),
     *("image_reference", "short_reference", "short_image_ref", "autolink", "automail"),

@@ -11,6 +11,7 @@ import pytest
 from markdown.inlinepatterns import DelimiterProcessor, LinkInlineProcessor, ReferenceInlineProcessor
 from markdown.preprocessors import NormalizeWhitespace
 
+from briefings import quickbody
 from briefings.markup import WIKILINK, MarkupRenderer, _link_lines
 from briefings.quickmarkdown import (
     _BLOCK_NEEDS,
@@ -86,7 +87,7 @@ def test_every_inline_pattern_is_known() -> None:
     renderer = MarkupRenderer()
     inline = renderer._md.treeprocessors["inline"]
     assert isinstance(inline, _Inline)
-    renderer.render("x", 1)
+    renderer.render("`x`", 1)  # code: through Python-Markdown's stages, not read whole
     assert all(first is not None for first, _ in inline._needs)
 
 
@@ -112,6 +113,7 @@ def test_every_searching_block_processor_is_known() -> None:
 def stock_renderer() -> MarkupRenderer:
     """A renderer with Python-Markdown's own stages and patterns in place of the quick ones."""
     stock = MarkupRenderer()
+    stock._plain = False  # no body is read whole (see quickbody)
     stock._md.treeprocessors.register(markdown.treeprocessors.InlineProcessor(stock._md), "inline", 20)
     stock._md.inlinePatterns["link"].__class__ = LinkInlineProcessor
     stock._md.inlinePatterns["reference"].__class__ = ReferenceInlineProcessor
@@ -144,6 +146,7 @@ PLAIN_PIECES = [
         "[[s]]",
         "[[s|L]]",
         "[[a\nb]]",
+        "[t](a[[s]] )",
     ],
     *["**[a](b)**", "**[[s]]**", "1. ", "> ", "# ", "[r]", "\n[r]: http://e.org", "[x][r]", "[x]\n(u)"],
     *["**a [x](u) b**", "**see [[s]] now**", "[^1](u)", "\n\n[^1]: n"],
@@ -166,6 +169,103 @@ def test_plain_text_read_in_one_pass_renders_as_the_stock_stages(monkeypatch: py
         body = "".join(rng.choice(PLAIN_PIECES) for _ in range(rng.randint(1, rng.choice([5, 20, 40]))))
         assert fast.render(body, 3) == stock.render(body, 3), repr(body)
     assert sum(read) > len(read) / 4
+
+
+# Lines of paragraphs, list items and quotes: mostly words, links, wiki links and strong words,
+# with now and then what only Python-Markdown reads, where a line starts and within it.
+WORDS = [
+    *["word", "news", "é", "24", "(a)", "x.", "“q”", "—", "$3", "a > b", "Mail & Guardian", "'s", '"q"'],
+    *["AT&T", "&copy", "a|b", "a | b"],
+    *[":", "-", "1.", "[x](http://e.org/a?b=1&c=2)", "[a b](u v)", "[t]( u )", "[x](u>v)", "[x](u)y"],
+    *["[[s]]", "[[s|L]]", "[[s|a b]]", "**w**", "**a b**", "**a**,", "**a**b"],
+]
+ODD_WORDS = [
+    "(**a**)",
+    "x**y**",
+    "#",
+    "*",
+    "**",
+    "=",
+    "|",
+    "&",
+    "&amp;",
+    "&#1;",
+    "]",
+    "[",
+    "_a_",
+    "`c`",
+    "<b>",
+    "\\",
+]
+LINE_STARTS = ["- ", "> ", "# ", "1. ", "2) ", "* ", "+ ", "**b** ", "** ", "=", "-", ":", "|", " ", "    "]
+LINE_STARTS += ["---", "***", "[r]: u", "> > ", "Term\n: def", "|-|-|\n"]
+
+
+def plain_body(rng: random.Random) -> str:
+    def line() -> str:
+        start = rng.choice(LINE_STARTS) if rng.random() < 0.02 else rng.choice(["", "x "])
+        words = [rng.choice(ODD_WORDS if rng.random() < 0.01 else WORDS) for _ in range(rng.randint(1, 8))]
+        return start + " ".join(words)
+
+    def block() -> str:
+        mark = rng.choice(["", "", "- ", "> "])
+        lines = [mark + line() for _ in range(rng.randint(1, 4))]
+        if rng.random() < 0.02:
+            lines.insert(
+                rng.randint(0, len(lines)),
+                rng.choice(["", "x", "- y", "> z", "===", "---", ":-", "|-|-|", "-|-", "|"]),
+            )
+        return "\n".join(lines)
+
+    body = rng.choice(["\n\n", "\n\n\n", "\n"]).join(block() for _ in range(rng.randint(1, 5)))
+    edges = ["", "", "", "", "", "", "\n", "\n\n", " ", "  "]
+    return rng.choice(edges) + body + rng.choice(edges)
+
+
+def test_plain_bodies_read_whole_render_as_the_stock_stages(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """quickbody reads many such bodies whole; each renders as the stock stages render it, wiki
+    links numbered alike."""
+    render, read = quickbody.render, []
+
+    def counted(*args: Any) -> str | None:
+        result = render(*args)
+        read.append(result is not None)
+        return result
+
+    monkeypatch.setattr(quickbody, "render", counted)
+    fast, stock = MarkupRenderer(), stock_renderer()
+    rng = random.Random(7)
+    for _ in range(2500):
+        body = plain_body(rng)
+        assert fast.render(body, 3) == stock.render(body, 3), repr(body)
+    assert sum(read) > len(read) / 10
+
+
+def test_a_briefing_of_paragraphs_a_list_and_a_quote_is_read_whole() -> None:
+    body = (
+        "The **court** ruled, [Reuters](https://e.org/a?b=1&c=2) said. See [[other|earlier]].\n"
+        "Mail & Guardian > all.\n\n- **Vote:** passed\n- **Policy:** [[other]]\n\n> “A quote.” — A. Person"
+    )
+    links: list[str] = []
+    html = quickbody.render(body, re.compile(WIKILINK), lambda match: links.append(match.group(1)) or "*")
+    assert html is not None and links == ["other", "other"]
+    assert MarkupRenderer().render(body, 3) == stock_renderer().render(body, 3)
+
+
+NOT_PLAIN = [
+    *["a | b\n|---|---|\n1 | 2", "[[s|L]] x\n|-|-|", "# Heading", "Title\n=====", "a\n---", "1. one\n2. two"],
+    *["- a\n\n- b", "> a\n\n> b", "- a\n  - b", "> > a", "***", "Term\n: def", "x `code`", "a &amp; b"],
+    *["a &#1; b", "a  \nb", "    code", "<b>x</b>", "_em_", "*em*", "[x][r]\n\n[r]: http://e.org", "[^1]"],
+    "[t](a[[s]])",  # Python-Markdown reads the wiki link first, in the link's address
+]
+
+
+@pytest.mark.parametrize("body", NOT_PLAIN)
+def test_what_only_python_markdown_reads_is_never_read_whole(body: str) -> None:
+    assert quickbody.render(body, re.compile(WIKILINK), lambda match: "") is None
+    assert MarkupRenderer().render(body, 3) == stock_renderer().render(body, 3)
 
 
 def test_each_slug_keeps_the_line_of_its_first_link() -> None:

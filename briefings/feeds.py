@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from copy import deepcopy
 from html import escape, unescape
@@ -33,25 +34,23 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 def render_feed_files(site: Site, previous: Mapping[str, str]) -> Rendered:
     """The feeds whose items or settings changed since `previous` (path → fingerprint of the live feed)."""
     config = site.config
-    contents = _Contents(config)
     fingerprints = Fingerprints(repr(config) + __version__, versions=site.versions)
     rendered = Rendered([], [], {})
     sets = [("", config.title, config.description, site.briefings)]
     for topic in sorted(site.topics, key=lambda t: t.slug):
         title, about = f"{config.title}: {topic.name}", f"Briefings on {topic.name} from {config.title}"
         sets.append((f"topics/{topic.slug}/", title, about, site.topics[topic]))
+    todo = []
     for folder, title, description, items in sets:
         names = ("rss.xml", "atom.xml", "feed.json") if folder == "" else ("rss.xml", "atom.xml")
         chosen = items[: config.feed_size]
-        if _keep(
-            rendered,
-            previous,
-            [folder + n for n in names],
-            fingerprints.of(folder, title, description, chosen),
-        ):
-            continue
+        key = fingerprints.of(folder, title, description, chosen)
+        if not _keep(rendered, previous, [folder + n for n in names], key):
+            todo.append((folder, title, description, chosen))
+    entries = _Entries(config, Counter(b.slug for *_, chosen in todo for b in chosen))
+    for folder, title, description, chosen in todo:
         rendered.files.extend(
-            _feed_set(site, contents, folder, title, description, chosen, json_feed=folder == "")
+            _feed_set(site, entries, folder, title, description, chosen, json_feed=folder == "")
         )
     editions = sorted(site.editions.items(), key=lambda item: item[0].day, reverse=True)[: config.feed_size]
     if not _keep(rendered, previous, ["editions/rss.xml", "editions/atom.xml"], fingerprints.of(editions)):
@@ -69,23 +68,23 @@ def _keep(rendered: Rendered, previous: Mapping[str, str], paths: list[str], key
     return False
 
 
-class _Contents(dict[str, str]):
-    """A briefing's feed HTML by slug, made the first time a feed needs it, then reused; so is its
-    entry, which the site's feed and those of its topics share."""
+class _Entries:
+    """Briefings' feed entries, each kept for the next feed that lists it: the site's feed and
+    those of its topics share them. `uses` is how many feeds are to list each (by slug); an entry
+    is let go when the last of them takes it (they are large)."""
 
-    def __init__(self, config: SiteConfig) -> None:
-        super().__init__()
+    def __init__(self, config: SiteConfig, uses: Counter[str]) -> None:
         self.config = config
-        self.entries: dict[str, _SharedEntry] = {}
+        self.uses = uses
+        self.kept: dict[str, _SharedEntry] = {}
 
-    def of(self, briefing: Briefing) -> str:
-        if briefing.slug not in self:
-            self[briefing.slug] = content_html(self.config, briefing)
-        return self[briefing.slug]
-
-    def entry(self, briefing: Briefing) -> _SharedEntry:
-        if (entry := self.entries.get(briefing.slug)) is None:
-            entry = self.entries[briefing.slug] = _entry(self.config, self.of(briefing), briefing)
+    def of(self, briefing: Briefing) -> _SharedEntry:
+        entry = self.kept.pop(briefing.slug, None)
+        if entry is None:
+            entry = _entry(self.config, content_html(self.config, briefing), briefing)
+        self.uses[briefing.slug] -= 1
+        if self.uses[briefing.slug] > 0:
+            self.kept[briefing.slug] = entry
         return entry
 
 
@@ -110,7 +109,7 @@ class _SharedEntry(FeedEntry):  # type: ignore[misc]  # feedgen is untyped
 
 def _feed_set(
     site: Site,
-    contents: _Contents,
+    entries: _Entries,
     folder: str,
     title: str,
     description: str,
@@ -121,22 +120,20 @@ def _feed_set(
     config = site.config
     home = config.url_for(folder)
     # One feed object makes both formats: only its address differs, and its entries cost the most.
-    feed = _feedgen(config, contents, home, title, description, items, f"{folder}rss.xml")
+    feed = _feedgen(config, entries, home, title, description, items, f"{folder}rss.xml")
     rss = feed.rss_str(pretty=True)
     _address(feed, config, home, f"{folder}atom.xml")
     files = [OutputFile(f"{folder}rss.xml", rss), OutputFile(f"{folder}atom.xml", feed.atom_str(pretty=True))]
     if json_feed:
         files.append(
-            OutputFile(
-                f"{folder}feed.json", _json_feed(config, contents, home, title, description, items, folder)
-            )
+            OutputFile(f"{folder}feed.json", _json_feed(config, home, title, description, items, folder))
         )
     return files
 
 
 def _feedgen(
     config: SiteConfig,
-    contents: _Contents,
+    entries: _Entries,
     home: str,
     title: str,
     description: str,
@@ -145,7 +142,7 @@ def _feedgen(
 ) -> FeedGenerator:
     feed = _channel(config, home, title, description, path, items[0].date.moment if items else _EPOCH)
     for briefing in items:
-        feed.add_entry(contents.entry(briefing), order="append")
+        feed.add_entry(entries.of(briefing), order="append")
     return feed
 
 
@@ -294,7 +291,6 @@ def _day(stamp: Stamp | None) -> str | None:
 
 def _json_feed(
     config: SiteConfig,
-    contents: _Contents,
     home: str,
     title: str,
     description: str,
@@ -309,7 +305,7 @@ def _json_feed(
         "description": description or title,
         "language": config.language,
         "authors": [{"name": config.author or config.title}],
-        "items": [_json_item(config, contents.of(b), b) for b in items],
+        "items": [_json_item(config, content_html(config, b), b) for b in items],
     }
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 

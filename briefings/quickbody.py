@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from briefings.quickmarkdown import _MARK, _QUICK_LINK, _SIMPLE_LINK, _simple_strong
+from briefings.quickmarkdown import MARK, QUICK_LINK, SIMPLE_LINK, simple_strong
 
 # Anything that any stage but the paragraphs', lists', quotes', links', wiki links' and strong
 # words' reads, or that makes lines or blocks other than plain ones: code, escapes, HTML and
@@ -80,20 +80,20 @@ def _read(text: str, wikilink: re.Pattern[str]) -> _Parts | None:
     asterisk starts something else (as quickmarkdown._Inline takes a text apart)."""
     parts: _Parts = []
     position = 0
-    while (mark := _MARK.search(text, position)) is not None:
+    while (mark := MARK.search(text, position)) is not None:
         at = mark.start()
         parts.append((text[position:at], None))
         found: re.Match[str] | None
         if text[at] == "*":
-            found = _simple_strong(text, at)
+            found = simple_strong(text, at)
             if found is None or "[" in found.group(1) or "]" in found.group(1):
                 return None
             kind = "strong"
         elif text[at] == "[" and (found := wikilink.match(text, at)) is not None:
             kind = "wikilink"
-        elif text[at] == "[" and (found := _QUICK_LINK.match(text, at)) is not None:
-            kind, found = "a", _SIMPLE_LINK.match(text, at + 1)
-            assert found is not None  # what _QUICK_LINK finds, _SIMPLE_LINK reads
+        elif text[at] == "[" and (found := QUICK_LINK.match(text, at)) is not None:
+            kind, found = "a", SIMPLE_LINK.match(text, at + 1)
+            assert found is not None  # what QUICK_LINK finds, SIMPLE_LINK reads
         else:
             return None
         parts.append((kind, found))

@@ -86,11 +86,11 @@ _NEEDS = {
 # placeholders of its own, images, footnotes and line breaks.
 _NOT_QUICK = re.compile(r"[`\\<&_\x02\x03]")
 _NOT_QUICK_EITHER = ("![", "[^", "  \n")
-# In other text, each bracket and asterisk (_MARK) must start a wiki link, a simple link (see
+# In other text, each bracket and asterisk (MARK) must start a wiki link, a simple link (see
 # _Link) without `*` in its words and `[` in its address (where a wiki link would be read
-# first), or a simple strong `**words**` (see _simple_strong) without brackets in its words.
-_MARK = re.compile(r"[\[\]*]")
-_QUICK_LINK = re.compile(r"\[[^\[\]*]*\]\(\s*[^()<'\"\[]*\)")
+# first), or a simple strong `**words**` (see simple_strong) without brackets in its words.
+MARK = re.compile(r"[\[\]*]")
+QUICK_LINK = re.compile(r"\[[^\[\]*]*\]\(\s*[^()<'\"\[]*\)")
 _QUICK_PATTERNS = {  # Python-Markdown's inline patterns with `extra`, and the wiki links
     *("backtick", "escape", "footnote", "wikilink", "reference", "link", "image_link"),
     *("image_reference", "short_reference", "short_image_ref", "autolink", "automail"),
@@ -108,7 +108,7 @@ class _Inline(markdown.treeprocessors.InlineProcessor):
     it is and the loop goes on with the next pattern from index 0, which is all a skipped pattern
     does. In a text without anything _NOT_QUICK finds, the only patterns that can match are the
     wiki links', the links' and the emphasis'; where each of its brackets and asterisks belongs to
-    a wiki link, a simple link or a simple strong (_MARK, _QUICK_LINK, _simple_strong), these take
+    a wiki link, a simple link or a simple strong (MARK, QUICK_LINK, simple_strong), these take
     the text apart with nothing left for one another (no brackets in the strong words, no
     asterisks in the links' words), as Python-Markdown's patterns would, pattern by pattern: the
     same nodes are stashed in place of the same spans. tests/test_markup.py compares the two on
@@ -146,16 +146,16 @@ class _Inline(markdown.treeprocessors.InlineProcessor):
             return None
         found: list[tuple[re.Match[str], Element | None]] = []  # None: a wiki link
         position = 0
-        while (mark := _MARK.search(data, position)) is not None:
+        while (mark := MARK.search(data, position)) is not None:
             at = mark.start()
             if data[at] == "*":
-                strong = _simple_strong(data, at)
+                strong = simple_strong(data, at)
                 if strong is None or "[" in strong.group(1) or "]" in strong.group(1):
                     return None
                 found.append((strong, _strong(strong.group(1))))
             elif data[at] == "[" and (wikilink := wikilinks.getCompiledRegExp().match(data, at)):
                 found.append((wikilink, None))
-            elif data[at] == "[" and (link := _QUICK_LINK.match(data, at)) is not None:
+            elif data[at] == "[" and (link := QUICK_LINK.match(data, at)) is not None:
                 opening = links.getCompiledRegExp().match(data, at)
                 made, _, end = links.handleMatch(opening, data) if opening else (None, None, None)
                 if not isinstance(made, Element) or end != link.end():  # cannot be: a simple link
@@ -196,7 +196,7 @@ class _Inline(markdown.treeprocessors.InlineProcessor):
 
 # `[text](address)` with no brackets in the text and no parentheses, quotes or `<` in the address:
 # what Python-Markdown's link parsers find there, character by character, one expression finds.
-_SIMPLE_LINK = re.compile(r"([^\[\]]*)\]\(\s*([^()<'\"]*)\)")
+SIMPLE_LINK = re.compile(r"([^\[\]]*)\]\(\s*([^()<'\"]*)\)")
 _SIMPLE_TEXT = re.compile(r"[^\[\]]*\]")
 _ID_AFTER = re.compile(r"\s?\[")  # what makes `[text]` a reference link: `[text][id]`
 _LINK_RE = r"""\(\s*(?:(<[^<>]*>)\s*(?:('[^']*'|"[^"]*")\s*)?\))?"""
@@ -204,13 +204,13 @@ _REFERENCE_RE = r"\s?\[([^\]]*)\]"
 
 
 class _Link(LinkInlineProcessor):
-    """Python-Markdown's `[text](address)`, a simple one parsed by one expression (_SIMPLE_LINK);
+    """Python-Markdown's `[text](address)`, a simple one parsed by one expression (SIMPLE_LINK);
     the others by Python-Markdown. tests/test_markup.py compares the two."""
 
     def handleMatch(  # type: ignore[override]
         self, m: re.Match[str], data: str
     ) -> tuple[Element | str | None, int | None, int | None]:
-        simple = _SIMPLE_LINK.match(data, m.end(0))
+        simple = SIMPLE_LINK.match(data, m.end(0))
         if simple is None:
             return super().handleMatch(m, data)
         element = Element("a")
@@ -250,12 +250,12 @@ class _Strong(DelimiterProcessor):
         self, m: re.Match[str], data: str
     ) -> tuple[Element | None, int | None, int | None]:
         start = m.start(0)
-        if not self.regions and (simple := _simple_strong(data, start)) is not None:
+        if not self.regions and (simple := simple_strong(data, start)) is not None:
             return _strong(simple.group(1)), start, simple.end(0)
         return super().handleMatch(m, data)
 
 
-def _simple_strong(data: str, start: int) -> re.Match[str] | None:
+def simple_strong(data: str, start: int) -> re.Match[str] | None:
     """A simple `**words**` (_SIMPLE_STRONG) at `start`, after a space or at the start of `data`."""
     if start == 0 or _SPACE.match(data, start - 1):
         return _SIMPLE_STRONG.match(data, start)

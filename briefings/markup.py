@@ -3,8 +3,9 @@
 `[[slug]]` and `[[slug|label]]` become placeholders (U+E000 n U+E001) that assembly replaces with
 links once it knows every slug and title; content never carries those two characters (the
 loader strips them). Raw HTML is allowed in Markdown and then sanitized by nh3: only harmless
-tags and attributes survive, and links only with http(s), mailto or relative URLs. Python-Markdown
-renders, with quicker stand-ins for some of its stages (see quickmarkdown).
+tags and attributes survive, and links only with http(s), mailto or relative URLs. A body of
+plain paragraphs, lists and quotes is read whole in one pass (see quickbody); any other is
+rendered by Python-Markdown, with quicker stand-ins for some of its stages (see quickmarkdown).
 """
 
 from __future__ import annotations

@@ -51,14 +51,18 @@ def quicken(md: markdown.Markdown, body: Callable[[], str], wikilinks: type[Inli
     _quick_links(md)
     _quick_whitespace(md)
     _skip_idle_stages(md, body)
-    patterns = md.inlinePatterns
-    known = {name for name in _QUICK_PATTERNS if name in patterns}
-    return (
-        inline
-        and len(patterns) == len(known) == len(_QUICK_PATTERNS)
-        and (type(patterns["link"]), type(patterns["em_strong"])) == (_Link, _Strong)
-        and type(patterns["wikilink"]) is wikilinks
-    )
+    return inline and _known_patterns(md.inlinePatterns, wikilinks) is not None
+
+
+def _known_patterns(
+    patterns: markdown.util.Registry[Any], wikilinks: type[InlineProcessor]
+) -> tuple[_Link, InlineProcessor] | None:
+    """The link and wiki link patterns, when the inline patterns are exactly the known ones with
+    the stand-ins in place (see _quick_links); else None."""
+    named: dict[str, Any] = {name: patterns[name] for name in _QUICK_PATTERNS if name in patterns}
+    link, wikilink, emphasis = named.get("link"), named.get("wikilink"), named.get("em_strong")
+    known = len(patterns) == len(named) == len(_QUICK_PATTERNS) and type(emphasis) is _Strong
+    return (link, wikilink) if known and type(link) is _Link and type(wikilink) is wikilinks else None
 
 
 # What text an inline pattern's regular expression cannot match without: one (of two) substrings.
@@ -129,13 +133,7 @@ class _Inline(markdown.treeprocessors.InlineProcessor):
             for p in self._patterns
         ]
         self._needs = [(*need, None)[:2] if need else (None, None) for need in needs]
-        patterns = self.inlinePatterns
-        named: dict[str, Any] = {name: patterns[name] for name in _QUICK_PATTERNS if name in patterns}
-        link, wikilink, emphasis = named.get("link"), named.get("wikilink"), named.get("em_strong")
-        self._quick: tuple[_Link, InlineProcessor] | None = None  # when the patterns are the known ones
-        known = len(patterns) == len(named) == len(_QUICK_PATTERNS) and type(emphasis) is _Strong
-        if known and type(link) is _Link and type(wikilink) is self.wikilinks:
-            self._quick = (link, wikilink)
+        self._quick = _known_patterns(self.inlinePatterns, self.wikilinks)
         self._excluded = {tag.lower() for p in self._patterns for tag in getattr(p, "ANCESTOR_EXCLUDES", ())}
         return super().run(tree, ancestors)
 

@@ -153,16 +153,22 @@ PLAIN_PIECES = [
 ]
 
 
-def test_plain_text_read_in_one_pass_renders_as_the_stock_stages(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Most such bodies are read by _Inline in one pass; each renders as the stock stages render it."""
-    quick_text, read = _Inline._quick_text, []
+def answers(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[bool]:
+    """For each call of `owner.name` from now on, whether it gave an answer (not None)."""
+    function, answered = getattr(owner, name), []
 
-    def counted(self: _Inline, *args: Any) -> str | None:
-        result = quick_text(self, *args)
-        read.append(result is not None)
+    def counted(*args: Any) -> Any:
+        result = function(*args)
+        answered.append(result is not None)
         return result
 
-    monkeypatch.setattr(_Inline, "_quick_text", counted)
+    monkeypatch.setattr(owner, name, counted)
+    return answered
+
+
+def test_plain_text_read_in_one_pass_renders_as_the_stock_stages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Most such bodies are read by _Inline in one pass; each renders as the stock stages render it."""
+    read = answers(monkeypatch, _Inline, "_quick_text")
     fast, stock = MarkupRenderer(), stock_renderer()
     rng = random.Random(5)
     for _ in range(4000):
@@ -227,14 +233,7 @@ def test_plain_bodies_read_whole_render_as_the_stock_stages(
 ) -> None:
     """quickbody reads many such bodies whole; each renders as the stock stages render it, wiki
     links numbered alike."""
-    render, read = quickbody.render, []
-
-    def counted(*args: Any) -> str | None:
-        result = render(*args)
-        read.append(result is not None)
-        return result
-
-    monkeypatch.setattr(quickbody, "render", counted)
+    read = answers(monkeypatch, quickbody, "render")
     fast, stock = MarkupRenderer(), stock_renderer()
     rng = random.Random(7)
     for _ in range(2500):

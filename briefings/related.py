@@ -30,6 +30,7 @@ TEXT_CHARS = 1500  # the title and the opening of the text say what a story is a
 NEAREST = 30  # candidates taken from each topic's and source's posting list
 NEAREST_TEXT = 12  # and from each keyword's: there are many more keywords than topics
 COMMON_SHARE = 0.1  # a keyword in more than this share of briefings says nothing
+FEW_WORDS = 16  # words whose rarity moved: up to this many are looked for one by one
 PARALLEL_FROM = 2000  # briefings: below this, a second process costs more than it saves
 
 
@@ -195,11 +196,22 @@ def _rechosen(
     moved = {word for word in moved if rarity.get(word) != was_rare.get(word)}  # not those still too common
     again = set(edited)
     if moved:
-        again.update(i for i, text in enumerate(packed) if not moved.isdisjoint(text.split()[::2]))
+        again.update(_holding(packed, moved))
     chosen = [last.chosen[at] if at is not None else "" for at in before]
     for i in again:
         chosen[i] = _choose(packed[i], rarity)
     return frequency, chosen
+
+
+def _holding(packed: Sequence[str], words: set[str]) -> list[int]:
+    """The places of the packed keyword counts (see pack_keywords) that hold one of `words`. A
+    word stands first or after a space, and a space follows it: never within a count, which is
+    digits. For a few words, looking for each is faster than splitting every text."""
+    if len(words) > FEW_WORDS:
+        return [i for i, text in enumerate(packed) if not words.isdisjoint(text.split()[::2])]
+    first = tuple(f"{word} " for word in words)
+    inner = [f" {word} " for word in words]
+    return [i for i, text in enumerate(packed) if text.startswith(first) or any(w in text for w in inner)]
 
 
 def _reached(

@@ -234,6 +234,8 @@ def _reached(
     for place in gone:
         _touch(touched, last.subjects[place], last.chosen[place])
     for i, (subject, at) in enumerate(zip(ordered, before, strict=True)):
+        if at is not None and last.subjects[at] is subject and last.chosen[at] is chosen[i]:
+            continue  # most briefings: kept as they were, which is told without looking
         if at is None or last.subjects[at].order != subject.order:
             reached.add(i)
             _touch(touched, subject, chosen[i])

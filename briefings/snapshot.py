@@ -163,7 +163,7 @@ def _related(
     if not isinstance(scored, Scored) or scored.key != key:
         return None
     keywords = {slug: edit.keywords for slug, edit in edits.items()}
-    subjects = [replace(s, keywords=keywords.get(s.slug, s.keywords)) for s in scored.subjects]
+    subjects = [replace(s, keywords=keywords[s.slug]) if s.slug in keywords else s for s in scored.subjects]
     return related_anew(site, subjects, curated, scored)
 
 

@@ -33,6 +33,9 @@ class SitePage(NamedTuple):
     context: Context
     inputs: Context | None = None  # what decides the page, when the context adds what derives from it
     own: Briefing | None = None  # the briefing the page is about, whose text it shows
+    # For a page about no one briefing: the lists holding every briefing its context holds, so
+    # that which briefings it shows is told without making its context (see render.plan_pages).
+    lists: Sequence[Sequence[Briefing]] | None = None
 
 
 def site_pages(site: Site) -> Iterator[SitePage]:
@@ -43,24 +46,24 @@ def site_pages(site: Site) -> Iterator[SitePage]:
     for briefing in site.briefings:
         yield briefing_page(site, briefing)
     topics = sorted(site.topics.items(), key=lambda item: (item[0].name.casefold(), item[0].slug))
-    yield SitePage("topics/index.html", "topics.html", partial(dict, topics=topics))
+    yield SitePage("topics/index.html", "topics.html", partial(dict, topics=topics), lists=_lists(topics))
     for topic, briefings in topics:
-        yield SitePage(
-            f"topics/{topic.slug}/index.html", "topic.html", partial(_topic_context, site, topic, briefings)
-        )
+        context = partial(_topic_context, site, topic, briefings)
+        yield SitePage(f"topics/{topic.slug}/index.html", "topic.html", context, lists=(briefings,))
     sources = sorted(site.sources.items(), key=lambda item: (item[0].name.casefold(), item[0].slug))
-    yield SitePage("sources/index.html", "sources.html", partial(dict, sources=sources))
+    yield SitePage(
+        "sources/index.html", "sources.html", partial(dict, sources=sources), lists=_lists(sources)
+    )
     for outlet, briefings in sources:
-        yield SitePage(
-            f"sources/{outlet.slug}/index.html",
-            "source.html",
-            partial(dict, source=outlet, briefings=briefings),
-        )
+        context = partial(dict, source=outlet, briefings=briefings)
+        yield SitePage(f"sources/{outlet.slug}/index.html", "source.html", context, lists=(briefings,))
     months = sorted(site.months.items(), key=lambda item: item[0].first_day, reverse=True)
-    yield SitePage("archive/index.html", "archive.html", partial(dict, months=months))
+    yield SitePage("archive/index.html", "archive.html", partial(dict, months=months), lists=_lists(months))
     for month, briefings in months:
         path = f"archive/{month.year}/{month.month:02d}/index.html"
-        yield SitePage(path, "month.html", partial(dict, month=month, briefings=briefings))
+        yield SitePage(
+            path, "month.html", partial(dict, month=month, briefings=briefings), lists=(briefings,)
+        )
     editions = sorted(site.editions.items(), key=lambda item: item[0].day, reverse=True)
     feeds = (
         FeedLink("Daily editions (RSS)", f"{site.config.base_path}editions/rss.xml", "application/rss+xml"),
@@ -68,12 +71,12 @@ def site_pages(site: Site) -> Iterator[SitePage]:
             "Daily editions (Atom)", f"{site.config.base_path}editions/atom.xml", "application/atom+xml"
         ),
     )
-    yield SitePage("editions/index.html", "editions.html", partial(dict, editions=editions, page_feeds=feeds))
+    context = partial(dict, editions=editions, page_feeds=feeds)
+    yield SitePage("editions/index.html", "editions.html", context, lists=_lists(editions))
     for edition, briefings in editions:
+        path = f"editions/{edition.day.isoformat()}/index.html"
         yield SitePage(
-            f"editions/{edition.day.isoformat()}/index.html",
-            "edition.html",
-            partial(_edition_context, edition, briefings, feeds),
+            path, "edition.html", partial(_edition_context, edition, briefings, feeds), lists=(briefings,)
         )
     for page in site.pages:
         yield SitePage(f"{page.slug}/index.html", "page.html", partial(dict, page=page))
@@ -82,6 +85,10 @@ def site_pages(site: Site) -> Iterator[SitePage]:
         yield SitePage("search/index.html", "search.html", dict)
     yield SitePage("sitemap.xml", "sitemap.xml", lambda: {"entries": _sitemap(site)})
     yield SitePage("robots.txt", "robots.txt", dict)
+
+
+def _lists(items: Sequence[tuple[Any, Sequence[Briefing]]]) -> tuple[Sequence[Briefing], ...]:
+    return tuple(briefings for _, briefings in items)
 
 
 def _home(site: Site) -> Iterator[SitePage]:
@@ -102,7 +109,9 @@ def _home(site: Site) -> Iterator[SitePage]:
             "older": url(number + 1) if number < len(chunks) else None,
         }
         path = "index.html" if number == 1 else f"page/{number}/index.html"
-        yield SitePage(path, "index.html", partial(dict, briefings=chunk, pagination=pagination))
+        yield SitePage(
+            path, "index.html", partial(dict, briefings=chunk, pagination=pagination), lists=(chunk,)
+        )
 
 
 def _topic_context(site: Site, topic: Topic, briefings: Sequence[Briefing]) -> dict[str, Any]:

@@ -112,7 +112,7 @@ class PagePlan:
         fingerprinted before, and the template problems met."""
         made: dict[str, str] = {}
         problems: dict[str, Problem] = {}
-        for path, template, make_context, inputs, own in self.todo[start:stop]:
+        for path, template, make_context, inputs, own, _ in self.todo[start:stop]:
             if path not in self.fingerprints:
                 made[path] = self.fingerprinter.of(path, template, (inputs or make_context)(), own=own)
             try:
@@ -213,9 +213,7 @@ def plan_pages(
         only = edited if same_shared else None  # the briefings that alone may have changed, if known
         for page in pages:
             if page.own is None:  # its lists are as they were, or it lists none that changed
-                settled = same_lists or (
-                    only is not None and not _shows_any((page.inputs or page.context)(), only)
-                )
+                settled = same_lists or (only is not None and not _lists_any(page, only))
             else:
                 settled = only is not None and page.own.slug not in only
             if settled and (known := previous.get(page.path)):
@@ -231,6 +229,14 @@ def plan_pages(
                 plan.todo.append(page)
     plan.todo.sort(key=lambda page: page.own is not None)  # pages about one briefing last
     return plan
+
+
+def _lists_any(page: SitePage, slugs: Collection[str]) -> bool:
+    """Whether a page about no one briefing shows one of the briefings named: told from the
+    lists its context is made from, when it has them, without making the context."""
+    if page.lists is None:
+        return _shows_any((page.inputs or page.context)(), slugs)
+    return any(briefing.slug in slugs for briefings in page.lists for briefing in briefings)
 
 
 def _shows_any(value: Any, slugs: Collection[str]) -> bool:

@@ -7,7 +7,7 @@ import os
 import random
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from hashlib import sha256
 from pathlib import Path
 from typing import Any
@@ -19,8 +19,10 @@ from conftest import MakeSite, briefing, files_look_old, run_cli, snapshot
 from briefings import __version__, convert, pipeline, render
 from briefings.cache import CACHE_DIR, Cache
 from briefings.content import Document
+from briefings.contexts import site_pages
 from briefings.convert import Converter
 from briefings.errors import TemplateError
+from briefings.model import Briefing, Site
 from briefings.parallel import forked_pool
 from briefings.pipeline import build
 from briefings.reuse import FilesStamp, Taken, files_stamp
@@ -446,6 +448,41 @@ def test_pages_fingerprinted_as_a_first_build_renders_them_are_kept_by_the_next(
     build(site, site / "output")
     assert "briefings/b3/index.html" in [page.path for page in plans[0].todo]
     assert {"404.html", "about/index.html", "briefings/b8/index.html"} <= set(plans[0].kept)
+
+
+def test_the_lists_of_a_page_hold_every_briefing_its_context_holds(make_site: MakeSite) -> None:
+    """Which briefings a page about no one briefing shows is told from its lists, without making
+    its context (see render.plan_pages): every briefing in the context must be in them."""
+    site = make_site(base_files())
+    replace(site, "site.toml", 'title = "Test Briefings"', 'title = "Test Briefings"\npage_size = 3')
+    made: list[Site] = []
+    build(site, site / "output", on_site=made.append)
+
+    def briefings_in(value: Any) -> Iterator[Briefing]:
+        if isinstance(value, Briefing):
+            yield value
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                yield from briefings_in(key)
+                yield from briefings_in(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                yield from briefings_in(item)
+
+    listing = set()
+    for page in site_pages(made[0]):
+        if page.lists is None:
+            continue
+        listing.add(page.template)
+        held = {id(b) for b in briefings_in((page.inputs or page.context)())}
+        assert held, page.path
+        assert held <= {id(b) for briefings in page.lists for b in briefings}, page.path
+    assert listing == {"index.html", "topics.html", "topic.html", "sources.html", "source.html"} | {
+        "archive.html",
+        "month.html",
+        "editions.html",
+        "edition.html",
+    }
 
 
 def test_templates_compiled_by_one_build_are_not_compiled_again(

@@ -6,7 +6,9 @@ output folder only once the whole site is in it. So a site with an error never t
 folder. A record in the build cache of what the last build was made from lets a build with nothing
 changed return at once, and one with a few changes re-render only the pages that show them; one
 that finds only edits that move no briefing (its text, title, summary) takes the site the last
-build assembled and puts the edited briefings in (see snapshot).
+build assembled and puts the edited briefings in (see snapshot); so does one that finds briefings
+added or moved (new dates, topics, sources, links), working out the site's lists again from its
+briefings (see reassemble).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from briefings.output import Spare, ledger_digest, write_ledger, writing
 from briefings.parallel import can_fork, forked_pool
 from briefings.reuse import FilesStamp, Lists, Taken, files_stamp
 from briefings.schedule import Schedule, schedule
-from briefings.snapshot import keep_whole, new_build, related_memo, resume
+from briefings.snapshot import keep_whole, new_build, reframe, related_memo, resume
 from briefings.stability import Ledger, check_ledger
 
 # Markdown, Jinja and feedgen load when there is something to convert or render: a build with
@@ -97,8 +99,20 @@ def build(
             resumed = resume(
                 config, drafts=drafts, future=future, now=moment, listed=listed, converted=converted
             )
-            if resumed is not None:
-                site, waiting = resumed.site, resumed.waiting
+            # After edits that add briefings or move them, it is the last build's with them put in.
+            reframed = None
+            if resumed is None:
+                reframed = reframe(
+                    config,
+                    drafts=drafts,
+                    future=future,
+                    now=moment,
+                    listed=listed,
+                    converted=converted,
+                    build=this_build,
+                )
+            if last := resumed or reframed:
+                site, waiting = last.site, last.waiting
             else:  # the files' bytes are let go once assembled (40 MB at 10,000 briefings)
                 site, waiting = assemble(
                     config,
@@ -111,7 +125,7 @@ def build(
                     keep=this_build,
                 )
             # The briefings whose own page may differ from the live output's, when that is known.
-            edited = resumed.edited if resumed is not None and resumed.build == record.build() else None
+            edited = last.edited if last is not None and last.build == record.build() else None
             if publishing:
                 checked, new_ledger = _check_ledger(site, record, accept=accept_feed_changes)
             else:
@@ -124,7 +138,7 @@ def build(
             with writing(
                 output, root, statics, spare_holds=spare_holds, linked=linked, before_exchange=record.forget
             ) as spare:
-                made = _render(site, previous, lists_before, edited, spare, progress)
+                made = _render(site, previous, lists_before, edited, reframed is not None, spare, progress)
             paths, changed = frozenset(spare.paths), frozenset(spare.changed)
             counts = (len(site.briefings), made.pages, made.feeds, len(paths), len(changed))
             report = BuildReport(*counts, output, len(waiting), waiting.next_due, paths, changed)
@@ -202,17 +216,19 @@ def _render(
     previous: Mapping[str, str],
     lists_before: Lists | None,
     edited: frozenset[str] | None,
+    moved: bool,
     spare: Spare,
     progress: Progress | None,
 ) -> _Made:
     """Every file of the site into the spare folder (stage 4), each as soon as it is rendered. A
     page or feed whose fingerprint matches the live output's is not rendered again: the spare
     gets the very file. `lists_before` is what the last build's lists were made from; `edited`,
-    the briefings that alone may have changed since (see render.plan_pages)."""
+    the briefings that alone may have changed since, and `moved`, whether briefings were added
+    or moved (see render.plan_pages)."""
     from briefings.render import FRAGMENTS_TABLE, plan_pages
 
     compiled = Cache(site.config.root, "templates", __version__)
-    plan = plan_pages(site, site.config.root / "templates", previous, compiled, lists_before, edited)
+    plan = plan_pages(site, site.config.root / "templates", previous, compiled, lists_before, edited, moved)
     compiled.save()
     fragments = Cache(site.config.root, FRAGMENTS_TABLE, __version__) if plan.keeps_fragments else None
     if fragments is not None:

@@ -175,6 +175,7 @@ def plan_pages(
     compiled: Cache | None = None,
     lists_before: Lists | None = None,
     edited: Collection[str] | None = None,
+    moved: bool = False,
 ) -> PagePlan:
     """Every page's fingerprint; those that differ from `previous` (path → fingerprint of the live
     page) are to be rendered. `compiled` keeps the compiled templates (see make_environment).
@@ -182,7 +183,8 @@ def plan_pages(
     the same, the pages about no one briefing keep their fingerprints without being worked out.
     So do the pages of briefings not `edited`, and the pages about no one briefing that list none
     of them, when all pages share what they shared then and the site is the one that build made
-    but for the `edited` briefings and what their pages show (see snapshot)."""
+    but for the `edited` briefings and what their pages show (see snapshot). When briefings were
+    added or `moved` since (see reassemble), every page about no one briefing is fingerprinted."""
     env = make_environment(site_templates, compiled)
     shared = repr(site.config) + repr(site.pages) + files_digest([site_templates, THEME / "templates"])
     listed_text = _lists_show_text(site_templates)
@@ -213,7 +215,7 @@ def plan_pages(
         only = edited if same_shared else None  # the briefings that alone may have changed, if known
         for page in pages:
             if page.own is None:  # its lists are as they were, or it lists none that changed
-                settled = same_lists or (only is not None and not _lists_any(page, only))
+                settled = same_lists or (only is not None and not moved and not _lists_any(page, only))
             else:
                 settled = only is not None and page.own.slug not in only
             if settled and (known := previous.get(page.path)):

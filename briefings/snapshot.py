@@ -7,16 +7,20 @@ edited briefings in, and converts and assembles nothing else. An edit to a brief
 paragraph or title also changes what lists show of it (a new title also shows in the links to
 it, in texts converted again), one to a sentence naming one of its topics the topic's page, and
 one that changes its keywords (the words of its title and opening) has the related lists they
-reach scored again, starting from the scoring the last whole assembly kept. Anything more (a
-new, deleted or moved file, an edited page, a problem in an edited briefing, a briefing due
-since, a new title a page links to) is left to a whole conversion and assembly, which keeps a
-new snapshot.
+reach scored again, starting from the scoring the last whole assembly kept.
+
+Briefings added, or edited in their frame (their date, topics, sources, related briefings or
+links), are put in the kept site by `reframe` (see reassemble), which keeps the site it makes as
+a new snapshot. Anything more (a deleted file, an edited page, a problem in an edited briefing,
+a briefing hidden or due since, a new title a page links to) is left to a whole conversion and
+assembly, which keeps a new snapshot too.
 
 A snapshot is two tables of the build cache: the files it was made from (path → stamp, content
 key, shape and frame), small enough to look at first, and the site itself with the edits made
-since. Both name the build that kept them, so that one written without the other is never used.
-When keywords change, the related scoring that assembly kept (see assemble_site) is read too,
-if it is still the one the site's lists were scored by.
+since and what assembly read of each briefing beside it (see reassemble.Frames). Both name the
+build that kept them, so that one written without the other is never used. When keywords
+change, or briefings move, the related scoring that assembly kept (see assemble_site) is read
+too, if it is still the one the site's lists were scored by.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ import secrets
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from briefings import __version__
 from briefings.cache import Cache
@@ -39,6 +43,7 @@ from briefings.schedule import Schedule
 if TYPE_CHECKING:  # conversion loads Markdown: only a build that converts needs it
     from briefings.convert import Converted
     from briefings.edits import Edit
+    from briefings.reassemble import Frames
 
 Slugs = tuple[str, ...]
 FILES, SITE = "site-files", "site"
@@ -48,6 +53,7 @@ BUILD = "build"  # the entry naming the build that kept a table (in the files ta
 FILE = "file "  # a files table key: the file's path follows
 MOST_EDITS = 100  # more edited files than this are converted and assembled anew, all at once
 MOST_EDITS_KEPT = 1000  # a snapshot carrying more edits than this is made anew by a whole build
+ENTRIES = ("site", "edits", "related", "scoring", "frames")  # the site table's, but BUILD
 
 
 def related_memo(root: Path) -> Cache:
@@ -115,7 +121,7 @@ def resume(
     paths = {str(document.path): document.path for document in documents}
     tables = Cache(config.root, SITE, version, paths)
     # Every entry is read, so that each stays in the table (a table keeps what a build used).
-    kept, edits, related, scoring = (tables.get(name) for name in ("site", "edits", "related", "scoring"))
+    kept, edits, related, scoring, _ = (tables.get(name) for name in ENTRIES)
     if kept is None or edits is None or related is None or scoring is None or tables.get(BUILD) != last[0]:
         return None
     from briefings.edits import edits_of, with_edits
@@ -269,14 +275,11 @@ def keep_whole(
     and content key) for the next build, with the key of the related scoring the assembly kept
     and the curated related lists (see assemble_site); the site is written aside while this
     build goes on."""
+    from briefings.reassemble import frames_of
+
     version = _version(config, drafts, future)
-    tables = Cache(config.root, SITE, version, fresh=True)
-    tables.put("site", (site, waiting))
-    tables.put("edits", {})
-    tables.put("related", {})
-    tables.put("scoring", (scoring[0], dict(scoring[1])))
-    tables.put(BUILD, build)
-    tables.save(background=True)
+    briefings = [(p, m, d) for p, m, d in converted if isinstance(p, ParsedBriefing) and d is not None]
+    _keep_site(config, version, build, site, waiting, scoring, frames_of(site, briefings))
     files = Cache(config.root, FILES, version, fresh=True)
     for parsed, _, _ in converted:
         stamp, key = sources[str(parsed.path)]
@@ -286,3 +289,136 @@ def keep_whole(
             files.put(FILE + str(parsed.path), (stamp, key, "", ""))
     files.put(BUILD, (build, waiting.holds_until(future=future)))
     files.save()
+
+
+class Reframed(NamedTuple):
+    """A site made from the last build's snapshot with briefings added or moved (see reframe)."""
+
+    site: Site
+    waiting: Schedule
+    build: str  # the build that kept the snapshot
+    edited: frozenset[str]  # the slugs of the briefings whose own page may have changed since
+
+
+def _keep_site(
+    config: SiteConfig,
+    version: str,
+    build: str,
+    site: Site,
+    waiting: Schedule,
+    scoring: tuple[str, Mapping[str, Slugs]],
+    frames: Frames,
+) -> None:
+    """The site table made anew for a site just assembled, written aside while the build goes on."""
+    tables = Cache(config.root, SITE, version, fresh=True)
+    entries: tuple[object, ...] = ((site, waiting), {}, {}, (scoring[0], dict(scoring[1])), frames)
+    for name, value in zip(ENTRIES, entries, strict=True):
+        tables.put(name, value)
+    tables.put(BUILD, build)
+    tables.save(background=True)
+
+
+def reframe(
+    config: SiteConfig,
+    *,
+    drafts: bool,
+    future: bool,
+    now: dt.datetime,
+    listed: tuple[list[Document], list[Problem]],
+    converted: dict[str, Converted],
+    build: str,
+) -> Reframed | None:
+    """The site a whole assembly would make after edits that add briefings or move them (see
+    reassemble), made from the last build's snapshot and kept as the snapshot of this build (named
+    `build`); None when anything else changed, or there is no snapshot for these settings. The
+    conversions made on the way are put in `converted`, by content key. A build that shows every
+    briefing (`future`) is assembled whole."""
+    from briefings.assemble import CURATED, SCORED
+    from briefings.edits import with_edits
+    from briefings.reassemble import Frames, own_pages_changed, reassembled
+    from briefings.related import Scored
+
+    if future:
+        return None
+    version = _version(config, drafts, future)
+    files = Cache(config.root, FILES, version)
+    last = files.get(BUILD)
+    if not isinstance(last, tuple) or not isinstance(last[1], dt.datetime) or now >= last[1]:
+        return None
+    documents, problems = listed
+    changed = None if problems else _changed(config, files, documents, converted, drafts=drafts, now=now)
+    if changed is None:
+        return None
+    tables = Cache(config.root, SITE, version, {str(d.path): d.path for d in documents})
+    kept, edits, related, scoring, frames = (tables.get(name) for name in ENTRIES)
+    if kept is None or edits is None or related is None or scoring is None or tables.get(BUILD) != last[0]:
+        return None
+    memo = related_memo(config.root)
+    scored = memo.get(SCORED)
+    if not isinstance(frames, Frames) or not isinstance(scored, Scored) or scored.key != scoring[0]:
+        return None
+    site, waiting = kept
+    site = with_edits(site, edits, related)
+    keywords = {s.slug: s.keywords for s in scored.subjects} | {slug: e.keywords for slug, e in edits.items()}
+    made = reassembled(site, frames, changed, keywords, scored)
+    if made is None:
+        return None
+    edited = own_pages_changed(site, made.site)
+    _keep_site(config, version, build, made.site, waiting, (made.scored.key, made.curated), made.frames)
+    files.put(BUILD, (build, last[1]))
+    files.save()
+    memo.put(SCORED, made.scored)
+    memo.put(CURATED, made.curated)
+    memo.save(background=True)
+    return Reframed(made.site, waiting, last[0], edited)
+
+
+def _changed(
+    config: SiteConfig,
+    files: Cache,
+    documents: Sequence[Document],
+    converted: dict[str, Converted],
+    *,
+    drafts: bool,
+    now: dt.datetime,
+) -> list[tuple[ParsedBriefing, Markup, Digest]] | None:
+    """The conversions of the briefings new or changed since the snapshot (the files table
+    told of their versions), all shown by this build; None when a file is gone, a page changed,
+    or one of them cannot be converted, is hidden or waits for its date."""
+    from briefings.convert import Converter, content_key
+
+    found: list[tuple[Document, str]] = []
+    known = 0
+    for document in documents:
+        entry = files.get(FILE + str(document.path))
+        if entry is not None:
+            known += 1
+            if document.stamp and document.stamp == entry[0]:
+                continue
+        read = with_data(document)
+        if isinstance(read, Problem):
+            return None
+        key = content_key(read, config.root)
+        if entry is not None and key == entry[1]:
+            files.put(FILE + str(read.path), (read.stamp, key, *entry[2:]))
+        elif read.kind != "briefing" or len(found) == MOST_EDITS:
+            return None
+        else:
+            found.append((read, key))
+    if known != len(files.entries) - 1:  # a file gone: what linked to it is reported by a whole build
+        return None
+    converter = Converter(config) if any(key not in converted for _, key in found) else None
+    changed = []
+    for document, key in found:
+        outcome = converted.get(key) or (converter.convert(document) if converter else [])
+        if isinstance(outcome, list):
+            return None  # a problem: the whole build reports it, with any others
+        converted[key] = outcome
+        parsed, markup, digest = outcome
+        if not isinstance(parsed, ParsedBriefing) or digest is None:
+            return None
+        if (parsed.draft and not drafts) or parsed.date.moment > now:
+            return None
+        changed.append((parsed, markup, digest))
+        files.put(FILE + str(parsed.path), (document.stamp, key, parsed.shape, parsed.frame))
+    return changed

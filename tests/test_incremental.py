@@ -162,7 +162,7 @@ def test_a_cache_not_signed_by_this_user_is_ignored(make_site: MakeSite) -> None
     assert run_cli("build", str(site))[0] == 0
     cache = site / CACHE_DIR / "documents.pickle"
     cache.write_bytes(b"\0" * 32 + b"cos\nsystem\n(S'echo owned'\ntR.")  # a pickle that would run a command
-    EDITS["topics"](site)  # a build that converts and assembles the site anew
+    EDITS["deleted"](site)  # a build that converts and assembles the site anew
     status, _, err = run_cli("build", str(site))
     assert status == 0, err
     assert cache.read_bytes()[32:] != b"cos\nsystem\n(S'echo owned'\ntR."  # replaced by a signed one
@@ -184,12 +184,12 @@ def test_a_small_change_saves_only_the_change_beside_the_cache(make_site: MakeSi
     assert run_cli("build", str(site))[0] == 0
     table, change = site / CACHE_DIR / "documents.pickle", site / CACHE_DIR / "documents.delta.pickle"
     saved = table.read_bytes()
-    # Topics edited: the site is assembled anew (see snapshot), from the documents table.
-    replace(site, "content/briefings/2025-07-03-b3.md", "[T0]", "[T0, Extra]")
+    # A page edited: the site is assembled anew (see snapshot), from the documents table.
+    EDITS["page"](site)
     assert run_cli("build", str(site))[0] == 0
     assert table.read_bytes() == saved and change.is_file()
     change.write_bytes(change.read_bytes()[:-1] + b"x")  # tampered with: ignored, so converted again
-    replace(site, "content/briefings/2025-07-04-b4.md", "[T1]", "[T1, Other]")
+    replace(site, "content/pages/about.md", "About everyone.", "About all of us.")
     assert run_cli("build", str(site))[0] == 0
     clean = site.parent / "clean"
     shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".output.*", CACHE_DIR))
@@ -407,7 +407,7 @@ def test_files_unchanged_since_the_last_build_are_not_read_again(
     files_look_old(monkeypatch)
     site = make_site(base_files())
     build(site, site / "output")
-    EDITS["topics"](site)  # the site is assembled anew (see snapshot), from the documents table
+    EDITS["page"](site)  # the site is assembled anew (see snapshot), from the documents table
     body = site / "content/briefings/2025-07-05-b5.md"  # same size, its modification time put back
     before = body.stat()
     body.write_text(body.read_text(encoding="utf-8").replace("Text 5", "Next 5"), encoding="utf-8")
@@ -421,7 +421,7 @@ def test_files_unchanged_since_the_last_build_are_not_read_again(
 
     monkeypatch.setattr(convert, "with_data", counted)
     build(site, site / "output")
-    assert sorted(read) == ["2025-07-04-b4.md", "2025-07-05-b5.md"]
+    assert sorted(read) == ["2025-07-05-b5.md", "about.md"]
     assert "Next 5" in (site / "output/briefings/b5/index.html").read_text(encoding="utf-8")
 
 

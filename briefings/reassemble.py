@@ -1,0 +1,213 @@
+"""A site with briefings added, or with their front matter changed, made from the last assembled
+site without converting or assembling the others: the site a whole assembly makes (see
+assemble_site), for edits that move briefings (new dates, topics, sources, related or links) and
+for new briefings.
+
+What assembly reads of a briefing that the site does not show is kept beside the site (Frames):
+the topic names as written, and the related briefings and wiki links as resolved. The changed
+briefings are made as assembly makes them; every index (topics, sources, months, days, related
+both ways, links, neighbours) is then worked out again from the briefings, which costs little
+next to converting ten thousand files. Related lists are scored again from the last scoring.
+
+Whatever only a whole assembly can tell or report gives None, and the caller assembles anew: a
+briefing hidden before or now (a draft, or one dated after the build's "now"), a slug taken or
+changed, a link or related briefing that does not resolve, a topic without letters, a new title
+that other texts show, a topic whose shown spelling would change.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+from briefings.assemble import (
+    _backlinked,
+    _briefing,
+    _briefings,
+    _calendar,
+    _group,
+    _outlets,
+    _spellings,
+    site_version,
+)
+from briefings.model import Briefing, Digest, Markup, ParsedBriefing, Site, Topic
+from briefings.related import Scored, Subject, score_related
+from briefings.slugs import slugify
+
+Slugs = tuple[str, ...]
+Conversion = tuple[ParsedBriefing, Markup, Digest]
+
+
+@dataclass(frozen=True)
+class Frames:
+    """What assembly read of the shown briefings that their Briefing does not hold, by slug."""
+
+    names: dict[str, Slugs]  # its topic names as written, then those site.toml's rules found
+    links: dict[str, tuple[Slugs, Slugs]]  # its related briefings and its wiki links, resolved
+    hidden: frozenset[str]  # the slugs of the briefings the site leaves out (drafts, scheduled)
+
+
+def frames_of(site: Site, converted: Sequence[Conversion]) -> Frames:
+    """The frames of a site assembled whole from the `converted` briefings."""
+    shown = {briefing.slug for briefing in site.briefings}
+    names, links = {}, {}
+    for parsed, markup, digest in converted:
+        if parsed.slug in shown:
+            names[parsed.slug] = _names(parsed, digest)
+            links[parsed.slug] = _resolved(parsed, markup, shown)
+    hidden = frozenset(parsed.slug for parsed, _, _ in converted if parsed.slug not in shown)
+    return Frames(names, links, hidden)
+
+
+def _names(parsed: ParsedBriefing, digest: Digest) -> Slugs:
+    return tuple(t.value for t in parsed.topics if slugify(t.value)) + digest.rule_topics
+
+
+def _resolved(parsed: ParsedBriefing, markup: Markup, shown: Collection[str]) -> tuple[Slugs, Slugs]:
+    """A briefing's related briefings and wiki link targets that the site shows (see _Resolver)."""
+    related = tuple(dict.fromkeys(r.value for r in parsed.related if r.value in shown))
+    return related, tuple(dict.fromkeys(link.slug for link in markup.links if link.slug in shown))
+
+
+@dataclass(frozen=True)
+class Reassembled:
+    site: Site
+    frames: Frames
+    scored: Scored
+    curated: dict[str, Slugs]
+
+
+def reassembled(
+    site: Site, frames: Frames, changed: Sequence[Conversion], keywords: Mapping[str, str], last: Scored
+) -> Reassembled | None:
+    """The `site` (with its `frames`) with the `changed` briefings put in, new or in place of the
+    briefings of their slugs, shown all; its briefings' keywords are `keywords` (by slug) but for
+    the changed ones'. Related lists are scored from the `last` scoring. None when only a whole
+    assembly can make the site (see above)."""
+    config = site.config
+    old = {briefing.slug: briefing for briefing in site.briefings}
+    arriving = {parsed.slug for parsed, _, _ in changed}
+    taken = {slug.casefold() for slug in itertools.chain(old, frames.hidden)}
+    paths = {briefing.path for briefing in site.briefings}
+    every, shown = old.keys() | frames.hidden | arriving, old.keys() | arriving
+    titles = {slug: briefing.title for slug, briefing in old.items()}
+    names, links = dict(frames.names), dict(frames.links)
+    mentions: dict[str, Sequence[tuple[str, str]]] = dict(_mentions(site))
+    keywords = dict(keywords)
+    parts: dict[str, Conversion] = {}
+    for parsed, markup, digest in changed:
+        slug, before = parsed.slug, old.get(parsed.slug)
+        if before is None and (slug.casefold() in taken or parsed.path in paths):
+            return None  # a slug taken (by a briefing hidden, say), or a briefing's slug changed
+        if before is not None and before.path != parsed.path:
+            return None  # two files of one slug
+        if slug in parts or not _valid(parsed, markup, every):
+            return None
+        if before is not None and before.title != parsed.title and _shows_title(site, slug, changed):
+            return None
+        titles[slug] = parsed.title
+        names[slug] = _names(parsed, digest)
+        links[slug] = _resolved(parsed, markup, shown)
+        mentions[slug] = digest.mentions
+        keywords[slug] = digest.keywords
+        parts[slug] = (parsed, markup, digest)
+    spelling = _spellings(name for found in names.values() for name in found)
+    topics = {topic.slug: topic for topic in site.topics}
+    if any(topics[slug].name != name for slug, name in spelling.items() if slug in topics):
+        return None  # a topic shown under another spelling: each briefing of it changes
+    for slug, name in spelling.items():
+        topics.setdefault(slug, Topic(name, slug, f"{config.base_path}topics/{slug}/"))
+    remade = {}
+    for slug, (parsed, markup, _) in parts.items():
+        own = tuple(dict.fromkeys(topics[slugify(name)] for name in names[slug]))
+        remade[slug] = _briefing(config, parsed, markup, own, titles.__getitem__, shown)
+    made = [remade.get(b.slug, b) for b in site.briefings] + [b for s, b in remade.items() if s not in old]
+    made.sort(key=lambda b: (b.date.moment, b.slug), reverse=True)
+    by_slug = {b.slug: b for b in made}
+    outlets = _outlets(config, made)
+    versions = dict(site.versions)
+    for slug, (parsed, _, _) in parts.items():
+        versions[slug] = site_version(parsed.version, remade[slug])
+    versions = {b.slug: versions[b.slug] for b in made if b.slug in versions}  # in the site's order
+    subjects = [
+        Subject(
+            slug=b.slug,
+            order=(b.date.moment, b.slug),
+            topics=tuple(t.slug for t in b.topics),
+            sources=tuple(o.slug for o in outlets[b.slug]),
+            keywords=keywords[b.slug],
+        )
+        for b in made
+    ]
+    scored = score_related(subjects, config.related, last)
+    curated = _backlinked(made, {slug: related for slug, (related, _) in links.items()}, first=True)
+    months, editions = _calendar(config, made)
+    reassembled_site = Site(
+        config=config,
+        briefings=tuple(made),
+        pages=site.pages,
+        topics=_group(made, lambda b: b.topics),
+        sources=_group(made, lambda b: outlets[b.slug]),
+        months=months,
+        editions=editions,
+        mentions={(topic, b.slug): sentence for b in made for topic, sentence in mentions[b.slug]},
+        related=_briefings({slug: own + scored.related[slug] for slug, own in curated.items()}, by_slug),
+        mentioned_in=_briefings(
+            _backlinked(made, {slug: linked for slug, (_, linked) in links.items()}, first=False), by_slug
+        ),
+        previous={new.slug: older for new, older in itertools.pairwise(made)},
+        following={older.slug: new for new, older in itertools.pairwise(made)},
+        versions=versions,
+    )
+    return Reassembled(reassembled_site, Frames(names, links, frames.hidden), scored, curated)
+
+
+def _mentions(site: Site) -> dict[str, list[tuple[str, str]]]:
+    """Each briefing's (topic slug, sentence) pairs, in the site's order."""
+    found: defaultdict[str, list[tuple[str, str]]] = defaultdict(list)
+    for (topic, slug), sentence in site.mentions.items():
+        found[slug].append((topic, sentence))
+    return {b.slug: found.get(b.slug, []) for b in site.briefings}
+
+
+def _valid(parsed: ParsedBriefing, markup: Markup, every: set[str]) -> bool:
+    """Whether assembly finds nothing to report of a briefing: its topics name pages, and its
+    related briefings and wiki links are other briefings it knows (see _Resolver)."""
+    targets = [r.value for r in parsed.related] + [link.slug for link in markup.links]
+    return all(slugify(t.value) for t in parsed.topics) and all(
+        target != parsed.slug and target in every for target in targets
+    )
+
+
+def _shows_title(site: Site, slug: str, changed: Sequence[Conversion]) -> bool:
+    """Whether a text not being made again shows the title of the briefing `slug` (in a link)."""
+    again = {parsed.slug for parsed, _, _ in changed}
+    if any(b.slug not in again for b in site.mentioned_in.get(slug, ())):
+        return True
+    target = f'class="wikilink" href="{site.config.base_path}briefings/{slug}/"'
+    return any(target in page.body_html for page in site.pages)
+
+
+def own_pages_changed(before: Site, after: Site) -> frozenset[str]:
+    """The briefings whose own pages may show other things in `after` than in `before` (made from
+    it by `reassembled`, which keeps every briefing it did not make again): their briefing, or
+    one of its related, linking or neighbouring briefings, is another."""
+
+    def same(these: Sequence[Briefing], those: Sequence[Briefing]) -> bool:
+        return len(these) == len(those) and all(a is b for a, b in zip(these, those, strict=True))
+
+    old = {briefing.slug: briefing for briefing in before.briefings}
+    changed = set()
+    for briefing in after.briefings:
+        slug = briefing.slug
+        if (
+            old.get(slug) is not briefing
+            or not same(before.related.get(slug, ()), after.related[slug])
+            or not same(before.mentioned_in.get(slug, ()), after.mentioned_in[slug])
+            or before.previous.get(slug) is not after.previous.get(slug)
+            or before.following.get(slug) is not after.following.get(slug)
+        ):
+            changed.add(slug)
+    return frozenset(changed)

@@ -1,0 +1,177 @@
+"""A build after edits that add briefings or move them (new dates, topics, sources, related
+briefings, links) takes the last build's site and puts the changed briefings in (see
+briefings.reassemble): the site is the one a whole assembly makes, and so is every file of the
+output. Anything else is assembled anew, and reported there."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import MakeSite, briefing, files_look_old, run_cli, snapshot
+from test_incremental import EDITS, base_files, replace
+
+from briefings import pipeline
+from briefings.cache import CACHE_DIR
+from briefings.config import load_config
+from briefings.content import list_documents
+from briefings.model import Site
+from briefings.reuse import Fingerprints, Taken
+from briefings.snapshot import Reframed, new_build, reframe
+
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+B = "content/briefings/2025-07-0{}-b{}.md"
+
+
+def reframed(site: Path) -> Reframed | None:
+    config = load_config(site)
+    listed = list_documents(config, Taken())
+    return reframe(
+        config, drafts=False, future=False, now=NOW, listed=listed, converted={}, build=new_build()
+    )
+
+
+def add(site: Path, name: str, text: str) -> None:
+    (site / "content/briefings" / name).write_text(text, encoding="utf-8")
+
+
+MIDDLE = briefing(
+    "Middle",
+    date="2025-07-05T09:00:00Z",
+    source="  - name: Other Wire\n",
+    extra="topics: [T0, Fresh topic]\nrelated: [b2]\n",
+    body="Middle text, see [[b8]] and [[b3|the third]].",
+)
+
+# Edits that move briefings or add them: each is put in the last build's site.
+MOVES: dict[str, Callable[[Path], None]] = {
+    "topic added": EDITS["topics"],
+    "topic changed": lambda s: replace(s, B.format(7, 7), "[T1]", "[T2]"),
+    "related": EDITS["related"],
+    "new": EDITS["new"],
+    "new in the middle": lambda s: add(s, "2025-07-05-middle.md", MIDDLE),
+    "date": lambda s: replace(s, B.format(3, 3), "date: 2025-07-03", "date: 2025-07-12"),
+    "date in another month": lambda s: replace(s, B.format(8, 8), "date: 2025-07-08", "date: 2025-08-02"),
+    "source": lambda s: replace(s, B.format(6, 6), "name: Example News", "name: Other Wire"),
+    "link": lambda s: replace(s, B.format(7, 7), "Text 7", "Text 7, after [[b9]]"),
+    "new and moved": lambda s: (
+        add(s, "2025-07-25-late.md", briefing("Late", date="2025-07-25", extra="topics: [T2]\n")),
+        replace(s, B.format(5, 5), "[T2]", "[T2, New topic]"),
+    ),
+}
+
+# Edits that only a whole assembly can make, or report.
+WHOLE: dict[str, Callable[[Path], None]] = {
+    "deleted": EDITS["deleted"],
+    "page": EDITS["page"],
+    "new draft": lambda s: add(
+        s, "2025-07-21-draft.md", briefing("Draft", date="2025-07-21", extra="draft: true\n")
+    ),
+    "new, scheduled": lambda s: add(s, "2027-01-01-later.md", briefing("Later", date="2027-01-01")),
+    # Another file of the same slug, with the same title: the title in links does not tell.
+    "slug taken": lambda s: add(
+        s, "2025-07-22-again.md", briefing("Briefing 3", date="2025-07-22", extra="slug: b3\n")
+    ),
+    "slug taken in another case": lambda s: add(
+        s, "2025-07-24-case.md", briefing("Case", date="2025-07-24", extra="slug: B3\n")
+    ),
+    "slug changed": lambda s: replace(s, B.format(8, 8), "topics:", "slug: b8-renamed\ntopics:"),
+    "broken link": lambda s: add(
+        s, "2025-07-23-broken.md", briefing("Broken", date="2025-07-23", body="[[nowhere]]")
+    ),
+    "topic spelled otherwise": lambda s: (
+        replace(s, B.format(1, 1), "[T1]", "[t1]"),
+        replace(s, B.format(4, 4), "[T1]", "[t1]"),
+    ),
+    # b1 and b6 link to b2, and show its title.
+    "retitled and moved": lambda s: (
+        replace(s, B.format(2, 2), "Briefing 2'", "Renamed'"),
+        replace(s, B.format(2, 2), "date: 2025-07-02", "date: 2025-07-15"),
+    ),
+}
+
+
+def assert_same_site(found: Site, assembled: Site) -> None:
+    """Equal, and every mapping in the same order (pages and feeds are made in that order)."""
+    for field in dataclasses.fields(Site):
+        mine, theirs = getattr(found, field.name), getattr(assembled, field.name)
+        assert mine == theirs, field.name
+        if isinstance(mine, dict):
+            assert list(mine) == list(theirs), field.name
+
+
+@pytest.mark.parametrize("name", sorted(MOVES))
+def test_an_edit_moving_briefings_gives_the_site_a_whole_assembly_gives(
+    make_site: MakeSite, name: str
+) -> None:
+    site = make_site(base_files())
+    assert run_cli("build", str(site), "--accept-feed-changes")[0] == 0
+    before, _ = pipeline.assemble(load_config(site), drafts=False, future=False, now=NOW)
+    MOVES[name](site)
+    found = reframed(site)
+    assert found is not None
+    assembled, waiting = pipeline.assemble(load_config(site), drafts=False, future=False, now=NOW)
+    assert_same_site(found.site, assembled)
+    assert found.waiting == waiting and found.site != before
+
+
+@pytest.mark.parametrize("name", sorted(WHOLE))
+def test_any_other_edit_is_assembled_anew_and_reported_there(make_site: MakeSite, name: str) -> None:
+    site = make_site(base_files())
+    assert run_cli("build", str(site), "--accept-feed-changes")[0] == 0
+    WHOLE[name](site)
+    assert reframed(site) is None
+    status, _, err = run_cli("build", str(site), "--accept-feed-changes")
+    if name in {"slug taken", "slug taken in another case", "broken link"}:
+        assert status == 1 and "2025-07-2" in err
+    else:
+        assert status == 0, err
+
+
+def test_builds_after_edits_moving_briefings_assemble_nothing_and_give_a_clean_build_s_bytes(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Move after move, each build takes the site its predecessor kept (a whole assembly's, a
+    reassembled one, or one with texts edited), fingerprints the pages of the briefings whose
+    pages may show something new, and gives the bytes of a clean build."""
+    files_look_old(monkeypatch)
+    site = make_site(base_files())
+    assert run_cli("build", str(site), "--accept-feed-changes")[0] == 0
+    assemble, clean_build = pipeline.assemble, [False]
+
+    def no_assembly(*args: Any, **kwargs: Any) -> Any:
+        assert clean_build[0], "assembled anew"
+        return assemble(*args, **kwargs)
+
+    own_pages: list[str] = []
+    fingerprint = Fingerprints.of
+
+    def counted(self: Fingerprints, *parts: Any, own: Any = None) -> str:
+        if own is not None:
+            own_pages.append(own.slug)
+        return fingerprint(self, *parts, own=own)
+
+    monkeypatch.setattr(pipeline, "assemble", no_assembly)
+    monkeypatch.setattr(Fingerprints, "of", counted)
+    steps = [
+        *MOVES.values(),
+        lambda s: replace(s, B.format(3, 3), "Text 3", "Text three"),  # a text edit, resumed
+        lambda s: replace(s, B.format(3, 3), "date: 2025-07-12", "date: 2025-07-03"),  # moved back
+        lambda s: replace(s, "content/briefings/2025-07-05-middle.md", "[T0, Fresh topic]", "[T0]"),
+    ]
+    for step, change in enumerate(steps):
+        change(site)
+        own_pages.clear()
+        assert run_cli("build", str(site), "--accept-feed-changes")[0] == 0
+        assert 0 < len(own_pages) < 10, step  # not every briefing's page: 10 or 11 of them
+        clean = tmp_path / f"clean-{step}"
+        shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".output.*", CACHE_DIR))
+        clean_build[0] = True
+        assert run_cli("build", str(clean), "--accept-feed-changes")[0] == 0
+        clean_build[0] = False
+        assert snapshot(site / "output") == snapshot(clean / "output"), step

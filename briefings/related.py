@@ -3,10 +3,11 @@
 Each signal is an inverted index (topic, source or keyword → briefings in time order). A briefing's
 candidates are only the nearest few briefings in each of its postings, so a topic shared by
 thousands of briefings never costs thousands of comparisons; rare keys weigh more (inverse
-document frequency, against a scale that moves only when the site grows past a power of two) and
-keywords found in too many briefings count for nothing. By default a list holds only briefings
-published before the one it belongs to: newer briefings never enter it, though they may reorder
-it by making a key it shares less rare. Pure and deterministic.
+document frequency, against a scale that moves only when the site grows past a power of two,
+of counts in steps of a fifth: see _step) and keywords found in too many briefings count for
+nothing. By default a list holds only briefings published before the one it belongs to: newer
+briefings never enter it, though they may reorder it by making a key it shares less rare. Pure
+and deterministic.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from briefings.model import RelatedConfig
 from briefings.parallel import can_fork, forked_pool
@@ -77,7 +79,7 @@ class _Index:
                 self.postings[key].append(position)
         scale = _scale(len(keys))
         self.idf = {
-            key: math.log(1 + scale / len(found))
+            key: math.log(1 + scale / _step(len(found)))
             for key, found in self.postings.items()
             if 1 < len(found) <= most
         }
@@ -223,36 +225,101 @@ def _reached(
 ) -> set[int]:
     """The places of the briefings whose related lists may have changed since the last scoring.
 
-    A list reads, in each index (topics, sources, chosen keywords), its briefing's own keys, how
-    many briefings have each, and which briefings are nearest in each key's postings, in time
-    order (a word too many have is never chosen, so no chosen keyword is had by too many): it
-    can change only for a briefing that changed, or that has a key whose postings changed. Those
-    are the keys that a briefing gained or lost, and all the keys of a briefing that came, went
-    or moved in time."""
-    touched: tuple[set[str], set[str], set[str]] = (set(), set(), set())  # per index: those keys
+    A list reads, in each index (topics, sources, chosen keywords), its briefing's own keys, the
+    weight of each (how many briefings have it, in steps, and whether that is too many), and
+    which briefings are nearest in each key's postings, in time order. It can change only for a
+    briefing that changed (came, moved in time, or has other keys), for every briefing of a key
+    whose weight changed, and, in a key whose postings changed, for the briefings near the
+    change: those whose nearest briefings in it take in or lose the one that came or went."""
+    changes: tuple[dict[str, list[tuple[bool, Any]]], ...] = ({}, {}, {})  # key → (came, where)
     reached = set()
+
+    def came(i: int, subject: Subject, choice: str, only: Sequence[set[str]] | None = None) -> None:
+        for at, (known, own) in enumerate(zip(changes, _keys(subject, choice), strict=True)):
+            for key in dict.fromkeys(own):
+                if only is None or key in only[at]:
+                    known.setdefault(key, []).append((True, i))
+
+    def went(subject: Subject, choice: str, only: Sequence[set[str]] | None = None) -> None:
+        for at, (known, own) in enumerate(zip(changes, _keys(subject, choice), strict=True)):
+            for key in dict.fromkeys(own):
+                if only is None or key in only[at]:
+                    known.setdefault(key, []).append((False, subject.order))
+
     for place in gone:
-        _touch(touched, last.subjects[place], last.chosen[place])
+        went(last.subjects[place], last.chosen[place])
     for i, (subject, at) in enumerate(zip(ordered, before, strict=True)):
         if at is not None and last.subjects[at] is subject and last.chosen[at] is chosen[i]:
             continue  # most briefings: kept as they were, which is told without looking
         if at is None or last.subjects[at].order != subject.order:
             reached.add(i)
-            _touch(touched, subject, chosen[i])
+            came(i, subject, chosen[i])
             if at is not None:
-                _touch(touched, last.subjects[at], last.chosen[at])
+                went(last.subjects[at], last.chosen[at])
             continue
         keys, then = _keys(subject, chosen[i]), _keys(last.subjects[at], last.chosen[at])
         if keys != then:  # in order: a list adds its keys' shares in the order of its keys
             reached.add(i)
-            for known, own, had in zip(touched, keys, then, strict=True):
-                known.update(set(own).symmetric_difference(had))
-    if any(touched):
-        for i, subject in enumerate(ordered):
-            keys = _keys(subject, chosen[i])
-            if any(not known.isdisjoint(own) for known, own in zip(touched, keys, strict=True)):
-                reached.add(i)
+            came(i, subject, chosen[i], [set(own) - set(had) for own, had in zip(keys, then, strict=True)])
+            went(
+                last.subjects[at],
+                last.chosen[at],
+                [set(had) - set(own) for own, had in zip(keys, then, strict=True)],
+            )
+    if any(changes):
+        reached |= _near_changes(last, ordered, chosen, changes)
     return reached
+
+
+def _near_changes(
+    last: Scored,
+    ordered: Sequence[Subject],
+    chosen: Sequence[str],
+    changes: tuple[dict[str, list[tuple[bool, Any]]], ...],
+) -> set[int]:
+    """The places of the briefings that have a key whose weight changed, or whose nearest
+    briefings in a key's postings may have changed (see _reached): in the key's postings now, the
+    few after each briefing that came, or after the place of one that went (and the few before,
+    when lists take newer briefings). If the nearest briefings of one changed, one of the
+    briefings nearest to it now came, or one went from between them and it."""
+    config, total, then = last.config, len(ordered), len(last.subjects)
+    postings: tuple[dict[str, list[int]], ...] = tuple({key: [] for key in known} for known in changes)
+    for i, subject in enumerate(ordered):
+        for index, own in zip(postings, _keys(subject, chosen[i]), strict=True):
+            for key in dict.fromkeys(own):
+                if key in index:
+                    index[key].append(i)
+    orders = [subject.order for subject in ordered]
+    reached: set[int] = set()
+    signals: tuple[tuple[int, float, float], ...] = (
+        (max(NEAREST, config.count), total, then),  # a list with nothing scored takes a topic's newest
+        (NEAREST, total, then),
+        (NEAREST_TEXT, _most(total), _most(then)),
+    )
+    for known, index, (nearest, most, most_then) in zip(changes, postings, signals, strict=True):
+        for key, places in known.items():
+            found = index[key]
+            came = sum(1 for arrived, _ in places if arrived)
+            count_then = len(found) - came + (len(places) - came)
+            if _weighs(len(found), most) != _weighs(count_then, most_then):
+                reached.update(found)
+                continue
+            for arrived, where in places:
+                if arrived:
+                    at = bisect.bisect_left(found, where)
+                    reached.update(found[at + 1 : at + 1 + nearest])
+                else:  # where it was, among the briefings that have the key now
+                    at = bisect.bisect_left(found, bisect.bisect_left(orders, where))
+                    reached.update(found[at : at + nearest])
+                if config.include_newer:
+                    reached.update(found[max(0, at - nearest) : at])
+    return reached
+
+
+def _weighs(count: int, most: float) -> int:
+    """What a key's weight is made from, for one held by `count` briefings (see _Index): its step,
+    or 0 when it weighs nothing (had by one briefing, or by too many)."""
+    return _step(count) if 1 < count <= most else 0
 
 
 def _keys(subject: Subject, chosen: str) -> tuple[tuple[str, ...], ...]:
@@ -260,16 +327,11 @@ def _keys(subject: Subject, chosen: str) -> tuple[tuple[str, ...], ...]:
     return subject.topics, subject.sources, tuple(chosen.split())
 
 
-def _touch(touched: tuple[set[str], set[str], set[str]], subject: Subject, chosen: str) -> None:
-    for known, own in zip(touched, _keys(subject, chosen), strict=True):
-        known.update(own)
-
-
 def _rarity(frequency: Mapping[str, int], total: int) -> dict[str, float]:
     """How telling each keyword is: rarer is more, and one in a single briefing or in too many
     (see _most) says nothing."""
     most, scale = _most(total), _scale(total)
-    return {word: math.log(scale / found) for word, found in frequency.items() if 1 < found <= most}
+    return {word: math.log(scale / _step(found)) for word, found in frequency.items() if 1 < found <= most}
 
 
 def _most(total: int) -> float:
@@ -282,6 +344,24 @@ def _scale(total: int) -> int:
     So a briefing more or fewer changes the rarity of its own keys and words alone, and the
     related lists of the briefings that share them, until the site grows past a power of two."""
     return 1 << max(0, total - 1).bit_length()
+
+
+def _step(count: int) -> int:
+    """A count of briefings as rarity reads it: rounded up to the next of the steps of a fifth or
+    so (a quarter power of two), so that a briefing more or fewer changes the rarity of a key or a
+    word held by many only when its count crosses a step, and scoring anew reaches only the
+    briefings near the change (see _reached)."""
+    return _STEPS[bisect.bisect_left(_STEPS, count)]
+
+
+def _quarter_power(quarters: int) -> int:
+    """2 to the power of `quarters` / 4, rounded up, worked out in integers alone."""
+    power = 1 << quarters
+    root = math.isqrt(math.isqrt(power))
+    return root if root**4 == power else root + 1
+
+
+_STEPS = sorted({_quarter_power(quarters) for quarters in range(4 * 48)})
 
 
 def _choose(packed: str, rarity: Mapping[str, float]) -> str:

@@ -48,7 +48,7 @@ if TYPE_CHECKING:  # conversion loads Markdown: only a build that converts needs
 Slugs = tuple[str, ...]
 FILES, SITE = "site-files", "site"
 MEMO = "related"  # the table in which assembly keeps the related scoring (see assemble_site)
-MEMO_FORMAT = 2  # raised whenever scoring makes other lists of the same briefings
+MEMO_FORMAT = 3  # raised whenever scoring makes other lists of the same briefings (and snapshots go)
 BUILD = "build"  # the entry naming the build that kept a table (in the files table: and its due time)
 FILE = "file "  # a files table key: the file's path follows
 MOST_EDITS = 100  # more edited files than this are converted and assembled anew, all at once
@@ -71,7 +71,7 @@ def new_build() -> str:
 def _version(config: SiteConfig, drafts: bool, future: bool) -> str:
     from briefings.convert import conversion_settings
 
-    return f"{__version__}|{conversion_settings(config)}|{config!r}|{drafts}|{future}"
+    return f"{__version__}|{MEMO_FORMAT}|{conversion_settings(config)}|{config!r}|{drafts}|{future}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -245,6 +245,43 @@ def test_rescoring_after_edits_gives_the_lists_of_a_scoring_from_nothing(
     assert score_related(edited[::-1], config, again) is again  # nothing changed since: nothing scored
 
 
+@pytest.mark.parametrize("seed", range(40))
+def test_rescoring_near_the_changes_gives_the_lists_of_a_scoring_from_nothing(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With few nearest briefings taken from each key's postings, most lists read none of the
+    briefings that changed: those are kept, and the others must still be what scoring gives."""
+    rng = random.Random(seed)
+    monkeypatch.setattr(related, "NEAREST", rng.randint(1, 4))
+    monkeypatch.setattr(related, "NEAREST_TEXT", rng.randint(1, 3))
+    vocabulary = [f"{a}{b}{c}" for a in "bcdfg" for b in "aeiou" for c in "mnrst"][: rng.randint(40, 120)]
+    subjects = _random_subjects(rng, rng.randint(100, 250), vocabulary)
+    config = RelatedConfig(  # a threshold of 100: every list is the newest sharing a topic
+        count=rng.randint(1, 6), threshold=rng.choice([0.05, 0.2, 100]), include_newer=rng.random() < 0.3
+    )
+    edited = _edited(rng, subjects, vocabulary)
+    again = score_related(edited, config, score_related(subjects, config))
+    anew = score_related(edited, config)
+    assert again.related == anew.related and again.chosen == anew.chosen
+
+
+def test_a_briefing_added_rescores_only_the_lists_near_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(11)
+    vocabulary = [f"{a}{b}{c}" for a in "bcdfg" for b in "aeiou" for c in "mnrst"]
+    subjects = _random_subjects(rng, 1500, vocabulary)
+    config = RelatedConfig()
+    last = score_related(subjects, config)
+    scored: list[int] = []
+    score = related._score
+    monkeypatch.setattr(related, "_score", lambda *args: scored.append(len(args[3])) or score(*args))
+    added = [*subjects, replace(subjects[700], slug="one-more", order=(30, "one-more"))]
+    assert score_related(added, config, last).related == score_related(added, config).related
+    sharing = sum(
+        1 for s in subjects if set(s.topics) & set(added[-1].topics) or s.sources == added[-1].sources
+    )
+    assert 0 < scored[0] < sharing / 2, (scored[0], sharing)
+
+
 @pytest.mark.parametrize("seed", range(20))
 def test_rescoring_after_a_briefing_added_or_removed_follows_how_many_are_too_many(seed: int) -> None:
     """A keyword that more than a tenth of the briefings have says nothing: one briefing more or

@@ -4,7 +4,7 @@ rendered again, and renders them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, NamedTuple
@@ -33,9 +33,11 @@ class SitePage(NamedTuple):
     context: Context
     inputs: Context | None = None  # what decides the page, when the context adds what derives from it
     own: Briefing | None = None  # the briefing the page is about, whose text it shows
-    # For a page about no one briefing: the lists holding every briefing its context holds, so
-    # that which briefings it shows is told without making its context (see render.plan_pages).
-    lists: Sequence[Sequence[Briefing]] | None = None
+    # For a page about no one briefing: every list of briefings its context holds, each with what
+    # the page shows of it but its briefings (its topic, month…). With what every page shares,
+    # they are all its context is made from: which briefings it shows, and whether it changed
+    # between builds, are told without making the context (see render.plan_pages).
+    lists: Sequence[tuple[Hashable, Sequence[Briefing]]] | None = None
 
 
 def site_pages(site: Site) -> Iterator[SitePage]:
@@ -46,24 +48,22 @@ def site_pages(site: Site) -> Iterator[SitePage]:
     for briefing in site.briefings:
         yield briefing_page(site, briefing)
     topics = sorted(site.topics.items(), key=lambda item: (item[0].name.casefold(), item[0].slug))
-    yield SitePage("topics/index.html", "topics.html", partial(dict, topics=topics), lists=_lists(topics))
+    yield SitePage("topics/index.html", "topics.html", partial(dict, topics=topics), lists=topics)
     for topic, briefings in topics:
         context = partial(_topic_context, site, topic, briefings)
-        yield SitePage(f"topics/{topic.slug}/index.html", "topic.html", context, lists=(briefings,))
+        yield SitePage(f"topics/{topic.slug}/index.html", "topic.html", context, lists=((topic, briefings),))
     sources = sorted(site.sources.items(), key=lambda item: (item[0].name.casefold(), item[0].slug))
-    yield SitePage(
-        "sources/index.html", "sources.html", partial(dict, sources=sources), lists=_lists(sources)
-    )
+    yield SitePage("sources/index.html", "sources.html", partial(dict, sources=sources), lists=sources)
     for outlet, briefings in sources:
         context = partial(dict, source=outlet, briefings=briefings)
-        yield SitePage(f"sources/{outlet.slug}/index.html", "source.html", context, lists=(briefings,))
+        path = f"sources/{outlet.slug}/index.html"
+        yield SitePage(path, "source.html", context, lists=((outlet, briefings),))
     months = sorted(site.months.items(), key=lambda item: item[0].first_day, reverse=True)
-    yield SitePage("archive/index.html", "archive.html", partial(dict, months=months), lists=_lists(months))
+    yield SitePage("archive/index.html", "archive.html", partial(dict, months=months), lists=months)
     for month, briefings in months:
         path = f"archive/{month.year}/{month.month:02d}/index.html"
-        yield SitePage(
-            path, "month.html", partial(dict, month=month, briefings=briefings), lists=(briefings,)
-        )
+        context = partial(dict, month=month, briefings=briefings)
+        yield SitePage(path, "month.html", context, lists=((month, briefings),))
     editions = sorted(site.editions.items(), key=lambda item: item[0].day, reverse=True)
     feeds = (
         FeedLink("Daily editions (RSS)", f"{site.config.base_path}editions/rss.xml", "application/rss+xml"),
@@ -72,12 +72,11 @@ def site_pages(site: Site) -> Iterator[SitePage]:
         ),
     )
     context = partial(dict, editions=editions, page_feeds=feeds)
-    yield SitePage("editions/index.html", "editions.html", context, lists=_lists(editions))
+    yield SitePage("editions/index.html", "editions.html", context, lists=editions)
     for edition, briefings in editions:
         path = f"editions/{edition.day.isoformat()}/index.html"
-        yield SitePage(
-            path, "edition.html", partial(_edition_context, edition, briefings, feeds), lists=(briefings,)
-        )
+        context = partial(_edition_context, edition, briefings, feeds)
+        yield SitePage(path, "edition.html", context, lists=((edition, briefings),))
     for page in site.pages:
         yield SitePage(f"{page.slug}/index.html", "page.html", partial(dict, page=page))
     yield SitePage("404.html", "404.html", dict)
@@ -85,10 +84,6 @@ def site_pages(site: Site) -> Iterator[SitePage]:
         yield SitePage("search/index.html", "search.html", dict)
     yield SitePage("sitemap.xml", "sitemap.xml", lambda: {"entries": _sitemap(site)})
     yield SitePage("robots.txt", "robots.txt", dict)
-
-
-def _lists(items: Sequence[tuple[Any, Sequence[Briefing]]]) -> tuple[Sequence[Briefing], ...]:
-    return tuple(briefings for _, briefings in items)
 
 
 def _home(site: Site) -> Iterator[SitePage]:
@@ -109,9 +104,8 @@ def _home(site: Site) -> Iterator[SitePage]:
             "older": url(number + 1) if number < len(chunks) else None,
         }
         path = "index.html" if number == 1 else f"page/{number}/index.html"
-        yield SitePage(
-            path, "index.html", partial(dict, briefings=chunk, pagination=pagination), lists=(chunk,)
-        )
+        context: Context = partial(dict, briefings=chunk, pagination=pagination)
+        yield SitePage(path, "index.html", context, lists=(((number, len(chunks)), chunk),))
 
 
 def _topic_context(site: Site, topic: Topic, briefings: Sequence[Briefing]) -> dict[str, Any]:

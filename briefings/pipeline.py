@@ -138,7 +138,8 @@ def build(
             with writing(
                 output, root, statics, spare_holds=spare_holds, linked=linked, before_exchange=record.forget
             ) as spare:
-                made = _render(site, previous, lists_before, edited, reframed is not None, spare, progress)
+                moved = reframed.lists if reframed is not None else None
+                made = _render(site, previous, lists_before, edited, moved, spare, progress)
             paths, changed = frozenset(spare.paths), frozenset(spare.changed)
             counts = (len(site.briefings), made.pages, made.feeds, len(paths), len(changed))
             report = BuildReport(*counts, output, len(waiting), waiting.next_due, paths, changed)
@@ -216,15 +217,15 @@ def _render(
     previous: Mapping[str, str],
     lists_before: Lists | None,
     edited: frozenset[str] | None,
-    moved: bool,
+    moved: frozenset[str] | None,
     spare: Spare,
     progress: Progress | None,
 ) -> _Made:
     """Every file of the site into the spare folder (stage 4), each as soon as it is rendered. A
     page or feed whose fingerprint matches the live output's is not rendered again: the spare
     gets the very file. `lists_before` is what the last build's lists were made from; `edited`,
-    the briefings that alone may have changed since, and `moved`, whether briefings were added
-    or moved (see render.plan_pages)."""
+    the briefings that alone may have changed since, and `moved`, after briefings were added or
+    moved, the pages listing briefings whose lists may have changed (see render.plan_pages)."""
     from briefings.render import FRAGMENTS_TABLE, plan_pages
 
     compiled = Cache(site.config.root, "templates", __version__)

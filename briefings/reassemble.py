@@ -32,6 +32,7 @@ from briefings.assemble import (
     _spellings,
     site_version,
 )
+from briefings.contexts import site_pages
 from briefings.model import Briefing, Digest, Markup, ParsedBriefing, Site, Topic
 from briefings.related import Scored, Subject, score_related
 from briefings.slugs import slugify
@@ -131,16 +132,18 @@ def reassembled(
     for slug, (parsed, _, _) in parts.items():
         versions[slug] = site_version(parsed.version, remade[slug])
     versions = {b.slug: versions[b.slug] for b in made if b.slug in versions}  # in the site's order
-    subjects = [
-        Subject(
+    kept = {subject.slug: subject for subject in last.subjects}
+    subjects = []
+    for b in made:
+        subject = Subject(
             slug=b.slug,
             order=(b.date.moment, b.slug),
             topics=tuple(t.slug for t in b.topics),
             sources=tuple(o.slug for o in outlets[b.slug]),
             keywords=keywords[b.slug],
         )
-        for b in made
-    ]
+        # The last scoring's own when equal: it tells briefings kept as they were by identity.
+        subjects.append(subject if (then := kept.get(b.slug)) is None or then != subject else then)
     scored = score_related(subjects, config.related, last)
     curated = _backlinked(made, {slug: related for slug, (related, _) in links.items()}, first=True)
     months, editions = _calendar(config, made)
@@ -195,19 +198,42 @@ def own_pages_changed(before: Site, after: Site) -> frozenset[str]:
     it by `reassembled`, which keeps every briefing it did not make again): their briefing, or
     one of its related, linking or neighbouring briefings, is another."""
 
-    def same(these: Sequence[Briefing], those: Sequence[Briefing]) -> bool:
-        return len(these) == len(those) and all(a is b for a, b in zip(these, those, strict=True))
-
     old = {briefing.slug: briefing for briefing in before.briefings}
     changed = set()
     for briefing in after.briefings:
         slug = briefing.slug
         if (
             old.get(slug) is not briefing
-            or not same(before.related.get(slug, ()), after.related[slug])
-            or not same(before.mentioned_in.get(slug, ()), after.mentioned_in[slug])
+            or not _same(before.related.get(slug, ()), after.related[slug])
+            or not _same(before.mentioned_in.get(slug, ()), after.mentioned_in[slug])
             or before.previous.get(slug) is not after.previous.get(slug)
             or before.following.get(slug) is not after.following.get(slug)
         ):
             changed.add(slug)
     return frozenset(changed)
+
+
+def list_pages_changed(before: Site, after: Site) -> frozenset[str]:
+    """The paths of the pages about no one briefing in `after` whose lists (see SitePage.lists)
+    differ from those of the page of the same path in `before`, or that it did not have: any
+    other page with lists shows what it showed (`reassembled` keeps every briefing it did not
+    make again)."""
+    then = {page.path: page.lists for page in site_pages(before) if page.lists is not None}
+    changed = set()
+    for page in site_pages(after):
+        if page.lists is None:
+            continue
+        lists = then.get(page.path)
+        if lists is None or len(lists) != len(page.lists):
+            changed.add(page.path)
+            continue
+        for (key, briefings), (key_then, briefings_then) in zip(page.lists, lists, strict=True):
+            if key != key_then or not _same(briefings, briefings_then):
+                changed.add(page.path)
+                break
+    return frozenset(changed)
+
+
+def _same(these: Sequence[Briefing], those: Sequence[Briefing]) -> bool:
+    """Equal briefings, in the same order (mostly the very same ones: told without a call)."""
+    return tuple(these) == tuple(those)

@@ -175,7 +175,7 @@ def plan_pages(
     compiled: Cache | None = None,
     lists_before: Lists | None = None,
     edited: Collection[str] | None = None,
-    moved: bool = False,
+    moved: Collection[str] | None = None,
 ) -> PagePlan:
     """Every page's fingerprint; those that differ from `previous` (path → fingerprint of the live
     page) are to be rendered. `compiled` keeps the compiled templates (see make_environment).
@@ -184,7 +184,8 @@ def plan_pages(
     So do the pages of briefings not `edited`, and the pages about no one briefing that list none
     of them, when all pages share what they shared then and the site is the one that build made
     but for the `edited` briefings and what their pages show (see snapshot). When briefings were
-    added or `moved` since (see reassemble), every page about no one briefing is fingerprinted."""
+    added or moved since (see reassemble), the pages about no one briefing whose lists may have
+    changed are the paths in `moved`; those without lists are fingerprinted."""
     env = make_environment(site_templates, compiled)
     shared = repr(site.config) + repr(site.pages) + files_digest([site_templates, THEME / "templates"])
     listed_text = _lists_show_text(site_templates)
@@ -215,7 +216,12 @@ def plan_pages(
         only = edited if same_shared else None  # the briefings that alone may have changed, if known
         for page in pages:
             if page.own is None:  # its lists are as they were, or it lists none that changed
-                settled = same_lists or (only is not None and not moved and not _lists_any(page, only))
+                if moved is not None:  # briefings added or moved: which lists changed is known
+                    settled = same_lists or (
+                        only is not None and page.lists is not None and page.path not in moved
+                    )
+                else:
+                    settled = same_lists or (only is not None and not _lists_any(page, only))
             else:
                 settled = only is not None and page.own.slug not in only
             if settled and (known := previous.get(page.path)):
@@ -238,7 +244,7 @@ def _lists_any(page: SitePage, slugs: Collection[str]) -> bool:
     lists its context is made from, when it has them, without making the context."""
     if page.lists is None:
         return _shows_any((page.inputs or page.context)(), slugs)
-    return any(briefing.slug in slugs for briefings in page.lists for briefing in briefings)
+    return any(briefing.slug in slugs for _, briefings in page.lists for briefing in briefings)
 
 
 def _shows_any(value: Any, slugs: Collection[str]) -> bool:

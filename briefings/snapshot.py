@@ -298,6 +298,7 @@ class Reframed(NamedTuple):
     waiting: Schedule
     build: str  # the build that kept the snapshot
     edited: frozenset[str]  # the slugs of the briefings whose own page may have changed since
+    lists: frozenset[str]  # the paths of the pages listing briefings whose lists may have changed
 
 
 def _keep_site(
@@ -335,7 +336,7 @@ def reframe(
     briefing (`future`) is assembled whole."""
     from briefings.assemble import CURATED, SCORED
     from briefings.edits import with_edits
-    from briefings.reassemble import Frames, own_pages_changed, reassembled
+    from briefings.reassemble import Frames, list_pages_changed, own_pages_changed, reassembled
     from briefings.related import Scored
 
     if future:
@@ -363,14 +364,14 @@ def reframe(
     made = reassembled(site, frames, changed, keywords, scored)
     if made is None:
         return None
-    edited = own_pages_changed(site, made.site)
+    edited, lists = own_pages_changed(site, made.site), list_pages_changed(site, made.site)
     _keep_site(config, version, build, made.site, waiting, (made.scored.key, made.curated), made.frames)
     files.put(BUILD, (build, last[1]))
     files.save()
     memo.put(SCORED, made.scored)
     memo.put(CURATED, made.curated)
     memo.save(background=True)
-    return Reframed(made.site, waiting, last[0], edited)
+    return Reframed(made.site, waiting, last[0], edited, lists)
 
 
 def _changed(

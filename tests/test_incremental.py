@@ -476,7 +476,7 @@ def test_the_lists_of_a_page_hold_every_briefing_its_context_holds(make_site: Ma
         listing.add(page.template)
         held = {id(b) for b in briefings_in((page.inputs or page.context)())}
         assert held, page.path
-        assert held <= {id(b) for briefings in page.lists for b in briefings}, page.path
+        assert held <= {id(b) for _, briefings in page.lists for b in briefings}, page.path
     assert listing == {"index.html", "topics.html", "topic.html", "sources.html", "source.html"} | {
         "archive.html",
         "month.html",

@@ -59,6 +59,12 @@ MOVES: dict[str, Callable[[Path], None]] = {
     "date in another month": lambda s: replace(s, B.format(8, 8), "date: 2025-07-08", "date: 2025-08-02"),
     "source": lambda s: replace(s, B.format(6, 6), "name: Example News", "name: Other Wire"),
     "link": lambda s: replace(s, B.format(7, 7), "Text 7", "Text 7, after [[b9]]"),
+    # The oldest of all: the home page's last page fills up, and it gets a page more (the chain of
+    # builds below shows three a page, and has eleven briefings by then).
+    "new, oldest": lambda s: (
+        add(s, "2025-06-01-first.md", briefing("First", date="2025-06-01")),
+        add(s, "2025-06-02-second.md", briefing("Second", date="2025-06-02")),
+    ),
     "new and moved": lambda s: (
         add(s, "2025-07-25-late.md", briefing("Late", date="2025-07-25", extra="topics: [T2]\n")),
         replace(s, B.format(5, 5), "[T2]", "[T2, New topic]"),
@@ -141,6 +147,7 @@ def test_builds_after_edits_moving_briefings_assemble_nothing_and_give_a_clean_b
     pages may show something new, and gives the bytes of a clean build."""
     files_look_old(monkeypatch)
     site = make_site(base_files())
+    replace(site, "site.toml", 'title = "Test Briefings"', 'title = "Test Briefings"\npage_size = 3')
     assert run_cli("build", str(site), "--accept-feed-changes")[0] == 0
     assemble, clean_build = pipeline.assemble, [False]
 

@@ -74,6 +74,8 @@ def _resolved(parsed: ParsedBriefing, markup: Markup, shown: Collection[str]) ->
 
 @dataclass(frozen=True)
 class Reassembled:
+    """A site made by `reassembled`, what to keep beside it, and the scoring its lists are of."""
+
     site: Site
     frames: Frames
     scored: Scored

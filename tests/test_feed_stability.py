@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import feedparser
@@ -10,7 +11,8 @@ import pytest
 from conftest import MakeSite, briefing, files_look_old, run_cli, snapshot
 
 from briefings import pipeline
-from briefings.stability import check_ledger
+from briefings.output import ledger_text
+from briefings.stability import Ledger, PublishedItem, check_ledger
 
 
 def site_with_two(make_site: MakeSite) -> Path:
@@ -173,3 +175,17 @@ def test_a_ledger_or_briefing_changed_since_the_last_check_is_checked_again(
         assert status == 0 and "2025-07-10T12:00:00" in (site / "published.json").read_text(encoding="utf-8")
     else:
         assert status == 0 and "First, retitled" in (site / "published.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_ledger_is_the_json_of_its_items_sorted_and_indented(seed: int) -> None:
+    """The ledger's text is json.dumps's, indented by one, byte for byte: it is committed with the
+    site, and a change of layout would touch every line of it."""
+    rng = random.Random(seed)
+    alphabet = 'ab"\\/\n\t\x00\x1f\u2028é東😀 '
+    text = lambda: "".join(rng.choices(alphabet, k=rng.randint(0, 12)))  # noqa: E731
+    items = {text(): PublishedItem(text(), text(), text()) for _ in range(rng.randint(0, 6))}
+    ledger = Ledger(text(), items)
+    listed = {key: {"path": i.path, "date": i.date, "title": i.title} for key, i in sorted(items.items())}
+    expected = json.dumps({"base_url": ledger.base_url, "items": listed}, ensure_ascii=False, indent=1)
+    assert ledger_text(ledger) == expected + "\n"

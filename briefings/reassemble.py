@@ -8,11 +8,13 @@ the topic names as written, and the related briefings and wiki links as resolved
 briefings are made as assembly makes them; every index (topics, sources, months, days, related
 both ways, links, neighbours) is then worked out again from the briefings, which costs little
 next to converting ten thousand files. Related lists are scored again from the last scoring.
+A new briefing the site leaves out (a draft, or one dated after the build's "now") leaves it as
+it was; only its slug is kept, as taken.
 
 Whatever only a whole assembly can tell or report gives None, and the caller assembles anew: a
-briefing hidden before or now (a draft, or one dated after the build's "now"), a slug taken or
-changed, a link or related briefing that does not resolve, a topic without letters, a new title
-that other texts show, a topic whose shown spelling would change.
+briefing shown before and hidden now, or the other way round, a slug taken or changed, a link or
+related briefing that does not resolve, a topic without letters, a new title that other texts
+show, a topic whose shown spelling would change.
 """
 
 from __future__ import annotations
@@ -79,22 +81,34 @@ class Reassembled:
     site: Site
     frames: Frames
     scored: Scored
-    curated: dict[str, Slugs]
+    curated: dict[str, Slugs] | None  # None: the site's lists are the last scoring's, as they were
 
 
 def reassembled(
-    site: Site, frames: Frames, changed: Sequence[Conversion], keywords: Mapping[str, str], last: Scored
+    site: Site,
+    frames: Frames,
+    changed: Sequence[Conversion],
+    keywords: Mapping[str, str],
+    last: Scored,
+    hidden: Sequence[str] = (),
 ) -> Reassembled | None:
     """The `site` (with its `frames`) with the `changed` briefings put in, new or in place of the
     briefings of their slugs, shown all; its briefings' keywords are `keywords` (by slug) but for
-    the changed ones'. Related lists are scored from the `last` scoring. None when only a whole
-    assembly can make the site (see above)."""
+    the changed ones'. The slugs of new briefings the site leaves out are `hidden`. Related lists
+    are scored from the `last` scoring. None when only a whole assembly can make the site."""
     config = site.config
     old = {briefing.slug: briefing for briefing in site.briefings}
     arriving = {parsed.slug for parsed, _, _ in changed}
     taken = {slug.casefold() for slug in itertools.chain(old, frames.hidden)}
+    for slug in hidden:
+        if slug.casefold() in taken or slug in arriving:
+            return None  # a slug taken
+        taken.add(slug.casefold())
+    hidden_now = frames.hidden | frozenset(hidden)
+    if not changed:  # the site is as it was
+        return Reassembled(site, Frames(frames.names, frames.links, hidden_now), last, None)
     paths = {briefing.path for briefing in site.briefings}
-    every, shown = old.keys() | frames.hidden | arriving, old.keys() | arriving
+    every, shown = old.keys() | hidden_now | arriving, old.keys() | arriving
     titles = {slug: briefing.title for slug, briefing in old.items()}
     names, links = dict(frames.names), dict(frames.links)
     mentions: dict[str, Sequence[tuple[str, str]]] = dict(_mentions(site))
@@ -166,7 +180,7 @@ def reassembled(
         following={older.slug: new for new, older in itertools.pairwise(made)},
         versions=versions,
     )
-    return Reassembled(reassembled_site, Frames(names, links, frames.hidden), scored, curated)
+    return Reassembled(reassembled_site, Frames(names, links, hidden_now), scored, curated)
 
 
 def _mentions(site: Site) -> dict[str, list[tuple[str, str]]]:

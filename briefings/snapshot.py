@@ -9,11 +9,11 @@ it, in texts converted again), one to a sentence naming one of its topics the to
 one that changes its keywords (the words of its title and opening) has the related lists they
 reach scored again, starting from the scoring the last whole assembly kept.
 
-Briefings added, or edited in their frame (their date, topics, sources, related briefings or
-links), are put in the kept site by `reframe` (see reassemble), which keeps the site it makes as
-a new snapshot. Anything more (a deleted file, an edited page, a problem in an edited briefing,
-a briefing hidden or due since, a new title a page links to) is left to a whole conversion and
-assembly, which keeps a new snapshot too.
+Briefings added (also drafts, and briefings dated later), or edited in their frame (their date,
+topics, sources, related briefings or links), are put in the kept site by `reframe` (see
+reassemble), which keeps the site it makes as a new snapshot. Anything more (a deleted file, an
+edited page, a problem in an edited briefing, a briefing hidden since or due since, a new title a
+page links to) is left to a whole conversion and assembly, which keeps a new snapshot too.
 
 A snapshot is two tables of the build cache: the files it was made from (path → stamp, content
 key, shape and frame), small enough to look at first, and the site itself with the edits made
@@ -38,7 +38,7 @@ from briefings.cache import Cache
 from briefings.content import Document, with_data
 from briefings.errors import Problem
 from briefings.model import Digest, Markup, ParsedBriefing, Site, SiteConfig
-from briefings.schedule import Schedule
+from briefings.schedule import Schedule, schedule
 
 if TYPE_CHECKING:  # conversion loads Markdown: only a build that converts needs it
     from briefings.convert import Converted
@@ -361,17 +361,37 @@ def reframe(
     site, waiting = kept
     site = with_edits(site, edits, related)
     keywords = {s.slug: s.keywords for s in scored.subjects} | {slug: e.keywords for slug, e in edits.items()}
-    made = reassembled(site, frames, changed, keywords, scored)
-    if made is None:
+    shown, hidden = changed
+    made = reassembled(site, frames, shown, keywords, scored, [parsed.slug for parsed in hidden])
+    waiting = _waiting_too(waiting, schedule(hidden, now, drafts=drafts))
+    if made is None or waiting is None:
         return None
-    edited, lists = own_pages_changed(site, made.site), list_pages_changed(site, made.site)
-    _keep_site(config, version, build, made.site, waiting, (made.scored.key, made.curated), made.frames)
-    files.put(BUILD, (build, last[1]))
+    if made.curated is None:  # only briefings the site leaves out: it is as it was
+        edited, lists, curated = frozenset[str](), frozenset[str](), scoring[1]
+    else:
+        edited, lists, curated = (
+            own_pages_changed(site, made.site),
+            list_pages_changed(site, made.site),
+            made.curated,
+        )
+        memo.put(SCORED, made.scored)
+        memo.put(CURATED, made.curated)
+        memo.save(background=True)
+    _keep_site(config, version, build, made.site, waiting, (made.scored.key, curated), made.frames)
+    files.put(BUILD, (build, waiting.holds_until(future=future)))
     files.save()
-    memo.put(SCORED, made.scored)
-    memo.put(CURATED, made.curated)
-    memo.save(background=True)
     return Reframed(made.site, waiting, last[0], edited, lists)
+
+
+def _waiting_too(waiting: Schedule, more: Schedule) -> Schedule | None:
+    """The briefings of two schedules, and the date the first of them comes due; None when the
+    first of each comes due at the same moment (which of them is first, their slugs tell)."""
+    if more.next_due is None or waiting.next_due is None:
+        return replace(waiting, slugs=waiting.slugs | more.slugs, next_due=more.next_due or waiting.next_due)
+    if more.next_due.moment == waiting.next_due.moment:
+        return None
+    first = min(waiting.next_due, more.next_due, key=lambda stamp: stamp.moment)
+    return Schedule(waiting.slugs | more.slugs, first)
 
 
 def _changed(
@@ -382,13 +402,14 @@ def _changed(
     *,
     drafts: bool,
     now: dt.datetime,
-) -> list[tuple[ParsedBriefing, Markup, Digest]] | None:
+) -> tuple[list[tuple[ParsedBriefing, Markup, Digest]], list[ParsedBriefing]] | None:
     """The conversions of the briefings new or changed since the snapshot (the files table
-    told of their versions), all shown by this build; None when a file is gone, a page changed,
-    or one of them cannot be converted, is hidden or waits for its date."""
+    told of their versions) that this build shows, and the new ones it leaves out (drafts, and
+    briefings that wait for their date); None when a file is gone, a page changed, or a briefing
+    cannot be converted or is hidden now but was not."""
     from briefings.convert import Converter, content_key
 
-    found: list[tuple[Document, str]] = []
+    found: list[tuple[Document, str, bool]] = []  # with whether it is new
     known = 0
     for document in documents:
         entry = files.get(FILE + str(document.path))
@@ -405,12 +426,12 @@ def _changed(
         elif read.kind != "briefing" or len(found) == MOST_EDITS:
             return None
         else:
-            found.append((read, key))
+            found.append((read, key, entry is None))
     if known != len(files.entries) - 1:  # a file gone: what linked to it is reported by a whole build
         return None
-    converter = Converter(config) if any(key not in converted for _, key in found) else None
-    changed = []
-    for document, key in found:
+    converter = Converter(config) if any(key not in converted for _, key, _ in found) else None
+    changed, hidden = [], []
+    for document, key, new in found:
         outcome = converted.get(key) or (converter.convert(document) if converter else [])
         if isinstance(outcome, list):
             return None  # a problem: the whole build reports it, with any others
@@ -419,7 +440,10 @@ def _changed(
         if not isinstance(parsed, ParsedBriefing) or digest is None:
             return None
         if (parsed.draft and not drafts) or parsed.date.moment > now:
-            return None
-        changed.append((parsed, markup, digest))
+            if not new:
+                return None  # a briefing hidden now: what lists or links to it goes
+            hidden.append(parsed)
+        else:
+            changed.append((parsed, markup, digest))
         files.put(FILE + str(parsed.path), (document.stamp, key, parsed.shape, parsed.frame))
-    return changed
+    return changed, hidden

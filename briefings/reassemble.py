@@ -213,7 +213,6 @@ def own_pages_changed(before: Site, after: Site) -> frozenset[str]:
     """The briefings whose own pages may show other things in `after` than in `before` (made from
     it by `reassembled`, which keeps every briefing it did not make again): their briefing, or
     one of its related, linking or neighbouring briefings, is another."""
-
     old = {briefing.slug: briefing for briefing in before.briefings}
     changed = set()
     for briefing in after.briefings:

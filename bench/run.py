@@ -145,6 +145,23 @@ def edit_lead(site: Path) -> Callable[[], None]:
     return edit
 
 
+def edit_topics(site: Path) -> Callable[[], None]:
+    """Give a briefing in the older half of the archive a topic of its own, another each time:
+    it moves from one topic's page to another, and the related lists near it are scored again."""
+    briefings = sorted((site / "content" / "briefings").glob("*.md"))
+    target = briefings[len(briefings) // 4]
+    counter = iter(range(10**6))
+
+    def edit() -> None:
+        text = target.read_text(encoding="utf-8")
+        topic = f"topics: [Added topic {next(counter)}, "
+        target.write_text(
+            re.sub(r"^topics: \[(Added topic \d+, )?", topic, text, count=1, flags=re.M), "utf-8"
+        )
+
+    return edit
+
+
 def add_one(site: Path) -> Callable[[], None]:
     """Add a briefing in the middle of the archive, another each time: a copy of one there under a
     new title and file name, so that it shares that one's topics, sources and words."""
@@ -234,6 +251,13 @@ def measure_size(work: Path, size: int, runs: int, peers: Path | None) -> list[t
             f"{size:,}",
             "briefings: one briefing's lead edited",
             *median_of(runs, edit_lead(ours), briefings, ours),
+        )
+    )
+    rows.append(
+        (
+            f"{size:,}",
+            "briefings: one briefing's topics edited",
+            *median_of(runs, edit_topics(ours), briefings, ours),
         )
     )
     rows.append(

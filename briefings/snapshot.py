@@ -221,42 +221,85 @@ def _edited(
     convert), by slug, and the slugs of those whose summary or keywords changed (their shape);
     the files table told of their new versions. None when any other change was made. Each
     conversion made is put in `converted`, by content key."""
-    from briefings.convert import Converter, content_key
+    found = _converted(config, files, _scan(config, files, documents, new=False), converted)
+    if found is None:
+        return None
+    conversions: dict[str, tuple[ParsedBriefing, Markup, Digest]] = {}
+    reshaped: set[str] = set()
+    for (parsed, markup, digest), entry in found:
+        assert entry is not None  # no new file (see _scan)
+        if parsed.frame != entry[3]:
+            return None  # more than its text, summary or keywords changed
+        if parsed.shape != entry[2]:
+            reshaped.add(parsed.slug)
+        conversions[parsed.slug] = (parsed, markup, digest)
+    return conversions, reshaped
 
-    edited = []
+
+Entry = tuple[str, str, str, str]  # a files table entry: stamp, content key, shape and frame
+
+
+def _scan(
+    config: SiteConfig, files: Cache, documents: Sequence[Document], *, new: bool
+) -> list[tuple[Document, str, Entry | None]] | None:
+    """The briefings whose bytes changed since the snapshot (the files table told of them), read,
+    with their content keys and their entries in the table (None for a `new` file, when new files
+    are asked for). Files whose metadata alone changed get their new stamps in the table. None
+    when a file cannot be read, a page changed, a file is gone (or new, unless asked for), or
+    more than MOST_EDITS briefings changed."""
+    from briefings.convert import content_key
+
+    found: list[tuple[Document, str, Entry | None]] = []
+    known = 0
     for document in documents:
-        known = files.get(FILE + str(document.path))
-        if known is None:
+        entry = files.get(FILE + str(document.path))
+        if entry is None and not new:
             return None
-        if document.stamp and document.stamp == known[0]:
-            continue
+        if entry is not None:
+            known += 1
+            if document.stamp and document.stamp == entry[0]:
+                continue
         read = with_data(document)
         if isinstance(read, Problem):
             return None
         key = content_key(read, config.root)
-        if key != known[1]:
-            if read.kind != "briefing":  # an edited page: every page shows the site's pages
-                return None
-            edited.append((read, key, known))
-        files.put(FILE + str(read.path), (read.stamp, key, *known[2:]))
-        if len(edited) > MOST_EDITS:
-            return None
-    converter = Converter(config)
-    conversions: dict[str, tuple[ParsedBriefing, Markup, Digest]] = {}
-    reshaped: set[str] = set()
-    for document, key, (_, _, shape, frame) in edited:
-        outcome = converter.convert(document)
+        if entry is not None and key == entry[1]:
+            files.put(FILE + str(read.path), (read.stamp, key, *entry[2:]))
+        elif read.kind != "briefing" or len(found) == MOST_EDITS:
+            return None  # an edited page: every page shows the site's pages
+        else:
+            found.append((read, key, entry))
+    if known != len(files.entries) - 1:  # a file gone: what linked to it is reported by a whole build
+        return None
+    return found
+
+
+def _converted(
+    config: SiteConfig,
+    files: Cache,
+    found: list[tuple[Document, str, Entry | None]] | None,
+    converted: dict[str, Converted],
+) -> list[tuple[tuple[ParsedBriefing, Markup, Digest], Entry | None]] | None:
+    """The briefings `found` by _scan converted (those in `converted`, by content key, are taken
+    from it; the others are put in it), each with its entry; the files table told of their new
+    versions. None when one cannot be converted, or is not a briefing."""
+    if found is None:
+        return None
+    from briefings.convert import Converter
+
+    converter = Converter(config) if any(key not in converted for _, key, _ in found) else None
+    done = []
+    for document, key, entry in found:
+        outcome = converted.get(key) or (converter.convert(document) if converter else [])
         if isinstance(outcome, list):
             return None  # a problem: the whole build reports it, with any others
         converted[key] = outcome
         parsed, markup, digest = outcome
-        if not isinstance(parsed, ParsedBriefing) or digest is None or parsed.frame != frame:
-            return None  # more than its text, summary or keywords changed
-        if parsed.shape != shape:
-            reshaped.add(parsed.slug)
-        conversions[parsed.slug] = (parsed, markup, digest)
-        files.put(FILE + str(parsed.path), (document.stamp, key, parsed.shape, frame))
-    return conversions, reshaped
+        if not isinstance(parsed, ParsedBriefing) or digest is None:
+            return None
+        files.put(FILE + str(parsed.path), (document.stamp, key, parsed.shape, parsed.frame))
+        done.append(((parsed, markup, digest), entry))
+    return done
 
 
 def keep_whole(
@@ -407,43 +450,15 @@ def _changed(
     told of their versions) that this build shows, and the new ones it leaves out (drafts, and
     briefings that wait for their date); None when a file is gone, a page changed, or a briefing
     cannot be converted or is hidden now but was not."""
-    from briefings.convert import Converter, content_key
-
-    found: list[tuple[Document, str, bool]] = []  # with whether it is new
-    known = 0
-    for document in documents:
-        entry = files.get(FILE + str(document.path))
-        if entry is not None:
-            known += 1
-            if document.stamp and document.stamp == entry[0]:
-                continue
-        read = with_data(document)
-        if isinstance(read, Problem):
-            return None
-        key = content_key(read, config.root)
-        if entry is not None and key == entry[1]:
-            files.put(FILE + str(read.path), (read.stamp, key, *entry[2:]))
-        elif read.kind != "briefing" or len(found) == MOST_EDITS:
-            return None
-        else:
-            found.append((read, key, entry is None))
-    if known != len(files.entries) - 1:  # a file gone: what linked to it is reported by a whole build
+    found = _converted(config, files, _scan(config, files, documents, new=True), converted)
+    if found is None:
         return None
-    converter = Converter(config) if any(key not in converted for _, key, _ in found) else None
     changed, hidden = [], []
-    for document, key, new in found:
-        outcome = converted.get(key) or (converter.convert(document) if converter else [])
-        if isinstance(outcome, list):
-            return None  # a problem: the whole build reports it, with any others
-        converted[key] = outcome
-        parsed, markup, digest = outcome
-        if not isinstance(parsed, ParsedBriefing) or digest is None:
-            return None
+    for (parsed, markup, digest), entry in found:
         if (parsed.draft and not drafts) or parsed.date.moment > now:
-            if not new:
+            if entry is not None:
                 return None  # a briefing hidden now: what lists or links to it goes
             hidden.append(parsed)
         else:
             changed.append((parsed, markup, digest))
-        files.put(FILE + str(parsed.path), (document.stamp, key, parsed.shape, parsed.frame))
     return changed, hidden

@@ -163,6 +163,11 @@ def test_scoring_shared_with_a_forked_process_gives_the_same_lists(monkeypatch: 
     assert any(alone.values())
 
 
+VOCABULARY = [
+    f"{a}{b}{c}" for a in "bcdfg" for b in "aeiou" for c in "mnrst"
+]  # 125 made-up words of three letters
+
+
 def _random_subjects(rng: random.Random, count: int, vocabulary: list[str]) -> list[Subject]:
     def text() -> str:
         return " ".join(rng.choices(vocabulary, k=rng.randint(0, 40)))
@@ -221,7 +226,7 @@ def test_rescoring_after_edits_gives_the_lists_of_a_scoring_from_nothing(
     seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rng = random.Random(seed)
-    vocabulary = [f"{a}{b}{c}" for a in "bcdfg" for b in "aeiou" for c in "mnrst"][: rng.randint(20, 120)]
+    vocabulary = VOCABULARY[: rng.randint(20, 120)]
     subjects = _random_subjects(rng, rng.randint(20, 90), vocabulary)
     config = RelatedConfig(
         count=rng.randint(1, 6), threshold=rng.choice([0.05, 0.2, 0.4]), include_newer=rng.random() < 0.3
@@ -254,7 +259,7 @@ def test_rescoring_near_the_changes_gives_the_lists_of_a_scoring_from_nothing(
     rng = random.Random(seed)
     monkeypatch.setattr(related, "NEAREST", rng.randint(1, 4))
     monkeypatch.setattr(related, "NEAREST_TEXT", rng.randint(1, 3))
-    vocabulary = [f"{a}{b}{c}" for a in "bcdfg" for b in "aeiou" for c in "mnrst"][: rng.randint(40, 120)]
+    vocabulary = VOCABULARY[: rng.randint(40, 120)]
     subjects = _random_subjects(rng, rng.randint(100, 250), vocabulary)
     config = RelatedConfig(  # a threshold of 100: every list is the newest sharing a topic
         count=rng.randint(1, 6), threshold=rng.choice([0.05, 0.2, 100]), include_newer=rng.random() < 0.3
@@ -267,7 +272,7 @@ def test_rescoring_near_the_changes_gives_the_lists_of_a_scoring_from_nothing(
 
 def test_a_briefing_added_rescores_only_the_lists_near_it(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(11)
-    vocabulary = [f"{a}{b}{c}" for a in "bcdfg" for b in "aeiou" for c in "mnrst"]
+    vocabulary = VOCABULARY
     subjects = _random_subjects(rng, 1500, vocabulary)
     config = RelatedConfig()
     last = score_related(subjects, config)
@@ -287,7 +292,7 @@ def test_rescoring_after_a_briefing_added_or_removed_follows_how_many_are_too_ma
     """A keyword that more than a tenth of the briefings have says nothing: one briefing more or
     fewer at a multiple of ten moves that line, for words as for chosen keywords."""
     rng = random.Random(seed)
-    vocabulary = [f"{a}{b}{c}" for a in "bcdfg" for b in "aeiou" for c in "mnrst"][: rng.randint(20, 60)]
+    vocabulary = VOCABULARY[: rng.randint(20, 60)]
     subjects = _random_subjects(rng, rng.randint(3, 9) * 10 - 1, vocabulary)
     config = RelatedConfig(count=rng.randint(1, 6), threshold=rng.choice([0.05, 0.2]))
     text = " ".join(rng.choices(vocabulary, k=rng.randint(0, 40)))
@@ -300,7 +305,7 @@ def test_rescoring_after_a_briefing_added_or_removed_follows_how_many_are_too_ma
 
 def test_rescoring_scores_only_the_lists_changes_reach(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(7)
-    vocabulary = [f"{a}{b}{c}" for a in "bcdfg" for b in "aeiou" for c in "mnrst"]
+    vocabulary = VOCABULARY
     subjects = _random_subjects(rng, 400, vocabulary)
     config = RelatedConfig()
     last = score_related(subjects, config)

@@ -92,10 +92,10 @@ class Spare:
 
     def keep(self, relative: str) -> None:
         """The live site's file at `relative` is also the new site's."""
-        parts = _safe_parts(relative)
         self.paths.add(relative)
-        if relative in self.linked:
+        if relative in self.linked:  # the spare holds it, as a build put it there before
             return
+        parts = _safe_parts(relative)
         # Mostly the spare holds that very file already (two builds ago it was kept too): a
         # check on plain strings, as this runs for every unchanged file of a large site.
         spare_path, live_path = os.path.join(self._folder, *parts), os.path.join(self._live, *parts)
@@ -311,10 +311,8 @@ def _rename_exchange(first: Path, second: Path) -> bool:
     raise OSError(code, os.strerror(code))
 
 
-def write_ledger(root: Path, ledger: Ledger) -> str:
-    """Save the feed ledger beside site.toml, atomically, sorted so that it diffs well; a digest
-    of the bytes the file holds now (see ledger_digest)."""
-    data = ledger_text(ledger).encode("utf-8")
+def write_ledger(root: Path, data: bytes) -> None:
+    """Save the feed ledger's bytes (see ledger_text) beside site.toml, atomically."""
     path = root / LEDGER_NAME
     temporary = path.with_name(f".{LEDGER_NAME}.tmp")
     try:
@@ -323,13 +321,12 @@ def write_ledger(root: Path, ledger: Ledger) -> str:
             os.replace(temporary, path)
     except OSError as error:
         raise OutputError([Problem(f"cannot write the feed ledger: {error.strerror}", path)]) from None
-    return hashlib.sha256(data).hexdigest()
 
 
 def ledger_text(ledger: Ledger) -> str:
-    """The ledger as JSON: what `json.dumps` writes with an indent of one and no escaping of
-    non-ASCII text, written line by line (its indenting encoder is Python's own, a few times
-    slower for the tens of thousands of lines of a large site)."""
+    """The ledger as JSON, sorted so that it diffs well: what `json.dumps` writes with an indent
+    of one and no escaping of non-ASCII text, written line by line (its indenting encoder is
+    Python's own, a few times slower for the tens of thousands of lines of a large site)."""
     quote = json.encoder.encode_basestring  # a JSON string, non-ASCII characters as they are
     items = [
         f'  {quote(key)}: {{\n   "path": {quote(item.path)},\n   "date": {quote(item.date)},\n'

@@ -10,9 +10,14 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import pickle
+import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def can_fork() -> bool:
@@ -49,3 +54,46 @@ def wait_for(pid: int) -> None:
     """Wait until the background process `pid` is done (at once if it was waited for before)."""
     with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, 0)
+
+
+@contextlib.contextmanager
+def forked(task: Callable[[], T], *, apart: bool = True) -> Iterator[Callable[[], T]]:
+    """`task` run in a forked process while this one goes on (when `apart` and this process may
+    fork: see `can_fork`), else here and now; the function given waits for it and returns what it
+    returned. When the forked process returns nothing (the task raised, or the process was killed),
+    the task is run here when its value is asked for, so that it raises here. A process still
+    running when the block ends is stopped. The task must be pure: it may run twice."""
+    if not apart or not can_fork():
+        value = task()
+        yield lambda: value
+        return
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if not pid:
+        try:
+            os.close(reader)
+            with os.fdopen(writer, "wb") as sink:
+                pickle.dump(task(), sink, protocol=pickle.HIGHEST_PROTOCOL)
+        finally:
+            os._exit(0)  # neither the parent's exit handlers nor a traceback: the parent reports
+    os.close(writer)
+    source = os.fdopen(reader, "rb")
+
+    def result() -> T:
+        if not source.closed:
+            with source:
+                data = source.read()
+            wait_for(pid)
+            with contextlib.suppress(Exception):
+                found.append(pickle.loads(data))
+        return found[0] if found else task()
+
+    found: list[T] = []
+    try:
+        yield result
+    finally:
+        if not source.closed:
+            source.close()
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            wait_for(pid)

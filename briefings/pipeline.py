@@ -14,10 +14,10 @@ briefings (see reassemble).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import as_completed
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -26,15 +26,15 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from briefings import THEME, __version__
 from briefings.cache import Cache, collector_paused, finish_writing
 from briefings.config import load_config
-from briefings.content import BRIEFINGS_DIR, PAGES_DIR, Document, list_documents, load_ledger
+from briefings.content import BRIEFINGS_DIR, PAGES_DIR, Document, list_documents
 from briefings.errors import ContentError, Problem, TemplateError
+from briefings.feedcheck import Checked, check
 from briefings.model import OutputFile, ParsedBriefing, ParsedPage, Site, SiteConfig, Stamp
-from briefings.output import Spare, ledger_digest, write_ledger, writing
-from briefings.parallel import can_fork, forked_pool
+from briefings.output import Spare, write_ledger, writing
+from briefings.parallel import can_fork, forked, forked_pool
 from briefings.reuse import FilesStamp, Lists, Taken, files_stamp
 from briefings.schedule import Schedule, schedule
 from briefings.snapshot import keep_whole, new_build, reframe, related_memo, resume
-from briefings.stability import Ledger, check_ledger
 
 # Markdown, Jinja and feedgen load when there is something to convert or render: a build with
 # nothing to do starts without them (see `assemble` and `_render`).
@@ -126,27 +126,32 @@ def build(
                 )
             # The briefings whose own page may differ from the live output's, when that is known.
             edited = last.edited if last is not None and last.build == record.build() else None
-            if publishing:
-                checked, new_ledger = _check_ledger(site, record, accept=accept_feed_changes)
-            else:
-                checked, new_ledger = None, None
-            previous, spare_holds, linked = record.fingerprints(), record.spare_holds(), record.linked()
-            lists_before = record.lists()
-            record.forget_spare()  # what the spare holds is not known again until the build is done
-            statics = [THEME / "static", root / "static"]
-            # Until the new output is in place, what the record says may not hold: it goes just before.
-            with writing(
-                output, root, statics, spare_holds=spare_holds, linked=linked, before_exchange=record.forget
-            ) as spare:
-                moved = reframed.lists if reframed is not None else None
-                made = _render(site, previous, lists_before, edited, moved, spare, progress)
+            with _checking_ledger(site, record, publishing=publishing, accept=accept_feed_changes) as ledger:
+                previous, spare_holds, linked = record.fingerprints(), record.spare_holds(), record.linked()
+                lists_before = record.lists()
+                record.forget_spare()  # what the spare holds is not known again until the build is done
+                statics = [THEME / "static", root / "static"]
+                # Until the new output is in place, what the record says may not hold: it goes just before.
+                with writing(
+                    output,
+                    root,
+                    statics,
+                    spare_holds=spare_holds,
+                    linked=linked,
+                    before_exchange=record.forget,
+                ) as spare:
+                    moved = reframed.lists if reframed is not None else None
+                    made = _render(site, previous, lists_before, edited, moved, spare, progress)
+                    checked = ledger()
+                    if checked.problems:  # changes readers would notice: the output stays as it was
+                        raise ContentError(checked.problems)
             paths, changed = frozenset(spare.paths), frozenset(spare.changed)
             counts = (len(site.briefings), made.pages, made.feeds, len(paths), len(changed))
             report = BuildReport(*counts, output, len(waiting), waiting.next_due, paths, changed)
             due = waiting.holds_until(future=future)
-            if new_ledger is not None:  # the site holds against it: no need to check it again
-                checked = _ledger_inputs(site, write_ledger(root, new_ledger))
-            record.keep(report, made.fingerprints, made.lists, checked, this_build, due)
+            if checked.ledger is not None:
+                write_ledger(root, checked.ledger)
+            record.keep(report, made.fingerprints, made.lists, checked.checked, this_build, due)
             if resumed is not None:
                 resumed.keep(this_build)
             if on_site:
@@ -269,6 +274,7 @@ class _Fed:
 
 FRAGMENTS_AT_ONCE = 1000  # cards and entries: more are saved by a forked process
 PARALLEL_PAGES = 1000  # below this, starting processes costs more than it saves
+APART_FROM = 1000  # briefings: from this many, the feeds and the ledger check take a process each
 PAGES_PER_TASK = 250
 _shared: _Work | None = None  # set for the forked rendering processes to inherit
 
@@ -276,16 +282,20 @@ _shared: _Work | None = None  # set for the forked rendering processes to inheri
 def _render_all(
     work: _Work, progress: Progress | None
 ) -> tuple[_Fed, dict[str, str], list[Problem], list[MadeFragments]]:
-    """The planned pages and the feeds into the spare: in this process, or for many pages in one
-    forked process per core, which inherit the site instead of being sent it. Forking a process
-    that runs other threads (the preview server's) is unsafe, so there all is rendered here.
+    """The planned pages and the feeds into the spare: for many pages, in one forked process per
+    core, which inherit the site instead of being sent it; else in this process, but for a large
+    site's feeds, rendered in a forked process meanwhile. Forking a process that runs other
+    threads (the preview server's) is unsafe, so there all is rendered here.
     The feeds, the fingerprints of pages fingerprinted as they were rendered, the problems, and
     the briefings' cards and entries rendered on the way."""
     global _shared
     total = len(work.plan.todo)
-    if total < PARALLEL_PAGES or not can_fork():
-        made, problems = work.plan.render(0, total, work.spare.put)
-        return _feeds(work, work.spare), made, problems, [work.plan.fragments_made()]
+    if total < PARALLEL_PAGES or not can_fork():  # the feeds of a large site beside, all else here
+        with forked(lambda: _feeds_apart(work), apart=len(work.site.briefings) >= APART_FROM) as fed_apart:
+            made, problems = work.plan.render(0, total, work.spare.put)
+            paths, changed, fed = fed_apart()
+        work.spare.note(paths, changed)
+        return fed, made, problems, [work.plan.fragments_made()]
     problems, made, rendered = [], {}, []
     _shared = work
     try:
@@ -341,33 +351,25 @@ def _pages_share(
 def _feeds_share() -> tuple[list[str], list[str], _Fed]:
     """In a forked process: the feeds into the spare, and what was put there."""
     assert _shared is not None
-    mine = _shared.spare.another()
-    fed = _feeds(_shared, mine)
+    return _feeds_apart(_shared)
+
+
+def _feeds_apart(work: _Work) -> tuple[list[str], list[str], _Fed]:
+    """The feeds into the spare as another process puts them there, and what was put there."""
+    mine = work.spare.another()
+    fed = _feeds(work, mine)
     return sorted(mine.paths), sorted(mine.changed), fed
 
 
-def _check_ledger(site: Site, record: _Record, *, accept: bool) -> tuple[str | None, Ledger | None]:
-    """The feed ledger checked against the site (a ContentError for changes readers would notice,
-    unless `accept`): what it was checked against when it held (see _ledger_inputs), and the
-    ledger to write when it changed. A check the last build made of the very same file against the
-    very same briefings, which found nothing to change or report, is not made again."""
-    checked = None if accept else _ledger_inputs(site, ledger_digest(site.config.root))
-    if checked is not None and checked == record.ledger_checked():
-        return checked, None
-    published = load_ledger(site.config.root)
-    ledger, problems = check_ledger(published, site, accept=accept)
-    if problems:
-        raise ContentError(problems)
-    return (checked, None) if ledger == published else (None, ledger)  # the file holds it when equal
-
-
-def _ledger_inputs(site: Site, ledger: str) -> str:
-    """What checking the feed ledger reads: the ledger file (`ledger`, a digest of its bytes), the
-    settings, and each briefing as the ledger has it: its address, file, date and title (so an
-    edit to a briefing's summary or text is not checked again)."""
-    items = "".join(f"{b.url}\0{b.path}\0{b.date.moment.isoformat()}\0{b.title}\n" for b in site.briefings)
-    digest = hashlib.sha1(items.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()
-    return f"{ledger} {digest} {site.config!r}"
+def _checking_ledger(
+    site: Site, record: _Record, *, publishing: bool, accept: bool
+) -> AbstractContextManager[Callable[[], Checked]]:
+    """The feed ledger's check (see feedcheck), made in a forked process for a large site while
+    this one renders; only a build that publishes checks it (see build)."""
+    if not publishing:
+        return nullcontext(lambda: Checked([], None, None))
+    last = record.ledger_checked()
+    return forked(lambda: check(site, last, accept=accept), apart=len(site.briefings) >= APART_FROM)
 
 
 def _inputs(config: SiteConfig, *, drafts: bool, future: bool, taken: Taken) -> FilesStamp:
@@ -434,7 +436,7 @@ class _Record:
         return build
 
     def ledger_checked(self) -> str | None:
-        """What the last build checked the feed ledger against and found holding (_ledger_inputs)."""
+        """What the last build checked the feed ledger against and found holding (see feedcheck)."""
         checked: str | None = self._last("ledger")
         return checked
 

@@ -10,7 +10,7 @@ import feedparser
 import pytest
 from conftest import MakeSite, briefing, files_look_old, run_cli, snapshot
 
-from briefings import pipeline
+from briefings import feedcheck
 from briefings.output import ledger_text
 from briefings.stability import Ledger, PublishedItem, check_ledger
 
@@ -89,7 +89,7 @@ def checks_counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         checks.append(1)
         return check_ledger(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "check_ledger", counted)
+    monkeypatch.setattr(feedcheck, "check_ledger", counted)
     return checks
 
 

@@ -21,7 +21,7 @@ from briefings.cache import CACHE_DIR, Cache
 from briefings.content import Document
 from briefings.contexts import site_pages
 from briefings.convert import Converter
-from briefings.errors import TemplateError
+from briefings.errors import ContentError, TemplateError
 from briefings.model import Briefing, Site
 from briefings.parallel import forked_pool
 from briefings.pipeline import build
@@ -319,6 +319,51 @@ def test_pages_rendered_by_several_processes_equal_those_rendered_by_one(
         "templates/page.html:1: template error: 'no_such_value' is undefined"
     ]
     assert snapshot(site / "output") == before
+
+
+def test_feeds_and_the_ledger_made_apart_equal_those_made_here(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """For a large site the feeds are rendered, and the feed ledger checked, in forked processes
+    while the pages render: the output and the ledger are the same bytes, a build after an edit
+    keeps them so, and a change readers would notice is refused with the output left as it was."""
+    site = make_site(base_files())
+    here = tmp_path / "here"
+    shutil.copytree(site, here)
+    monkeypatch.setattr(pipeline, "APART_FROM", 10**9)
+    build(here, here / "output")
+    forks: list[int] = []
+    fork = os.fork
+
+    def counted_fork() -> int:
+        forks.append(1)
+        return fork()
+
+    monkeypatch.setattr(pipeline, "APART_FROM", 1)
+    monkeypatch.setattr(os, "fork", counted_fork)
+    report = build(site, site / "output")
+    assert len(forks) >= 2, "neither the feeds nor the ledger were made apart"
+    assert snapshot(site / "output") == snapshot(here / "output")
+    assert report.paths == snapshot(site / "output").keys()  # what was made apart is known here
+    assert (site / "published.json").read_bytes() == (here / "published.json").read_bytes()
+    for folder in (site, here):
+        (folder / "content/briefings/2025-07-20-b20.md").write_text(
+            briefing("Twenty", date="2025-07-20", extra="topics: [T1]\n"), encoding="utf-8"
+        )
+    monkeypatch.setattr(pipeline, "APART_FROM", 10**9)
+    build(here, here / "output")
+    monkeypatch.setattr(pipeline, "APART_FROM", 1)
+    report = build(site, site / "output")
+    assert snapshot(site / "output") == snapshot(here / "output")
+    assert report.paths == snapshot(site / "output").keys()
+    assert {"rss.xml", "atom.xml", "feed.json", "topics/t1/rss.xml"} <= report.changed_paths
+    assert (site / "published.json").read_bytes() == (here / "published.json").read_bytes()
+    assert b"b20" in (site / "published.json").read_bytes()
+    before, ledger = snapshot(site / "output"), (site / "published.json").read_bytes()
+    (site / "content/briefings/2025-07-20-b20.md").rename(site / "content/briefings/2025-07-20-moved.md")
+    with pytest.raises(ContentError, match="feed id would change"):
+        build(site, site / "output")
+    assert snapshot(site / "output") == before and (site / "published.json").read_bytes() == ledger
 
 
 def test_a_site_named_by_another_path_uses_the_same_cache(

@@ -40,7 +40,7 @@ from briefings.slugs import slugify
 
 RESERVED = {"briefings", "topics", "sources", "archive", "page", "static", "404", "index"}
 RESERVED |= {"search", "pagefind"}  # the search page and its index, when search is on
-K = TypeVar("K")
+Named = TypeVar("Named", Topic, SourceOutlet)  # what briefings are grouped under, by slug
 SCORED, CURATED = "scored", "curated"  # the memo's entries: the last related scoring, curated lists
 
 
@@ -281,14 +281,17 @@ def _calendar(
 
 
 def _group(
-    made: Sequence[Briefing], keys: Callable[[Briefing], Iterable[K]]
-) -> dict[K, tuple[Briefing, ...]]:
-    """Briefings (newest first, as `made` is) under each of their keys (a briefing's are distinct)."""
-    groups: dict[K, list[Briefing]] = defaultdict(list)
+    made: Sequence[Briefing], keys: Callable[[Briefing], Iterable[Named]]
+) -> dict[Named, tuple[Briefing, ...]]:
+    """Briefings (newest first, as `made` is) under each of their keys, topics or outlets (a
+    briefing's are distinct; one slug names one key)."""
+    groups: dict[str, list[Briefing]] = defaultdict(list)  # by slug: hashed much faster than the key
+    named: dict[str, Named] = {}
     for briefing in made:
         for key in keys(briefing):
-            groups[key].append(briefing)
-    return {key: tuple(items) for key, items in groups.items()}
+            groups[key.slug].append(briefing)
+            named[key.slug] = key
+    return {named[slug]: tuple(items) for slug, items in groups.items()}
 
 
 def _briefing(
@@ -413,4 +416,4 @@ def _briefings(
     slugs: Mapping[str, Iterable[str]], by_slug: Mapping[str, Briefing]
 ) -> dict[str, tuple[Briefing, ...]]:
     """Each list of slugs as the briefings they name, duplicates dropped (slugs hash much faster)."""
-    return {slug: tuple(by_slug[s] for s in dict.fromkeys(listed)) for slug, listed in slugs.items()}
+    return {slug: tuple(map(by_slug.__getitem__, dict.fromkeys(listed))) for slug, listed in slugs.items()}

@@ -176,7 +176,7 @@ class Digest:
     keywords: str  # word → how often, packed by related.pack_keywords
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: kept in the build cache, and slotted ones unpickle 2-3x slower
 class Briefing:
     """A briefing as the site shows it."""
 
@@ -196,7 +196,7 @@ class Briefing:
     scheduled: bool = False  # dated after the build's "now", shown only by a --future build
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: kept in the build cache, and slotted ones unpickle 2-3x slower
 class Page:
     """A free page as the site shows it."""
 
@@ -208,7 +208,7 @@ class Page:
     body_html: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: kept in the build cache, and slotted ones unpickle 2-3x slower
 class Topic:
     """A topic: every spelling merged case-insensitively, shown in its most common one."""
 
@@ -217,7 +217,7 @@ class Topic:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: kept in the build cache, and slotted ones unpickle 2-3x slower
 class SourceOutlet:
     """A publication that briefings cite, merged case-insensitively by name."""
 
@@ -226,7 +226,7 @@ class SourceOutlet:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: kept in the build cache, and slotted ones unpickle 2-3x slower
 class Month:
     """A calendar month in the site's timezone, for the archive."""
 
@@ -239,7 +239,7 @@ class Month:
         return dt.date(self.year, self.month, 1)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: kept in the build cache, and slotted ones unpickle 2-3x slower
 class Edition:
     """One day's briefings, the day taken in the site's timezone."""
 

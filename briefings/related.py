@@ -36,7 +36,7 @@ FEW_WORDS = 16  # words whose rarity moved: up to this many are looked for one b
 PARALLEL_FROM = 2000  # briefings: below this, a second process costs more than it saves
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: kept in the build cache, and slotted ones unpickle 2-3x slower
 class Subject:
     """What the scorer knows of a briefing. `order` sorts briefings oldest first."""
 

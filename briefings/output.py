@@ -132,7 +132,7 @@ def writing(
     output.parent.mkdir(parents=True, exist_ok=True)
     with _locked(output):
         _recover(output)
-        folder = _sibling(output, "spare")
+        folder = spare_folder(output)
         made = not folder.is_dir()
         try:
             if made:  # a new spare holds only what this build puts in it: nothing to prune
@@ -153,6 +153,11 @@ def writing(
         except OSError as error:
             reason = error.strerror or str(error)
             raise OutputError([Problem(f"cannot write the site: {reason}", output)]) from None
+
+
+def spare_folder(output: Path) -> Path:
+    """The spare folder beside `output` (see writing)."""
+    return _sibling(output.absolute(), "spare")
 
 
 def _sibling(output: Path, role: str) -> Path:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import as_completed
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
@@ -30,7 +30,7 @@ from briefings.content import BRIEFINGS_DIR, PAGES_DIR, Document, list_documents
 from briefings.errors import ContentError, Problem, TemplateError
 from briefings.feedcheck import Checked, check
 from briefings.model import OutputFile, ParsedBriefing, ParsedPage, Site, SiteConfig, Stamp
-from briefings.output import Spare, write_ledger, writing
+from briefings.output import Spare, spare_folder, write_ledger, writing
 from briefings.parallel import can_fork, forked, forked_pool
 from briefings.reuse import FilesStamp, Lists, Taken, files_stamp
 from briefings.schedule import Schedule, schedule
@@ -127,7 +127,8 @@ def build(
             # The briefings whose own page may differ from the live output's, when that is known.
             edited = last.edited if last is not None and last.build == record.build() else None
             with _checking_ledger(site, record, publishing=publishing, accept=accept_feed_changes) as ledger:
-                previous, spare_holds, linked = record.fingerprints(), record.spare_holds(), record.linked()
+                spare_holds, linked = record.spare_holds(), record.linked()
+                previous = record.fingerprints(linked)
                 lists_before = record.lists()
                 record.forget_spare()  # what the spare holds is not known again until the build is done
                 statics = [THEME / "static", root / "static"]
@@ -414,11 +415,18 @@ class _Record:
         report: BuildReport = replace(last["report"], changed=0)
         return report
 
-    def fingerprints(self) -> dict[str, str]:
-        """The fingerprints of files the live output folder still holds: those a build may keep."""
+    def fingerprints(self, linked: Collection[str]) -> dict[str, str]:
+        """The fingerprints of the files a build may keep: those the live output folder still
+        holds, and those the spare folder holds as the very files of the live one (`linked`: see
+        `linked`), which the exchange puts back in place even if the live ones went."""
         known: Mapping[str, str] = self.pages.get(self.key) or {}
         live = str(self.output)
-        return {path: key for path, key in known.items() if os.path.isfile(os.path.join(live, path))}
+        shared = linked if spare_folder(self.output).is_dir() else ()
+        return {
+            path: key
+            for path, key in known.items()
+            if path in shared or os.path.isfile(os.path.join(live, path))
+        }
 
     def _last(self, name: str) -> Any:
         """What the last build into the output recorded under `name`, or None."""

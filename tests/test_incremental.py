@@ -446,6 +446,30 @@ def test_files_a_build_left_unchanged_are_shared_by_both_output_folders(make_sit
     assert snapshot(output) == snapshot(clean / "output")
 
 
+@pytest.mark.parametrize("spare_too", [False, True])
+def test_files_deleted_from_the_output_are_made_again_by_the_next_build(
+    make_site: MakeSite, spare_too: bool
+) -> None:
+    """Output files deleted by hand (by a deploy script, say), and the spare folder beside the
+    output too, are back after the next build: its output is a clean build's."""
+    site = make_site(base_files())
+    output = site / "output"
+    build(site, output)
+    EDITS["body"](site)
+    build(site, output)  # the output and the spare share the files this build left unchanged (not b3's)
+    for path in ["briefings/b2/index.html", "briefings/b3/index.html", "topics/t1/index.html", "rss.xml"]:
+        (output / path).unlink()
+    if spare_too:
+        shutil.rmtree(site / ".output.spare")
+    EDITS["text past the opening"](site)  # b3's page, rewritten by the last build, stays as it is
+    build(site, output)
+    clean = make_site(base_files())
+    EDITS["body"](clean)
+    EDITS["text past the opening"](clean)
+    build(clean, clean / "output")
+    assert snapshot(output) == snapshot(clean / "output")
+
+
 def test_files_unchanged_since_the_last_build_are_not_read_again(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:

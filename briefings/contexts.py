@@ -40,13 +40,15 @@ class SitePage(NamedTuple):
     lists: Sequence[tuple[Hashable, Sequence[Briefing]]] | None = None
 
 
-def site_pages(site: Site) -> Iterator[SitePage]:
-    """Every page, in a fixed order. A page about no one briefing (`own` is None) is made from
-    the site's lists and what every page shares alone, never from a briefing's related or
-    linking briefings, nor its neighbours: see reuse.lists_digest."""
+def site_pages(site: Site, about: Callable[[Briefing], bool] | None = None) -> Iterator[SitePage]:
+    """Every page, in a fixed order; with `about`, of the pages about one briefing only those
+    about a briefing it takes. A page about no one briefing (`own` is None) is made from the
+    site's lists and what every page shares alone, never from a briefing's related or linking
+    briefings, nor its neighbours: see reuse.lists_digest."""
     yield from _home(site)
     for briefing in site.briefings:
-        yield briefing_page(site, briefing)
+        if about is None or about(briefing):
+            yield briefing_page(site, briefing)
     topics = sorted(site.topics.items(), key=lambda item: (item[0].name.casefold(), item[0].slug))
     yield SitePage("topics/index.html", "topics.html", partial(dict, topics=topics), lists=topics)
     for topic, briefings in topics:
@@ -126,7 +128,12 @@ def _edition_context(
 def briefing_page(site: Site, briefing: Briefing) -> SitePage:
     inputs = partial(_briefing_inputs, site, briefing)
     context = partial(_briefing_context, site.config, inputs)
-    return SitePage(f"briefings/{briefing.slug}/index.html", "briefing.html", context, inputs, briefing)
+    return SitePage(briefing_path(briefing), "briefing.html", context, inputs, briefing)
+
+
+def briefing_path(briefing: Briefing) -> str:
+    """The output path of a briefing's own page."""
+    return f"briefings/{briefing.slug}/index.html"
 
 
 def _briefing_inputs(site: Site, briefing: Briefing) -> dict[str, Any]:

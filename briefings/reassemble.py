@@ -233,9 +233,9 @@ def list_pages_changed(before: Site, after: Site) -> frozenset[str]:
     differ from those of the page of the same path in `before`, or that it did not have: any
     other page with lists shows what it showed (`reassembled` keeps every briefing it did not
     make again)."""
-    then = {page.path: page.lists for page in site_pages(before) if page.lists is not None}
+    then = {page.path: page.lists for page in site_pages(before, _none) if page.lists is not None}
     changed = set()
-    for page in site_pages(after):
+    for page in site_pages(after, _none):
         if page.lists is None:
             continue
         lists = then.get(page.path)
@@ -247,6 +247,10 @@ def list_pages_changed(before: Site, after: Site) -> frozenset[str]:
                 changed.add(page.path)
                 break
     return frozenset(changed)
+
+
+def _none(_: Briefing) -> bool:
+    return False
 
 
 def _same(these: Sequence[Briefing], those: Sequence[Briefing]) -> bool:

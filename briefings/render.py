@@ -21,7 +21,7 @@ import markupsafe
 
 from briefings import THEME
 from briefings.cache import Cache
-from briefings.contexts import FeedLink, SitePage, briefing_page, site_pages
+from briefings.contexts import FeedLink, SitePage, briefing_page, briefing_path, site_pages
 from briefings.errors import Problem, TemplateError
 from briefings.model import (
     MONTHS,
@@ -198,7 +198,14 @@ def plan_pages(
     same_shared = (
         lists.listed is not None and lists_before is not None and lists.shared == lists_before.shared
     )
-    pages = list(site_pages(site))
+    only = edited if previous and same_shared else None  # the briefings that alone may have changed
+    # The pages of the others are kept as the live output has them, without being made (path by slug).
+    unmade: dict[str, str] = {}
+    if only is not None:
+        for briefing in site.briefings:
+            if briefing.slug not in only and (path := briefing_path(briefing)) in previous:
+                unmade[briefing.slug] = path
+    pages = list(site_pages(site, (lambda briefing: briefing.slug not in unmade) if unmade else None))
     try:  # a template that does not compile fails the build before anything is written
         for name in sorted({page.template for page in pages}):
             env.get_template(name)
@@ -210,10 +217,12 @@ def plan_pages(
             with contextlib.suppress(jinja2.TemplateError, UnicodeError, OSError):
                 env.get_template(name)
     plan = PagePlan(page_renderer(site, env, site_templates), site_templates, [], [], {}, fingerprints, lists)
+    for path in unmade.values():
+        plan.fingerprints[path] = previous[path]
+        plan.kept.append(path)
     if not previous:  # nothing to keep: every page is rendered, and fingerprinted then
         plan.todo.extend(pages)
     else:
-        only = edited if same_shared else None  # the briefings that alone may have changed, if known
         for page in pages:
             if page.own is None:  # its lists are as they were, or it lists none that changed
                 if moved is not None:  # briefings added or moved: which lists changed is known

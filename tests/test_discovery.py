@@ -245,9 +245,12 @@ def test_rescoring_after_edits_gives_the_lists_of_a_scoring_from_nothing(
     monkeypatch.setattr(related, "_score", score)
     anew = score_related(edited, config)
     assert again.related == anew.related
-    assert (again.chosen, again.frequency, again.key) == (anew.chosen, anew.frequency, anew.key)
+    assert (again.chosen, again.frequency) == (anew.chosen, anew.frequency)
     assert sum(scored) <= len(edited)
     assert score_related(edited[::-1], config, again) is again  # nothing changed since: nothing scored
+    assert score_related(edited, config, anew) is anew  # nor since a scoring from nothing
+    changed = sorted(edited, key=lambda s: s.slug) != sorted(subjects, key=lambda s: s.slug)
+    assert (again.key != last.key) == changed  # the key tells the subjects scored
 
 
 @pytest.mark.parametrize("seed", range(40))

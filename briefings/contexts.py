@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from typing import Any, NamedTuple
 
 from briefings.model import Briefing, Edition, Site, SiteConfig, Topic
@@ -84,7 +84,12 @@ def site_pages(site: Site, about: Callable[[Briefing], bool] | None = None) -> I
     yield SitePage("404.html", "404.html", dict)
     if site.config.search:
         yield SitePage("search/index.html", "search.html", dict)
-    yield SitePage("sitemap.xml", "sitemap.xml", lambda: {"entries": _sitemap(site)})
+    entries = cache(partial(_sitemap, site))  # made once, for the fingerprint and the page
+
+    def inputs() -> dict[str, Any]:  # what decides the sitemap, as one text: fingerprinted at once
+        return {"entries": "\n".join(map(repr, entries()))}
+
+    yield SitePage("sitemap.xml", "sitemap.xml", lambda: {"entries": entries()}, inputs)
     yield SitePage("robots.txt", "robots.txt", dict)
 
 

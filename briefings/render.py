@@ -59,7 +59,16 @@ def make_environment(site_templates: Path, compiled: Cache | None = None) -> jin
     )
     env.filters["date"] = format_stamp
     env.filters["month_name"] = lambda number: MONTHS[number - 1]
+    env.filters["absolute"] = _absolute
     return env
+
+
+@jinja2.pass_context
+def _absolute(context: jinja2.runtime.Context, path: str) -> str:
+    """`{{ path | absolute }}`: what `absolute(path)` gives, for a loop over thousands of paths
+    (the sitemap's): Jinja calls a filter straight, where it checks each call of a function."""
+    absolute: Callable[[str], str] = context["absolute"]
+    return absolute(path)
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):

@@ -21,21 +21,20 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from briefings.assemble import (
+    Named,
     _backlinked,
     _briefing,
     _briefings,
     _calendar,
-    _group,
-    _outlets,
     _spellings,
     site_version,
 )
 from briefings.contexts import site_pages
-from briefings.model import Briefing, Digest, Markup, ParsedBriefing, Site, Topic
+from briefings.model import Briefing, Digest, Markup, ParsedBriefing, Site, SiteConfig, SourceOutlet, Topic
 from briefings.related import Scored, Subject, score_related
 from briefings.slugs import slugify
 
@@ -143,7 +142,7 @@ def reassembled(
     made = [remade.get(b.slug, b) for b in site.briefings] + [b for s, b in remade.items() if s not in old]
     made.sort(key=lambda b: (b.date.moment, b.slug), reverse=True)
     by_slug = {b.slug: b for b in made}
-    outlets = _outlets(config, made)
+    outlets = _Outlets(config, made, site)
     versions = dict(site.versions)
     for slug, (parsed, _, _) in parts.items():
         versions[slug] = site_version(parsed.version, remade[slug])
@@ -151,24 +150,32 @@ def reassembled(
     kept = {subject.slug: subject for subject in last.subjects}
     subjects = []
     for b in made:
+        then = kept.get(b.slug)
+        if then is not None and b.slug not in remade:  # its date, topics and sources are as they were
+            subjects.append(
+                then if then.keywords == keywords[b.slug] else replace(then, keywords=keywords[b.slug])
+            )
+            continue
         subject = Subject(
             slug=b.slug,
             order=(b.date.moment, b.slug),
             topics=tuple(t.slug for t in b.topics),
-            sources=tuple(o.slug for o in outlets[b.slug]),
+            sources=tuple(o.slug for o in outlets.of(b)),
             keywords=keywords[b.slug],
         )
         # The last scoring's own when equal: it tells briefings kept as they were by identity.
-        subjects.append(subject if (then := kept.get(b.slug)) is None or then != subject else then)
+        subjects.append(subject if then is None or then != subject else then)
     scored = score_related(subjects, config.related, last)
+    gone = [old[slug] for slug in remade if slug in old]
+    came = list(remade.values())
     curated = _backlinked(made, {slug: related for slug, (related, _) in links.items()}, first=True)
     months, editions = _calendar(config, made)
     reassembled_site = Site(
         config=config,
         briefings=tuple(made),
         pages=site.pages,
-        topics=_group(made, lambda b: b.topics),
-        sources=_group(made, lambda b: outlets[b.slug]),
+        topics=_regrouped(made, site.topics, (_topics_of, _topics_of), gone, came, topics),
+        sources=_regrouped(made, site.sources, (outlets.then, outlets.of), gone, came, outlets.named),
         months=months,
         editions=editions,
         mentions={(topic, b.slug): sentence for b in made for topic, sentence in mentions[b.slug]},
@@ -181,6 +188,67 @@ def reassembled(
         versions=versions,
     )
     return Reassembled(reassembled_site, Frames(names, links, hidden_now), scored, curated)
+
+
+class _Outlets:
+    """The outlets of the `made` briefings (see assemble._outlets), each by its slug under its most
+    common spelling (the `site`'s very outlet when that stays), and a briefing's when asked for."""
+
+    def __init__(self, config: SiteConfig, made: Sequence[Briefing], site: Site) -> None:
+        names = [source.name for briefing in made for source in briefing.sources]
+        self.slugs = {name: slugify(name) for name in set(names)}  # a few outlets, cited thousands of times
+        self.before = {outlet.slug: outlet for outlet in site.sources}
+        self.named = {
+            slug: self.before[slug]
+            if slug in self.before and self.before[slug].name == name
+            else SourceOutlet(name, slug, f"{config.base_path}sources/{slug}/")
+            for slug, name in _spellings(name for name in names if self.slugs[name]).items()
+        }
+
+    def of(self, briefing: Briefing) -> tuple[SourceOutlet, ...]:
+        """A made briefing's outlets, as assembly gives them."""
+        return self._outlets(briefing, self.named)
+
+    def then(self, briefing: Briefing) -> tuple[SourceOutlet, ...]:
+        """A briefing's outlets in the `site`."""
+        return self._outlets(briefing, self.before)
+
+    def _outlets(self, briefing: Briefing, named: Mapping[str, SourceOutlet]) -> tuple[SourceOutlet, ...]:
+        slugs = [self.slugs.get(source.name) or slugify(source.name) for source in briefing.sources]
+        return tuple(dict.fromkeys(named[slug] for slug in slugs if slug))
+
+
+def _topics_of(briefing: Briefing) -> tuple[Topic, ...]:
+    return briefing.topics
+
+
+def _regrouped(
+    made: Sequence[Briefing],
+    before: Mapping[Named, tuple[Briefing, ...]],
+    keys: tuple[Callable[[Briefing], Sequence[Named]], Callable[[Briefing], Sequence[Named]]],
+    gone: Sequence[Briefing],
+    came: Sequence[Briefing],
+    named: Mapping[str, Named],
+) -> dict[Named, tuple[Briefing, ...]]:
+    """What assembly groups the `made` briefings under (see assemble._group), made from the
+    groups `before` them, those `gone` and those that `came` (their keys then and now are
+    `keys`): only the groups those are in are made again. The groups come in the order assembly
+    gives, of their newest briefings, and under the keys in `named` (by slug)."""
+    then, now = keys
+    position = {briefing.slug: at for at, briefing in enumerate(made)}
+    leaving = {id(briefing) for briefing in gone}
+    groups = {key.slug: items for key, items in before.items()}
+    touched = {key.slug for briefing in gone for key in then(briefing)}
+    for slug in touched | {key.slug for briefing in came for key in now(briefing)}:
+        members = [b for b in groups.get(slug, ()) if id(b) not in leaving]
+        members += [b for b in came if any(key.slug == slug for key in now(b))]
+        groups[slug] = tuple(sorted(members, key=lambda b: position[b.slug]))
+
+    def first(item: tuple[str, tuple[Briefing, ...]]) -> tuple[int, int]:
+        slug, items = item
+        return position[items[0].slug], [key.slug for key in now(items[0])].index(slug)
+
+    return {named[slug]: items for slug, items in sorted(((s, i) for s, i in groups.items() if i), key=first)}
 
 
 def _mentions(site: Site) -> dict[str, list[tuple[str, str]]]:

@@ -126,6 +126,63 @@ def test_an_edit_moving_briefings_gives_the_site_a_whole_assembly_gives(
     assert found.waiting == waiting and found.site != before
 
 
+LONE = "content/briefings/2025-07-04-lone.md"
+WIRE = "content/briefings/2025-07-0{}-wire{}.md"
+
+# Edits whose briefing alone had an outlet or topic, or that change which spelling of an outlet
+# is the most common: the site's index of outlets (or topics) changes its keys.
+KEYS_MOVED: dict[str, tuple[dict[str, str], Callable[[Path], None]]] = {
+    "an outlet and a topic go": (
+        {LONE: briefing("Lone", date="2025-07-04", source="  - name: Lone Wire\n", extra="topics: [Lone]\n")},
+        lambda s: (replace(s, LONE, "Lone Wire", "Example News"), replace(s, LONE, "[Lone]", "[T1]")),
+    ),
+    "an outlet and a topic come": (
+        {},
+        lambda s: add(
+            s,
+            "2025-07-04-lone.md",
+            briefing("Lone", source="  - name: Lone Wire\n", extra="topics: [Lone]\n"),
+        ),
+    ),
+    "an outlet spelled otherwise": (
+        {
+            WIRE.format(1, 1): briefing("Wire 1", date="2025-07-01", source="  - name: RARE WIRE\n"),
+            WIRE.format(2, 2): briefing("Wire 2", date="2025-07-02", source="  - name: Rare Wire\n"),
+        },
+        lambda s: add(
+            s, "2025-07-03-wire3.md", briefing("Wire 3", date="2025-07-03", source="  - name: Rare Wire\n")
+        ),
+    ),
+    "an outlet spelled otherwise, and the briefing moved": (
+        {
+            WIRE.format(1, 1): briefing("Wire 1", date="2025-07-01", source="  - name: RARE WIRE\n"),
+            WIRE.format(2, 2): briefing("Wire 2", date="2025-07-02", source="  - name: Rare Wire\n"),
+            WIRE.format(3, 3): briefing("Wire 3", date="2025-07-03", source="  - name: RARE WIRE\n"),
+        },
+        lambda s: (
+            replace(s, WIRE.format(3, 3), "RARE WIRE", "Rare Wire"),
+            replace(s, WIRE.format(3, 3), "2025-07-03", "2025-07-11"),
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(KEYS_MOVED))
+def test_an_edit_changing_the_outlets_or_topics_gives_the_site_a_whole_assembly_gives(
+    make_site: MakeSite, name: str
+) -> None:
+    files, move = KEYS_MOVED[name]
+    site = make_site(base_files() | files)
+    assert run_cli("build", str(site), "--accept-feed-changes")[0] == 0
+    before, _ = pipeline.assemble(load_config(site), drafts=False, future=False, now=NOW)
+    move(site)
+    found = reframed(site)
+    assert found is not None
+    assembled, _ = pipeline.assemble(load_config(site), drafts=False, future=False, now=NOW)
+    assert_same_site(found.site, assembled)
+    assert list(found.site.sources) != list(before.sources) or list(found.site.topics) != list(before.topics)
+
+
 @pytest.mark.parametrize("name", sorted(WHOLE))
 def test_any_other_edit_is_assembled_anew_and_reported_there(make_site: MakeSite, name: str) -> None:
     site = make_site(base_files())

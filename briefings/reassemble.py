@@ -26,9 +26,7 @@ from dataclasses import dataclass, replace
 
 from briefings.assemble import (
     Named,
-    _backlinked,
     _briefing,
-    _briefings,
     _calendar,
     _spellings,
     site_version,
@@ -90,11 +88,15 @@ def reassembled(
     keywords: Mapping[str, str],
     last: Scored,
     hidden: Sequence[str] = (),
+    lists: tuple[Mapping[str, Slugs], Mapping[str, Slugs]] = ({}, {}),
 ) -> Reassembled | None:
     """The `site` (with its `frames`) with the `changed` briefings put in, new or in place of the
     briefings of their slugs, shown all; its briefings' keywords are `keywords` (by slug) but for
     the changed ones'. The slugs of new briefings the site leaves out are `hidden`. Related lists
-    are scored from the `last` scoring. None when only a whole assembly can make the site."""
+    are scored from the `last` scoring; `lists` are the curated lists the site's related lists
+    start with, and the related lists it has that are not those and the last scoring's (see
+    snapshot.resume); without them, every related list is made again. None when only a whole
+    assembly can make the site."""
     config = site.config
     old = {briefing.slug: briefing for briefing in site.briefings}
     arriving = {parsed.slug for parsed, _, _ in changed}
@@ -168,7 +170,33 @@ def reassembled(
     scored = score_related(subjects, config.related, last)
     gone = [old[slug] for slug in remade if slug in old]
     came = list(remade.values())
-    curated = _backlinked(made, {slug: related for slug, (related, _) in links.items()}, first=True)
+    curated_then, relisted_then = lists
+    relisted: Collection[str] = relisted_then if curated_then else old.keys()  # unknown: all made again
+    related_then = {slug: related for slug, (related, _) in frames.links.items()}
+    related_now = {slug: related for slug, (related, _) in links.items()}
+    again = _backlinks_again(made, related_then, related_now, remade, first=True)
+    curated = {b.slug: again[b.slug] if b.slug in again else curated_then[b.slug] for b in made}
+    related = {}
+    for slug, first in curated.items():
+        if (
+            slug in again
+            or slug in relisted
+            or scored.related[slug] is not last.related.get(slug)
+            or not remade.keys().isdisjoint(first)
+            or not remade.keys().isdisjoint(scored.related[slug])
+        ):
+            related[slug] = tuple(map(by_slug.__getitem__, dict.fromkeys(first + scored.related[slug])))
+        else:  # the site's own list: the same briefings, none of them made again
+            related[slug] = site.related[slug]
+    linked_then = {slug: linked for slug, (_, linked) in frames.links.items()}
+    linked_now = {slug: linked for slug, (_, linked) in links.items()}
+    linking = _backlinks_again(made, linked_then, linked_now, remade, first=False)
+    mentioned_in = {}
+    for b in made:
+        listed = linking.get(b.slug)
+        mentioned_in[b.slug] = (
+            site.mentioned_in[b.slug] if listed is None else tuple(map(by_slug.__getitem__, listed))
+        )
     months, editions = _calendar(config, made)
     reassembled_site = Site(
         config=config,
@@ -179,10 +207,8 @@ def reassembled(
         months=months,
         editions=editions,
         mentions={(topic, b.slug): sentence for b in made for topic, sentence in mentions[b.slug]},
-        related=_briefings({slug: own + scored.related[slug] for slug, own in curated.items()}, by_slug),
-        mentioned_in=_briefings(
-            _backlinked(made, {slug: linked for slug, (_, linked) in links.items()}, first=False), by_slug
-        ),
+        related=related,
+        mentioned_in=mentioned_in,
         previous={new.slug: older for new, older in itertools.pairwise(made)},
         following={older.slug: new for new, older in itertools.pairwise(made)},
         versions=versions,
@@ -249,6 +275,33 @@ def _regrouped(
         return position[items[0].slug], [key.slug for key in now(items[0])].index(slug)
 
     return {named[slug]: items for slug, items in sorted(((s, i) for s, i in groups.items() if i), key=first)}
+
+
+def _backlinks_again(
+    made: Sequence[Briefing],
+    then: Mapping[str, Slugs],
+    now: Mapping[str, Slugs],
+    changed: Collection[str],
+    *,
+    first: bool,
+) -> dict[str, Slugs]:
+    """The lists that assembly's _backlinked gives for the `made` briefings, named `now` by
+    their links (and `then` before), that the `changed` briefings may change: their own, and
+    those of the briefings they named then or name now. Any other list names the same briefings
+    in the same order as before (and lists none of the changed)."""
+    again = set(changed)
+    for slug in changed:
+        again.update(then.get(slug, ()), now[slug])
+    back: defaultdict[str, list[str]] = defaultdict(list)
+    for briefing in made:
+        for target in now[briefing.slug]:
+            if target in again:
+                back[target].append(briefing.slug)
+    return {
+        slug: tuple(dict.fromkeys([*(now[slug] if first else ()), *back.get(slug, ())]))
+        for slug in again
+        if slug in now
+    }
 
 
 def _mentions(site: Site) -> dict[str, list[tuple[str, str]]]:

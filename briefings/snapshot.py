@@ -405,7 +405,8 @@ def reframe(
     site = with_edits(site, edits, related)
     keywords = {s.slug: s.keywords for s in scored.subjects} | {slug: e.keywords for slug, e in edits.items()}
     shown, hidden = changed
-    made = reassembled(site, frames, shown, keywords, scored, [parsed.slug for parsed in hidden])
+    hidden_slugs = [parsed.slug for parsed in hidden]
+    made = reassembled(site, frames, shown, keywords, scored, hidden_slugs, (scoring[1], related))
     waiting = _waiting_too(waiting, schedule(hidden, now, drafts=drafts))
     if made is None or waiting is None:
         return None

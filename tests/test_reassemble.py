@@ -59,6 +59,7 @@ MOVES: dict[str, Callable[[Path], None]] = {
     "date in another month": lambda s: replace(s, B.format(8, 8), "date: 2025-07-08", "date: 2025-08-02"),
     "source": lambda s: replace(s, B.format(6, 6), "name: Example News", "name: Other Wire"),
     "link": lambda s: replace(s, B.format(7, 7), "Text 7", "Text 7, after [[b9]]"),
+    "link gone": lambda s: replace(s, B.format(7, 7), "[[b3]]", "b3"),
     # The oldest of all: the home page's last page fills up, and it gets a page more (the chain of
     # builds below shows three a page, and has eleven briefings by then).
     "new, oldest": lambda s: (
@@ -129,9 +130,13 @@ def test_an_edit_moving_briefings_gives_the_site_a_whole_assembly_gives(
 LONE = "content/briefings/2025-07-04-lone.md"
 WIRE = "content/briefings/2025-07-0{}-wire{}.md"
 
-# Edits whose briefing alone had an outlet or topic, or that change which spelling of an outlet
-# is the most common: the site's index of outlets (or topics) changes its keys.
-KEYS_MOVED: dict[str, tuple[dict[str, str], Callable[[Path], None]]] = {
+# Edits in sites made for them (more files, or files in place of the base site's): a briefing
+# alone had an outlet or topic, or the most common spelling of an outlet changes (the site's
+# index of outlets or topics changes its keys); a briefing named as related is moved.
+RELATED_5 = briefing(
+    "Briefing 5", date="2025-07-05", extra="topics: [T2]\nrelated: [b1]\n", body="Text 5 [[b1]]."
+)
+MOVES_IN_SITES: dict[str, tuple[dict[str, str], Callable[[Path], None]]] = {
     "an outlet and a topic go": (
         {LONE: briefing("Lone", date="2025-07-04", source="  - name: Lone Wire\n", extra="topics: [Lone]\n")},
         lambda s: (replace(s, LONE, "Lone Wire", "Example News"), replace(s, LONE, "[Lone]", "[T1]")),
@@ -143,6 +148,18 @@ KEYS_MOVED: dict[str, tuple[dict[str, str], Callable[[Path], None]]] = {
             "2025-07-04-lone.md",
             briefing("Lone", source="  - name: Lone Wire\n", extra="topics: [Lone]\n"),
         ),
+    ),
+    "a briefing named as related given a topic": (
+        {B.format(5, 5): RELATED_5},
+        lambda s: replace(s, B.format(1, 1), "[T1]", "[T1, Lone]"),
+    ),
+    "a briefing named as related moved": (
+        {B.format(5, 5): RELATED_5},
+        lambda s: replace(s, B.format(1, 1), "date: 2025-07-01", "date: 2025-07-13"),
+    ),
+    "a briefing naming another as related no longer does": (
+        {B.format(5, 5): RELATED_5},
+        lambda s: replace(s, B.format(5, 5), "related: [b1]\n", ""),
     ),
     "an outlet spelled otherwise": (
         {
@@ -167,11 +184,11 @@ KEYS_MOVED: dict[str, tuple[dict[str, str], Callable[[Path], None]]] = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(KEYS_MOVED))
-def test_an_edit_changing_the_outlets_or_topics_gives_the_site_a_whole_assembly_gives(
+@pytest.mark.parametrize("name", sorted(MOVES_IN_SITES))
+def test_an_edit_moving_briefings_in_a_site_made_for_it_gives_the_site_a_whole_assembly_gives(
     make_site: MakeSite, name: str
 ) -> None:
-    files, move = KEYS_MOVED[name]
+    files, move = MOVES_IN_SITES[name]
     site = make_site(base_files() | files)
     assert run_cli("build", str(site), "--accept-feed-changes")[0] == 0
     before, _ = pipeline.assemble(load_config(site), drafts=False, future=False, now=NOW)
@@ -180,7 +197,27 @@ def test_an_edit_changing_the_outlets_or_topics_gives_the_site_a_whole_assembly_
     assert found is not None
     assembled, _ = pipeline.assemble(load_config(site), drafts=False, future=False, now=NOW)
     assert_same_site(found.site, assembled)
-    assert list(found.site.sources) != list(before.sources) or list(found.site.topics) != list(before.topics)
+    assert found.site != before
+
+
+def test_a_related_list_a_text_edit_changed_is_made_again_when_it_is_undone_and_briefings_move(
+    make_site: MakeSite,
+) -> None:
+    """A text edit that gives one briefing the words of another's opening changes the other's
+    related list (kept beside the site); undone in the build that adds a briefing, the other's
+    list is the last scoring's again, though the other was not edited."""
+    site = make_site(base_files())
+    assert run_cli("build", str(site), "--accept-feed-changes")[0] == 0
+    first, ninth = B.format(1, 1), "output/briefings/b9/index.html"
+    replace(site, first, "Text 1", "Lead paragraph, text 1")
+    assert run_cli("build", str(site), "--accept-feed-changes")[0] == 0
+    assert '<a href="/briefings/b1/">' in (site / ninth).read_text(encoding="utf-8")  # related now
+    replace(site, first, "Lead paragraph, text 1", "Text 1")
+    add(site, "2025-07-21-other.md", briefing("Quokka", date="2025-07-21", body="Quokka wombat."))
+    found = reframed(site)
+    assert found is not None
+    assembled, _ = pipeline.assemble(load_config(site), drafts=False, future=False, now=NOW)
+    assert_same_site(found.site, assembled)
 
 
 @pytest.mark.parametrize("name", sorted(WHOLE))

@@ -151,12 +151,10 @@ class PagePlan:
         if table.get(SHARED) != self.lists.shared:
             table.put(SHARED, self.lists.shared)
             return
-        site = self.renderer.site
         for name, fragments in self.renderer.fragments.items():
-            for briefing in site.briefings:
-                kept = table.get(f"{name}/{briefing.slug}")
-                if kept is not None and kept[0] == site.versions[briefing.slug]:
-                    fragments[briefing.slug] = markupsafe.Markup(kept[1])
+            for briefing in self.renderer.site.briefings:  # kept for later builds, if asked for or not
+                table.get(f"{name}/{briefing.slug}")
+            fragments.kept = table.entries  # taken when a page asks for one (see _Fragments)
 
     def fragments_made(self) -> MadeFragments:
         """The cards and entries rendered in this process since last asked."""
@@ -378,7 +376,7 @@ class _Renderer:
         }
         # A briefing appears in many lists (home, topics, source, month, related): its list entries
         # are rendered once here, from partials/card.html and partials/entry.html, and reused.
-        self.fragments = {name: _Fragments(self, f"partials/{kind}.html") for name, kind in FRAGMENTS.items()}
+        self.fragments = {name: _Fragments(self, name, kind) for name, kind in FRAGMENTS.items()}
         self.common.update(self.fragments)
         self.site_feeds = (
             FeedLink(f"{config.title} (RSS)", f"{config.base_path}rss.xml", "application/rss+xml"),
@@ -399,13 +397,19 @@ MadeFragments = dict[str, dict[str, str]]  # name → slug → a briefing's card
 class _Fragments(dict[str, markupsafe.Markup]):
     """A briefing's list entry by slug, rendered the first time a page asks for it."""
 
-    def __init__(self, renderer: _Renderer, name: str) -> None:
+    def __init__(self, renderer: _Renderer, name: str, kind: str) -> None:
         super().__init__()
         self.renderer = renderer
-        self.template = renderer.env.get_template(name)
+        self.name = name
+        self.template = renderer.env.get_template(f"partials/{kind}.html")
         self.made: dict[str, str] = {}  # slug → fragment, those rendered since last taken
+        self.kept: Mapping[str, tuple[str, str]] = {}  # "name/slug" → version and fragment, kept before
 
     def __missing__(self, slug: str) -> markupsafe.Markup:
+        kept = self.kept.get(f"{self.name}/{slug}")
+        if kept is not None and kept[0] == self.renderer.site.versions[slug]:  # its briefing as it was
+            fragment = self[slug] = markupsafe.Markup(kept[1])
+            return fragment
         context = {**self.renderer.common, "briefing": self.renderer.briefings[slug]}
         fragment = self[slug] = markupsafe.Markup(self.template.render(context).strip())
         self.made[slug] = str(fragment)

@@ -16,7 +16,7 @@ import pytest
 from conftest import MakeSite, briefing, files_look_old, run_cli, snapshot
 from test_incremental import EDITS, base_files, replace
 
-from briefings import pipeline
+from briefings import pipeline, render
 from briefings.cache import CACHE_DIR
 from briefings.config import load_config
 from briefings.content import list_documents
@@ -218,6 +218,30 @@ def test_a_related_list_a_text_edit_changed_is_made_again_when_it_is_undone_and_
     assert found is not None
     assembled, _ = pipeline.assemble(load_config(site), drafts=False, future=False, now=NOW)
     assert_same_site(found.site, assembled)
+
+
+def test_the_cards_of_briefings_kept_as_they_were_are_not_rendered_again(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new briefing moves every other along the home page's pages (three a page here): their
+    cards and list entries are taken from the build cache, and only the new one's are rendered."""
+    site = make_site(base_files())
+    replace(site, "site.toml", 'title = "Test Briefings"', 'title = "Test Briefings"\npage_size = 3')
+    assert run_cli("build", str(site), "--accept-feed-changes")[0] == 0
+    rendered: list[str] = []
+    taken = render.PagePlan.fragments_made
+
+    def counted(plan: render.PagePlan) -> render.MadeFragments:
+        made = taken(plan)
+        rendered.extend(f"{name}/{slug}" for name, fragments in made.items() for slug in fragments)
+        return made
+
+    monkeypatch.setattr(render.PagePlan, "fragments_made", counted)
+    EDITS["new"](site)
+    before = (site / "output/page/2/index.html").read_text(encoding="utf-8")
+    assert run_cli("build", str(site), "--accept-feed-changes")[0] == 0
+    assert (site / "output/page/2/index.html").read_text(encoding="utf-8") != before
+    assert sorted(rendered) == ["cards/fresh", "entries/fresh"]
 
 
 @pytest.mark.parametrize("name", sorted(WHOLE))

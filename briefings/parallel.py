@@ -37,7 +37,9 @@ def forked_pool(workers: int) -> ProcessPoolExecutor:
 def in_background(task: Callable[[], object]) -> int | None:
     """Run `task` in a forked process, which exits when it is done, and return its process id;
     or run it here and return None when this process may not fork (see `can_fork`). The child
-    ends without the parent's exit handlers and unflushed output: they are the parent's."""
+    ends without the parent's exit handlers and unflushed output: they are the parent's. It runs
+    at the lowest priority: what it does is needed by the time the parent is done (see
+    cache.finish_writing), and the parent's own work (and its other processes') comes first."""
     if not can_fork():
         task()
         return None
@@ -45,6 +47,7 @@ def in_background(task: Callable[[], object]) -> int | None:
     if pid:
         return pid
     try:
+        os.nice(19)
         task()
     finally:
         os._exit(0)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from briefings import parallel
-from briefings.parallel import forked
+from briefings.parallel import forked, in_background, wait_for
 
 
 def test_a_task_apart_gives_its_value_from_another_process() -> None:
@@ -56,3 +56,13 @@ def test_a_process_whose_value_is_never_asked_is_stopped(tmp_path: Path) -> None
     with pytest.raises(ProcessLookupError):  # stopped and waited for: gone
         os.kill(int(started.read_text(encoding="utf-8")), 0)
     assert time.monotonic() - began < 30
+
+
+def test_work_in_the_background_gives_way_to_the_build(tmp_path: Path) -> None:
+    """A cache table written in the background only has to be done when the build is: it runs
+    at the lowest priority, so that the build's own processes come first."""
+    niceness = tmp_path / "niceness"
+    pid = in_background(lambda: niceness.write_text(str(os.nice(0)), encoding="utf-8"))
+    assert pid is not None
+    wait_for(pid)
+    assert int(niceness.read_text(encoding="utf-8")) == 19 >= os.nice(0)

@@ -276,6 +276,7 @@ class _Fed:
 FRAGMENTS_AT_ONCE = 1000  # cards and entries: more are saved by a forked process
 PARALLEL_PAGES = 1000  # below this, starting processes costs more than it saves
 APART_FROM = 1000  # briefings: from this many, the feeds and the ledger check take a process each
+SPLIT_FROM = 100  # pages: from this many (of such a site), two processes render them, page about
 PAGES_PER_TASK = 250
 _shared: _Work | None = None  # set for the forked rendering processes to inherit
 
@@ -285,18 +286,27 @@ def _render_all(
 ) -> tuple[_Fed, dict[str, str], list[Problem], list[MadeFragments]]:
     """The planned pages and the feeds into the spare: for many pages, in one forked process per
     core, which inherit the site instead of being sent it; else in this process, but for a large
-    site's feeds, rendered in a forked process meanwhile. Forking a process that runs other
-    threads (the preview server's) is unsafe, so there all is rendered here.
+    site's feeds and (from SPLIT_FROM pages) every other page, rendered in forked processes
+    meanwhile. Forking a process that runs other threads (the preview server's) is
+    unsafe, so there all is rendered here.
     The feeds, the fingerprints of pages fingerprinted as they were rendered, the problems, and
     the briefings' cards and entries rendered on the way."""
     global _shared
     total = len(work.plan.todo)
-    if total < PARALLEL_PAGES or not can_fork():  # the feeds of a large site beside, all else here
-        with forked(lambda: _feeds_apart(work), apart=len(work.site.briefings) >= APART_FROM) as fed_apart:
-            made, problems = work.plan.render(0, total, work.spare.put)
+    if total < PARALLEL_PAGES or not can_fork():
+        # Here, but for a large site's feeds and, when they are many, every other page.
+        large = len(work.site.briefings) >= APART_FROM
+        step = 2 if large and total >= SPLIT_FROM else 1
+        with (
+            forked(lambda: _feeds_apart(work), apart=large) as fed_apart,
+            forked(lambda: _pages_apart(work, 1, total if step > 1 else 0, step), apart=step > 1) as others,
+        ):
+            made, problems = work.plan.render(0, total, work.spare.put, step)
             paths, changed, fed = fed_apart()
-        work.spare.note(paths, changed)
-        return fed, made, problems, [work.plan.fragments_made()]
+            other_paths, other_changed, other_made, other_problems, fragments = others()
+        work.spare.note(paths + other_paths, changed + other_changed)
+        met = {problem.render(): problem for problem in problems + other_problems}
+        return fed, made | other_made, list(met.values()), [work.plan.fragments_made(), fragments]
     problems, made, rendered = [], {}, []
     _shared = work
     try:
@@ -341,12 +351,20 @@ def _feeds(work: _Work, spare: Spare) -> _Fed:
 def _pages_share(
     start: int, stop: int
 ) -> tuple[list[str], list[str], dict[str, str], list[Problem], MadeFragments]:
-    """In a forked process: some of the planned pages into the spare; what was put there, the
-    fingerprints of pages fingerprinted as they were rendered, and the cards and entries rendered."""
+    """In a forked process: some of the planned pages into the spare (see _pages_apart)."""
     assert _shared is not None
-    mine = _shared.spare.another()
-    made, problems = _shared.plan.render(start, stop, mine.put)
-    return sorted(mine.paths), sorted(mine.changed), made, problems, _shared.plan.fragments_made()
+    return _pages_apart(_shared, start, stop)
+
+
+def _pages_apart(
+    work: _Work, start: int, stop: int, step: int = 1
+) -> tuple[list[str], list[str], dict[str, str], list[Problem], MadeFragments]:
+    """Some of the planned pages (see PagePlan.render) into the spare as another process puts
+    them there; what was put there, the fingerprints of pages fingerprinted as they were
+    rendered, and the cards and entries rendered."""
+    mine = work.spare.another()
+    made, problems = work.plan.render(start, stop, mine.put, step)
+    return sorted(mine.paths), sorted(mine.changed), made, problems, work.plan.fragments_made()
 
 
 def _feeds_share() -> tuple[list[str], list[str], _Fed]:

@@ -115,13 +115,13 @@ class PagePlan:
     lists: Lists | None = None  # what the pages were made from
 
     def render(
-        self, start: int, stop: int, put: Callable[[str, bytes], None]
+        self, start: int, stop: int, put: Callable[[str, bytes], None], step: int = 1
     ) -> tuple[dict[str, str], list[Problem]]:
-        """Render todo[start:stop], handing each page to `put`; the fingerprints of those not
-        fingerprinted before, and the template problems met."""
+        """Render todo[start:stop:step], handing each page to `put`; the fingerprints of those
+        not fingerprinted before, and the template problems met."""
         made: dict[str, str] = {}
         problems: dict[str, Problem] = {}
-        for path, template, make_context, inputs, own, _ in self.todo[start:stop]:
+        for path, template, make_context, inputs, own, _ in self.todo[start:stop:step]:
             if path not in self.fingerprints:
                 made[path] = self.fingerprinter.of(path, template, (inputs or make_context)(), own=own)
             try:
@@ -240,6 +240,9 @@ def plan_pages(
                     settled = same_lists or (only is not None and not _lists_any(page, only))
             else:
                 settled = only is not None and page.own.slug not in only
+            if not settled and moved is not None and page.path in moved:
+                plan.todo.append(page)  # its lists changed: it is fingerprinted as it is rendered
+                continue
             if settled and (known := previous.get(page.path)):
                 plan.fingerprints[page.path] = known
                 plan.kept.append(page.path)

@@ -321,12 +321,13 @@ def test_pages_rendered_by_several_processes_equal_those_rendered_by_one(
     assert snapshot(site / "output") == before
 
 
-def test_feeds_and_the_ledger_made_apart_equal_those_made_here(
+def test_feeds_pages_and_the_ledger_made_apart_equal_those_made_here(
     make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """For a large site the feeds are rendered, and the feed ledger checked, in forked processes
-    while the pages render: the output and the ledger are the same bytes, a build after an edit
-    keeps them so, and a change readers would notice is refused with the output left as it was."""
+    """For a large site the feeds and every other page are rendered, and the feed ledger checked,
+    in forked processes while the pages render: the output and the ledger are the same bytes, a
+    build after an edit keeps them so, and a change readers would notice is refused with the
+    output left as it was."""
     site = make_site(base_files())
     here = tmp_path / "here"
     shutil.copytree(site, here)
@@ -340,9 +341,10 @@ def test_feeds_and_the_ledger_made_apart_equal_those_made_here(
         return fork()
 
     monkeypatch.setattr(pipeline, "APART_FROM", 1)
+    monkeypatch.setattr(pipeline, "SPLIT_FROM", 1)
     monkeypatch.setattr(os, "fork", counted_fork)
     report = build(site, site / "output")
-    assert len(forks) >= 2, "neither the feeds nor the ledger were made apart"
+    assert len(forks) >= 3, "the feeds, the pages or the ledger were not made apart"
     assert snapshot(site / "output") == snapshot(here / "output")
     assert report.paths == snapshot(site / "output").keys()  # what was made apart is known here
     assert (site / "published.json").read_bytes() == (here / "published.json").read_bytes()
@@ -494,15 +496,38 @@ def test_files_unchanged_since_the_last_build_are_not_read_again(
     assert "Next 5" in (site / "output/briefings/b5/index.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("forked", [False, True])
+# What a build renders again after b3's first paragraph was edited: its page, its neighbours'
+# and the pages that list it (which show its summary).
+TODO_AFTER_LEAD_EDIT = [
+    "index.html",
+    "topics/index.html",
+    "topics/t0/index.html",
+    "sources/index.html",
+    "sources/example-news/index.html",
+    "archive/index.html",
+    "archive/2025/07/index.html",
+    "editions/index.html",
+    "editions/2025-07-03/index.html",
+    "briefings/b9/index.html",
+    "briefings/b6/index.html",
+    "briefings/b4/index.html",
+    "briefings/b3/index.html",
+    "briefings/b2/index.html",
+]
+
+
+@pytest.mark.parametrize("rendered", ["here", "by a pool", "two by two"])
 def test_pages_fingerprinted_as_a_first_build_renders_them_are_kept_by_the_next(
-    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, forked: bool
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, rendered: str
 ) -> None:
     """A first build fingerprints pages as it renders them (in forked processes, for many): the
     next build, fingerprinting them beforehand, must find the same fingerprints."""
-    if forked:
+    if rendered == "by a pool":
         monkeypatch.setattr(pipeline, "PARALLEL_PAGES", 1)
         monkeypatch.setattr(pipeline, "PAGES_PER_TASK", 3)
+    elif rendered == "two by two":  # every other page by a forked process (see pipeline._render_all)
+        monkeypatch.setattr(pipeline, "APART_FROM", 1)
+        monkeypatch.setattr(pipeline, "SPLIT_FROM", 1)
     site = make_site(base_files())
     build(site, site / "output")
     plans: list[render.PagePlan] = []
@@ -517,6 +542,7 @@ def test_pages_fingerprinted_as_a_first_build_renders_them_are_kept_by_the_next(
     build(site, site / "output")
     assert "briefings/b3/index.html" in [page.path for page in plans[0].todo]
     assert {"404.html", "about/index.html", "briefings/b8/index.html"} <= set(plans[0].kept)
+    assert [page.path for page in plans[0].todo] == TODO_AFTER_LEAD_EDIT
 
 
 def test_the_lists_of_a_page_hold_every_briefing_its_context_holds(make_site: MakeSite) -> None:

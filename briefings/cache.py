@@ -18,6 +18,7 @@ import os
 import pickle
 import secrets
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
@@ -71,17 +72,20 @@ class Cache:
         *,
         fresh: bool = False,
         deltas: bool = True,
+        named: ByName | None = None,
     ) -> None:
         """The table `name`, loaded; or empty with `fresh`, to be saved whole. A path in it that
         is in `paths` (by its text) loads as that very object: making ten thousand paths anew is a
         third of loading a documents table. Without `deltas`, every save writes the whole table:
         for one whose bulk is an entry that any change replaces, where a change saved alone is as
-        large as the table and doubles what the next build loads."""
+        large as the table and doubles what the next build loads. With `named`, the objects of a
+        type that another table keeps are written by name, and load as that table's (see ByName)."""
         self.path = root / CACHE_DIR / f"{name}.pickle"
         self.delta_path = root / CACHE_DIR / f"{name}.delta.pickle"
         self.version = version
         self.paths = paths or {}
         self.deltas = deltas
+        self.named = named
         self.key = _key()
         self.base_signature = b""
         self.base: dict[str, Any] = {}  # the table as saved whole
@@ -126,7 +130,7 @@ class Cache:
             try:
                 mapped.seek(32)
                 with collector_paused():
-                    version, value = _Unpickler(mapped, self.paths).load()
+                    version, value = _Unpickler(mapped, self.paths, self.named).load()
             except Exception:  # a signed file from another version of briefings; start afresh
                 return None
         return (signature, value) if version == self.version else None
@@ -201,7 +205,7 @@ class Cache:
             with open(temporary, "wb") as handle, collector_paused():
                 handle.write(bytes(32))
                 signed = _Signed(handle, hmac.new(self.key, digestmod=hashlib.sha256))
-                _Pickler(signed, protocol=pickle.HIGHEST_PROTOCOL).dump((self.version, value))
+                _Pickler(signed, self.named, protocol=pickle.HIGHEST_PROTOCOL).dump((self.version, value))
                 signature = signed.mac.digest()
                 handle.seek(0)
                 handle.write(signature)
@@ -227,13 +231,39 @@ def _path(text: str) -> Path:
     return Path(text)
 
 
+def _named(name: str) -> Any:
+    """An object written by name (see ByName), which a plain unpickler cannot load."""
+    raise pickle.UnpicklingError(f"no table to take {name!r} from")
+
+
+@dataclass(frozen=True)
+class ByName:
+    """Objects of a `kind` that another table keeps (by their `name`): a table written with them
+    holds only their names, and loads each as the object of its name in `objects` (that other
+    table's, loaded first). A name not there fails the load, as a table from elsewhere would."""
+
+    kind: type
+    name: str  # the attribute that names one
+    objects: Mapping[str, Any]
+
+
 class _Pickler(pickle.Pickler):
-    """Writes each path as its text, to be loaded by `_path` (see _Unpickler). Unlike a persistent
-    id, asked of every object written, this is asked only of objects of other than the built-in
-    types (a tenth of a site's)."""
+    """Writes each path as its text, to be loaded by `_path`, and named objects by name (see
+    _Unpickler). Unlike a persistent id, asked of every object written, this is asked only of
+    objects of other than the built-in types (a tenth of a site's), and once of each."""
+
+    def __init__(self, file: BinaryIO | _Signed, named: ByName | None, **options: Any) -> None:
+        super().__init__(file, **options)
+        self.kind: type | None = named.kind if named else None
+        self.name = named.name if named else ""
 
     def reducer_override(self, obj: Any) -> Any:
-        return (_path, (str(obj),)) if type(obj) is _PATH else NotImplemented
+        kind = type(obj)
+        if kind is _PATH:
+            return (_path, (str(obj),))
+        if kind is self.kind:
+            return (_named, (getattr(obj, self.name),))
+        return NotImplemented
 
 
 class _Source(Protocol):
@@ -245,15 +275,19 @@ class _Source(Protocol):
 
 
 class _Unpickler(pickle.Unpickler):
-    """Loads each path written as its text as the path of that text in `paths`, or a new one."""
+    """Loads each path written as its text as the path of that text in `paths`, or a new one, and
+    each object written by name as the `named` one."""
 
-    def __init__(self, source: _Source, paths: Mapping[str, Path]) -> None:
+    def __init__(self, source: _Source, paths: Mapping[str, Path], named: ByName | None = None) -> None:
         super().__init__(source)
         self.paths = paths
+        self.objects = named.objects if named else {}
 
     def find_class(self, module: str, name: str) -> Any:
         if module == __name__ and name == "_path":
             return self._path
+        if module == __name__ and name == "_named":
+            return self.objects.__getitem__  # a name not there: a KeyError, and no table
         return super().find_class(module, name)
 
     def _path(self, text: str) -> Path:

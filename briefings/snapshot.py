@@ -15,10 +15,12 @@ reassemble), which keeps the site it makes as a new snapshot. Anything more (a d
 edited page, a problem in an edited briefing, a briefing hidden since or due since, a new title a
 page links to) is left to a whole conversion and assembly, which keeps a new snapshot too.
 
-A snapshot is two tables of the build cache: the files it was made from (path → stamp, content
-key, shape and frame), small enough to look at first, and the site itself with the edits made
-since and what assembly read of each briefing beside it (see reassemble.Frames). Both name the
-build that kept them, so that one written without the other is never used. When keywords
+A snapshot is three tables of the build cache: the files it was made from (path → stamp,
+content key, shape and frame), small enough to look at first; the site's briefings by slug; and
+the site itself, which names its briefings, with the edits made since and what assembly read of
+each briefing beside it (see reassemble.Frames). So a build that adds or moves a few briefings
+writes those alone beside the briefings' table, and the site's lists. All three name the build
+that kept them, so that one written without the others is never used. When keywords
 change, or briefings move, the related scoring that assembly kept (see assemble_site) is read
 too, if it is still the one the site's lists were scored by.
 """
@@ -34,10 +36,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from briefings import __version__
-from briefings.cache import Cache
+from briefings.cache import ByName, Cache
 from briefings.content import Document, with_data
 from briefings.errors import Problem
-from briefings.model import Digest, Markup, ParsedBriefing, Site, SiteConfig
+from briefings.model import Briefing, Digest, Markup, ParsedBriefing, Site, SiteConfig
 from briefings.schedule import Schedule, schedule
 
 if TYPE_CHECKING:  # conversion loads Markdown: only a build that converts needs it
@@ -46,7 +48,7 @@ if TYPE_CHECKING:  # conversion loads Markdown: only a build that converts needs
     from briefings.reassemble import Frames
 
 Slugs = tuple[str, ...]
-FILES, SITE = "site-files", "site"
+FILES, BRIEFINGS, SITE = "site-files", "site-briefings", "site"
 MEMO = "related"  # the table in which assembly keeps the related scoring (see assemble_site)
 MEMO_FORMAT = 3  # raised whenever scoring makes other lists of the same briefings (and snapshots go)
 BUILD = "build"  # the entry naming the build that kept a table (in the files table: and its due time)
@@ -83,12 +85,13 @@ class Resumed:
     build: str  # the build that kept the snapshot
     edited: frozenset[str]  # the slugs of the briefings whose own page may have changed since
     files: Cache
-    tables: Cache
+    tables: tuple[Cache, Cache]  # the briefings' and the site's
 
     def keep(self, build: str) -> None:
         """Keep the site with this build's edits for the next build, as kept by `build`."""
-        self.tables.put(BUILD, build)
-        self.tables.save()  # the site is as loaded: only the edits are written, beside the table
+        for table in self.tables:  # the site is as loaded: only the edits are written, beside it
+            table.put(BUILD, build)
+            table.save()
         _, due = self.files.get(BUILD)
         self.files.put(BUILD, (build, due))
         self.files.save()
@@ -118,11 +121,13 @@ def resume(
     found = _edited(config, files, documents, {} if converted is None else converted)
     if found is None:
         return None
-    paths = {str(document.path): document.path for document in documents}
-    tables = Cache(config.root, SITE, version, paths)
+    loaded = _site_tables(config, version, documents, last[0])
+    if loaded is None:
+        return None
+    briefings, tables = loaded
     # Every entry is read, so that each stays in the table (a table keeps what a build used).
     kept, edits, related, scoring, _ = (tables.get(name) for name in ENTRIES)
-    if kept is None or edits is None or related is None or scoring is None or tables.get(BUILD) != last[0]:
+    if kept is None or edits is None or related is None or scoring is None:
         return None
     from briefings.edits import edits_of, with_edits
 
@@ -150,7 +155,21 @@ def resume(
     site = with_edits(site, edits, related)
     if reshaped:
         edited |= _listing(site, reshaped)
-    return Resumed(site, waiting, last[0], frozenset(edited), files, tables)
+    return Resumed(site, waiting, last[0], frozenset(edited), files, (briefings, tables))
+
+
+def _site_tables(
+    config: SiteConfig, version: str, documents: Sequence[Document], build: str
+) -> tuple[Cache, Cache] | None:
+    """The tables of the site kept by `build`: its briefings by slug, and the site, whose
+    briefings are those (see _keep_site); None when there are none such."""
+    paths = {str(document.path): document.path for document in documents}
+    briefings = Cache(config.root, BRIEFINGS, version, paths)
+    if briefings.get(BUILD) != build:
+        return None
+    by_slug = {slug: briefings.get(slug) for slug in briefings.entries if slug != BUILD}
+    tables = Cache(config.root, SITE, version, named=ByName(Briefing, "slug", by_slug))
+    return (briefings, tables) if tables.get(BUILD) == build else None
 
 
 def _related(
@@ -352,9 +371,18 @@ def _keep_site(
     waiting: Schedule,
     scoring: tuple[str, Mapping[str, Slugs]],
     frames: Frames,
+    briefings: Cache | None = None,
 ) -> None:
-    """The site table made anew for a site just assembled, written aside while the build goes on."""
-    tables = Cache(config.root, SITE, version, fresh=True)
+    """The site's tables, written aside while the build goes on: its briefings by slug, in the
+    table of the briefings `briefings` (loaded: only the briefings new since are written) or in
+    a new one, and the site, which names its briefings (their bulk) by slug. The site table made
+    anew for a site just assembled."""
+    kept = briefings if briefings is not None else Cache(config.root, BRIEFINGS, version, fresh=True)
+    for briefing in site.briefings:
+        kept.put(briefing.slug, briefing)
+    kept.put(BUILD, build)
+    kept.save(background=True)
+    tables = Cache(config.root, SITE, version, fresh=True, named=ByName(Briefing, "slug", {}))
     entries: tuple[object, ...] = ((site, waiting), {}, {}, (scoring[0], dict(scoring[1])), frames)
     for name, value in zip(ENTRIES, entries, strict=True):
         tables.put(name, value)
@@ -393,9 +421,12 @@ def reframe(
     changed = None if problems else _changed(config, files, documents, converted, drafts=drafts, now=now)
     if changed is None:
         return None
-    tables = Cache(config.root, SITE, version, {str(d.path): d.path for d in documents})
+    loaded = _site_tables(config, version, documents, last[0])
+    if loaded is None:
+        return None
+    briefings, tables = loaded
     kept, edits, related, scoring, frames = (tables.get(name) for name in ENTRIES)
-    if kept is None or edits is None or related is None or scoring is None or tables.get(BUILD) != last[0]:
+    if kept is None or edits is None or related is None or scoring is None:
         return None
     memo = related_memo(config.root)
     scored = memo.get(SCORED)
@@ -421,7 +452,7 @@ def reframe(
         memo.put(SCORED, made.scored)
         memo.put(CURATED, made.curated)
         memo.save(background=True)
-    _keep_site(config, version, build, made.site, waiting, (made.scored.key, curated), made.frames)
+    _keep_site(config, version, build, made.site, waiting, (made.scored.key, curated), made.frames, briefings)
     files.put(BUILD, (build, waiting.holds_until(future=future)))
     files.save()
     return Reframed(made.site, waiting, last[0], edited, lists)

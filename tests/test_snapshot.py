@@ -225,3 +225,32 @@ def test_builds_after_edits_to_openings_assemble_nothing_and_give_a_clean_build_
         assert run_cli("build", str(clean))[0] == 0
         clean_build[0] = False
         assert snapshot(site / "output") == snapshot(clean / "output"), step
+
+
+@pytest.mark.parametrize("gone", ["none", "briefings table", "site table"])
+def test_the_kept_site_names_its_briefings_which_a_table_of_their_own_keeps(
+    make_site: MakeSite, gone: str
+) -> None:
+    """The site is kept in two tables: its briefings by slug (their bulk), and the rest, which
+    names them. A build that adds a briefing writes the new one beside the briefings' table, not
+    the others again; a table gone (or one of another build) is never taken with the other."""
+    site = make_site(base_files())
+    cache = site / CACHE_DIR
+    assert run_cli("build", str(site))[0] == 0
+    assert b"Text 5" in (cache / "site-briefings.pickle").read_bytes()
+    assert b"Text 5" not in (cache / "site.pickle").read_bytes()
+    EDITS["new"](site)
+    assert run_cli("build", str(site))[0] == 0
+    written = (cache / "site-briefings.delta.pickle").read_bytes()
+    assert b"Fresh" in written and b"Text 5" not in written
+    if gone != "none":
+        for path in cache.glob(("site-briefings" if gone == "briefings table" else "site") + ".*pickle"):
+            path.unlink()
+    edit(site, "body")
+    assert (resumed(site) is None) == (gone != "none")
+    assert run_cli("build", str(site))[0] == 0
+    clean = make_site(base_files())
+    EDITS["new"](clean)
+    edit(clean, "body")
+    assert run_cli("build", str(clean))[0] == 0
+    assert snapshot(site / "output") == snapshot(clean / "output")

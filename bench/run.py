@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import http.client
 import os
 import re
@@ -162,6 +163,22 @@ def edit_topics(site: Path) -> Callable[[], None]:
     return edit
 
 
+def edit_date(site: Path) -> Callable[[], None]:
+    """Date a briefing in the older third of the archive a day earlier, another day each time:
+    it moves among its neighbours, and from one day's edition to another's."""
+    briefings = sorted((site / "content" / "briefings").glob("*.md"))
+    target = briefings[len(briefings) // 3]
+
+    def edit() -> None:
+        text = target.read_text(encoding="utf-8")
+        found = re.search(r"^date: (\d{4}-\d{2}-\d{2})", text, flags=re.M)
+        assert found, target
+        earlier = dt.date.fromisoformat(found[1]) - dt.timedelta(days=1)
+        target.write_text(text[: found.start(1)] + earlier.isoformat() + text[found.end(1) :], "utf-8")
+
+    return edit
+
+
 def add_one(site: Path) -> Callable[[], None]:
     """Add a briefing in the middle of the archive, another each time: a copy of one there under a
     new title and file name, so that it shares that one's topics, sources and words."""
@@ -258,6 +275,13 @@ def measure_size(work: Path, size: int, runs: int, peers: Path | None) -> list[t
             f"{size:,}",
             "briefings: one briefing's topics edited",
             *median_of(runs, edit_topics(ours), briefings, ours),
+        )
+    )
+    rows.append(
+        (
+            f"{size:,}",
+            "briefings: one briefing's date edited",  # readers' feeds reorder: accepted
+            *median_of(runs, edit_date(ours), [*briefings, "--accept-feed-changes"], ours),
         )
     )
     rows.append(

@@ -65,7 +65,8 @@ def forked(task: Callable[[], T], *, apart: bool = True) -> Iterator[Callable[[]
     fork: see `can_fork`), else here and now; the function given waits for it and returns what it
     returned. When the forked process returns nothing (the task raised, or the process was killed),
     the task is run here when its value is asked for, so that it raises here. A process still
-    running when the block ends is stopped. The task must be pure: it may run twice."""
+    running when the block ends is stopped. So the task may run twice: run again, it must give
+    the same and do no harm (write the same files, say)."""
     if not apart or not can_fork():
         value = task()
         yield lambda: value

@@ -276,7 +276,7 @@ class _Fed:
 FRAGMENTS_AT_ONCE = 1000  # cards and entries: more are saved by a forked process
 PARALLEL_PAGES = 1000  # below this, starting processes costs more than it saves
 APART_FROM = 1000  # briefings: from this many, the feeds and the ledger check take a process each
-SPLIT_FROM = 100  # pages: from this many (of such a site), two processes render them, page about
+SPLIT_FROM = 100  # pages: from this many, a large site's are rendered by two processes, every other each
 PAGES_PER_TASK = 250
 _shared: _Work | None = None  # set for the forked rendering processes to inherit
 
@@ -287,8 +287,8 @@ def _render_all(
     """The planned pages and the feeds into the spare: for many pages, in one forked process per
     core, which inherit the site instead of being sent it; else in this process, but for a large
     site's feeds and (from SPLIT_FROM pages) every other page, rendered in forked processes
-    meanwhile. Forking a process that runs other threads (the preview server's) is
-    unsafe, so there all is rendered here.
+    meanwhile. Forking a process that runs other threads (the preview server's) is unsafe, so
+    there all is rendered here.
     The feeds, the fingerprints of pages fingerprinted as they were rendered, the problems, and
     the briefings' cards and entries rendered on the way."""
     global _shared
@@ -296,10 +296,11 @@ def _render_all(
     if total < PARALLEL_PAGES or not can_fork():
         # Here, but for a large site's feeds and, when they are many, every other page.
         large = len(work.site.briefings) >= APART_FROM
-        step = 2 if large and total >= SPLIT_FROM else 1
+        split = large and total >= SPLIT_FROM
+        step, others_stop = (2, total) if split else (1, 0)  # unsplit: the others are none
         with (
             forked(lambda: _feeds_apart(work), apart=large) as fed_apart,
-            forked(lambda: _pages_apart(work, 1, total if step > 1 else 0, step), apart=step > 1) as others,
+            forked(lambda: _pages_apart(work, 1, others_stop, step), apart=split) as others,
         ):
             made, problems = work.plan.render(0, total, work.spare.put, step)
             paths, changed, fed = fed_apart()

@@ -87,16 +87,15 @@ def reassembled(
     changed: Sequence[Conversion],
     keywords: Mapping[str, str],
     last: Scored,
-    hidden: Sequence[str] = (),
-    lists: tuple[Mapping[str, Slugs], Mapping[str, Slugs]] = ({}, {}),
+    hidden: Sequence[str],
+    lists: tuple[Mapping[str, Slugs], Mapping[str, Slugs]],
 ) -> Reassembled | None:
     """The `site` (with its `frames`) with the `changed` briefings put in, new or in place of the
     briefings of their slugs, shown all; its briefings' keywords are `keywords` (by slug) but for
     the changed ones'. The slugs of new briefings the site leaves out are `hidden`. Related lists
     are scored from the `last` scoring; `lists` are the curated lists the site's related lists
-    start with, and the related lists it has that are not those and the last scoring's (see
-    snapshot.resume); without them, every related list is made again. None when only a whole
-    assembly can make the site."""
+    start with, by slug, and the related lists a text edit changed since that scoring (see
+    snapshot.resume). None when only a whole assembly can make the site."""
     config = site.config
     old = {briefing.slug: briefing for briefing in site.briefings}
     arriving = {parsed.slug for parsed, _, _ in changed}
@@ -170,8 +169,7 @@ def reassembled(
     scored = score_related(subjects, config.related, last)
     gone = [old[slug] for slug in remade if slug in old]
     came = list(remade.values())
-    curated_then, relisted_then = lists
-    relisted: Collection[str] = relisted_then if curated_then else old.keys()  # unknown: all made again
+    curated_then, relisted = lists
     related_then = {slug: related for slug, (related, _) in frames.links.items()}
     related_now = {slug: related for slug, (related, _) in links.items()}
     again = _backlinks_again(made, related_then, related_now, remade, first=True)
@@ -288,7 +286,7 @@ def _backlinks_again(
     """The lists that assembly's _backlinked gives for the `made` briefings, named `now` by
     their links (and `then` before), that the `changed` briefings may change: their own, and
     those of the briefings they named then or name now. Any other list names the same briefings
-    in the same order as before (and lists none of the changed)."""
+    in the same order as before."""
     again = set(changed)
     for slug in changed:
         again.update(then.get(slug, ()), now[slug])

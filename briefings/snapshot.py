@@ -374,9 +374,8 @@ def _keep_site(
     briefings: Cache | None = None,
 ) -> None:
     """The site's tables, written aside while the build goes on: its briefings by slug, in the
-    table of the briefings `briefings` (loaded: only the briefings new since are written) or in
-    a new one, and the site, which names its briefings (their bulk) by slug. The site table made
-    anew for a site just assembled."""
+    loaded table of the briefings `briefings` (only those new since are written, beside it) or in
+    a new one, and the site, which names its briefings (their bulk) by slug."""
     kept = briefings if briefings is not None else Cache(config.root, BRIEFINGS, version, fresh=True)
     for briefing in site.briefings:
         kept.put(briefing.slug, briefing)

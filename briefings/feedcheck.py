@@ -30,8 +30,9 @@ class Checked(NamedTuple):
 
 def check(site: Site, last_checked: str | None, *, accept: bool) -> Checked:
     """The feed ledger checked against the site; `last_checked`, what the last build into the same
-    output checked it against and found holding (see inputs)."""
-    checked = None if accept else inputs(site, ledger_digest(site.config.root))
+    output checked it against and found holding (see Inputs)."""
+    read = Inputs(site)
+    checked = None if accept else read.with_ledger(ledger_digest(site.config.root))
     if checked is not None and checked == last_checked:
         return Checked([], None, checked)
     published = load_ledger(site.config.root)
@@ -41,13 +42,21 @@ def check(site: Site, last_checked: str | None, *, accept: bool) -> Checked:
     if ledger == published:  # the file holds it
         return Checked([], None, checked)
     data = ledger_text(ledger).encode("utf-8")
-    return Checked([], data, inputs(site, hashlib.sha256(data).hexdigest()))
+    return Checked([], data, read.with_ledger(hashlib.sha256(data).hexdigest()))
 
 
-def inputs(site: Site, ledger: str) -> str:
-    """What checking the feed ledger reads: the ledger file (`ledger`, a digest of its bytes), the
-    settings, and each briefing as the ledger has it: its address, file, date and title (so an
-    edit to a briefing's summary or text is not checked again)."""
-    items = "".join(f"{b.url}\0{b.path}\0{b.date.moment.isoformat()}\0{b.title}\n" for b in site.briefings)
-    digest = hashlib.sha1(items.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()
-    return f"{ledger} {digest} {site.config!r}"
+class Inputs:
+    """What checking the feed ledger reads: the ledger file, the settings, and each briefing as
+    the ledger has it: its address, file, date and title (so an edit to a briefing's summary or
+    text is not checked again)."""
+
+    def __init__(self, site: Site) -> None:
+        items = "".join(
+            f"{b.url}\0{b.path}\0{b.date.moment.isoformat()}\0{b.title}\n" for b in site.briefings
+        )
+        digest = hashlib.sha1(items.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()
+        self.site = f"{digest} {site.config!r}"
+
+    def with_ledger(self, ledger: str) -> str:
+        """All of it, with the ledger file's bytes as `ledger` (a digest of them) names them."""
+        return f"{ledger} {self.site}"

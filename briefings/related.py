@@ -72,31 +72,17 @@ class _Index:
     """One signal: key → positions (in time order) of the briefings that have it, and its weight."""
 
     def __init__(
-        self,
-        keys: Sequence[Iterable[str]],
-        weight: float,
-        most: float,
-        nearest: int,
-        wanted: Collection[str] | None = None,
+        self, postings: Mapping[str, list[int]], total: int, weight: float, most: float, nearest: int
     ) -> None:
-        """The index of every briefing's `keys`; with `wanted`, of those keys alone (all a few
-        briefings' lists read)."""
+        """The index of `total` briefings from the `postings` of their keys (or of those that a
+        few briefings' lists read: see _holders)."""
         self.weight = weight
         self.nearest = nearest
-        self.postings: dict[str, list[int]] = defaultdict(list)
-        if wanted is None:
-            for position, own in enumerate(keys):
-                for key in dict.fromkeys(own):
-                    self.postings[key].append(position)
-        else:
-            for position, own in enumerate(keys):
-                for key in own:
-                    if key in wanted and ((found := self.postings[key]) == [] or found[-1] != position):
-                        found.append(position)
-        scale = _scale(len(keys))
+        self.postings = postings
+        scale = _scale(total)
         self.idf = {
             key: math.log(1 + scale / _step(len(found)))
-            for key, found in self.postings.items()
+            for key, found in postings.items()
             if 1 < len(found) <= most
         }
 
@@ -322,12 +308,11 @@ def _near_changes(
     when lists take newer briefings). If the nearest briefings of one changed, one of the
     briefings nearest to it now came, or one went from between them and it."""
     config, total, then = last.config, len(ordered), len(last.subjects)
-    postings: tuple[dict[str, list[int]], ...] = tuple({key: [] for key in known} for known in changes)
-    for i, subject in enumerate(ordered):
-        for index, own in zip(postings, _keys(subject, chosen[i]), strict=True):
-            for key in dict.fromkeys(own):
-                if key in index:
-                    index[key].append(i)
+    postings = (
+        _holders([subject.topics for subject in ordered], changes[0]),
+        _holders([subject.sources for subject in ordered], changes[1]),
+        _word_holders(chosen, changes[2]),
+    )
     orders = [subject.order for subject in ordered]
     reached: set[int] = set()
     signals: tuple[tuple[int, float, float], ...] = (
@@ -353,6 +338,37 @@ def _near_changes(
                 if config.include_newer:
                     reached.update(found[max(0, at - nearest) : at])
     return reached
+
+
+def _postings(keys: Sequence[Iterable[str]]) -> dict[str, list[int]]:
+    """Each key → the places (in order) of the briefings that have it, of each briefing's `keys`."""
+    postings: defaultdict[str, list[int]] = defaultdict(list)
+    for position, own in enumerate(keys):
+        for key in dict.fromkeys(own):
+            postings[key].append(position)
+    return postings
+
+
+def _holders(keys: Sequence[Iterable[str]], wanted: Collection[str]) -> dict[str, list[int]]:
+    """The postings (see _postings) of the `wanted` keys alone, each (if none holds it, empty)."""
+    postings: dict[str, list[int]] = {key: [] for key in wanted}
+    if postings:
+        for position, own in enumerate(keys):
+            for key in own:
+                if key in postings and ((found := postings[key]) == [] or found[-1] != position):
+                    found.append(position)
+    return postings
+
+
+def _word_holders(chosen: Sequence[str], wanted: Collection[str]) -> dict[str, list[int]]:
+    """The postings of the `wanted` chosen keywords (see _holders; each briefing's are one text,
+    space-separated): for a few words, each is looked for in the texts before they are split."""
+    if len(wanted) > FEW_WORDS:
+        return _holders([choice.split() for choice in chosen], wanted)
+    return {
+        word: [i for i, choice in enumerate(chosen) if word in choice and word in choice.split()]
+        for word in wanted
+    }
 
 
 def _weighs(count: int, most: float) -> int:
@@ -419,15 +435,23 @@ def _score(
     if config.count == 0:
         return {ordered[i].slug: () for i in positions}
     total = len(ordered)
-    words = [tuple(choice.split()) for choice in chosen]
     topics, sources = [s.topics for s in ordered], [s.sources for s in ordered]
-    wanted: list[set[str] | None] = [None, None, None]
     if len(positions) < total // FEW_LISTS:  # only the keys these lists read are indexed
-        wanted = [{key for i in positions for key in keys[i]} for keys in (topics, sources, words)]
+        words: list[tuple[str, ...]] = [()] * total
+        for i in positions:
+            words[i] = tuple(chosen[i].split())
+        postings = (
+            _holders(topics, {topic for i in positions for topic in topics[i]}),
+            _holders(sources, {source for i in positions for source in sources[i]}),
+            _word_holders(chosen, {word for i in positions for word in words[i]}),
+        )
+    else:
+        words = [tuple(choice.split()) for choice in chosen]
+        postings = (_postings(topics), _postings(sources), _postings(words))
     indexes = (
-        (_Index(topics, config.topics, total, NEAREST, wanted[0]), topics),
-        (_Index(sources, config.sources, total, NEAREST, wanted[1]), sources),
-        (_Index(words, config.text, _most(total), NEAREST_TEXT, wanted[2]), words),
+        (_Index(postings[0], total, config.topics, total, NEAREST), topics),
+        (_Index(postings[1], total, config.sources, total, NEAREST), sources),
+        (_Index(postings[2], total, config.text, _most(total), NEAREST_TEXT), words),
     )
     scoring = _Scoring(ordered, indexes, config)
     if len(positions) < PARALLEL_FROM or not can_fork():

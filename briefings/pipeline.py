@@ -275,7 +275,7 @@ class _Fed:
 
 FRAGMENTS_AT_ONCE = 1000  # cards and entries: more are saved by a forked process
 PARALLEL_PAGES = 1000  # below this, starting processes costs more than it saves
-APART_FROM = 1000  # briefings: from this many, the feeds and the ledger check take a process each
+APART_FROM = 4000  # briefings: from this many, the feeds and the ledger check take a process each
 SPLIT_FROM = 100  # pages: from this many, a large site's are rendered by two processes, every other each
 PAGES_PER_TASK = 250
 _shared: _Work | None = None  # set for the forked rendering processes to inherit

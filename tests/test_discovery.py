@@ -253,6 +253,27 @@ def test_rescoring_after_edits_gives_the_lists_of_a_scoring_from_nothing(
     assert (again.key != last.key) == changed  # the key tells the subjects scored
 
 
+# Made-up words of three letters and the longer words that hold them ("bam", "bams", "bamsa"...).
+NESTED_VOCABULARY = [word + end for word in VOCABULARY for end in ("", "s", "sa")]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_rescoring_tells_a_keyword_from_the_longer_words_that_hold_it(seed: int) -> None:
+    """A rescoring looks for a few keywords in each briefing's chosen words before splitting
+    them (see related._word_holders): a word held inside a longer one is not that word."""
+    rng = random.Random(seed)
+    subjects = _random_subjects(rng, 200, NESTED_VOCABULARY)
+    config = RelatedConfig(count=rng.randint(1, 6), threshold=rng.choice([0.05, 0.2]))
+    last = score_related(subjects, config)
+    edited = list(subjects)  # one briefing given two words more, each held by longer ones too
+    at = rng.randrange(len(edited))
+    words = edited[at].keywords.split()
+    text = " ".join(w for w, n in zip(words[::2], words[1::2], strict=True) for _ in range(int(n)))
+    text += " " + " ".join(rng.sample(NESTED_VOCABULARY[::3], 2) * 3)
+    edited[at] = replace(edited[at], keywords=pack_keywords(keywords(text)))
+    assert score_related(edited, config, last).related == score_related(edited, config).related
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_rescoring_near_the_changes_gives_the_lists_of_a_scoring_from_nothing(
     seed: int, monkeypatch: pytest.MonkeyPatch

@@ -233,7 +233,7 @@ def test_the_kept_site_names_its_briefings_which_a_table_of_their_own_keeps(
 ) -> None:
     """The site is kept in two tables: its briefings by slug (their bulk), and the rest, which
     names them. A build that adds a briefing writes the new one beside the briefings' table, not
-    the others again; a table gone (or one of another build) is never taken with the other."""
+    the others again; with either table gone, the other is not taken: the site is assembled anew."""
     site = make_site(base_files())
     cache = site / CACHE_DIR
     assert run_cli("build", str(site))[0] == 0

@@ -170,9 +170,7 @@ def reassembled(
     gone = [old[slug] for slug in remade if slug in old]
     came = list(remade.values())
     curated_then, relisted = lists
-    related_then = {slug: related for slug, (related, _) in frames.links.items()}
-    related_now = {slug: related for slug, (related, _) in links.items()}
-    again = _backlinks_again(made, related_then, related_now, remade, first=True)
+    again = _backlinks_again(made, (frames.links, links), remade, RELATED)
     curated = {b.slug: again[b.slug] if b.slug in again else curated_then[b.slug] for b in made}
     related = {}
     for slug, first in curated.items():
@@ -186,9 +184,7 @@ def reassembled(
             related[slug] = tuple(map(by_slug.__getitem__, dict.fromkeys(first + scored.related[slug])))
         else:  # the site's own list: the same briefings, none of them made again
             related[slug] = site.related[slug]
-    linked_then = {slug: linked for slug, (_, linked) in frames.links.items()}
-    linked_now = {slug: linked for slug, (_, linked) in links.items()}
-    linking = _backlinks_again(made, linked_then, linked_now, remade, first=False)
+    linking = _backlinks_again(made, (frames.links, links), remade, LINKED)
     mentioned_in = {}
     for b in made:
         listed = linking.get(b.slug)
@@ -275,28 +271,31 @@ def _regrouped(
     return {named[slug]: items for slug, items in sorted(((s, i) for s, i in groups.items() if i), key=first)}
 
 
+RELATED, LINKED = 0, 1  # in Frames.links: a briefing's related briefings, then its wiki links
+
+
 def _backlinks_again(
     made: Sequence[Briefing],
-    then: Mapping[str, Slugs],
-    now: Mapping[str, Slugs],
+    links: tuple[Mapping[str, tuple[Slugs, Slugs]], Mapping[str, tuple[Slugs, Slugs]]],
     changed: Collection[str],
-    *,
-    first: bool,
+    kind: int,
 ) -> dict[str, Slugs]:
-    """The lists that assembly's _backlinked gives for the `made` briefings, named `now` by
-    their links (and `then` before), that the `changed` briefings may change: their own, and
+    """The lists that assembly's _backlinked gives for the `made` briefings, named by their
+    links of a `kind` (RELATED, which come first in a briefing's own list, or LINKED), as they
+    were and are (`links`: see Frames), that the `changed` briefings may change: their own, and
     those of the briefings they named then or name now. Any other list names the same briefings
     in the same order as before."""
+    then, now = links
     again = set(changed)
     for slug in changed:
-        again.update(then.get(slug, ()), now[slug])
+        again.update(then[slug][kind] if slug in then else (), now[slug][kind])
     back: defaultdict[str, list[str]] = defaultdict(list)
     for briefing in made:
-        for target in now[briefing.slug]:
+        for target in now[briefing.slug][kind]:
             if target in again:
                 back[target].append(briefing.slug)
     return {
-        slug: tuple(dict.fromkeys([*(now[slug] if first else ()), *back.get(slug, ())]))
+        slug: tuple(dict.fromkeys([*(now[slug][kind] if kind == RELATED else ()), *back.get(slug, ())]))
         for slug in again
         if slug in now
     }

@@ -168,6 +168,14 @@ VOCABULARY = [
 ]  # 125 made-up words of three letters
 
 
+def lists_scored(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many related lists each scoring from now on scores (rescores, after a first one)."""
+    scored: list[int] = []
+    score = related._score
+    monkeypatch.setattr(related, "_score", lambda *args: scored.append(len(args[3])) or score(*args))
+    return scored
+
+
 def _random_subjects(rng: random.Random, count: int, vocabulary: list[str]) -> list[Subject]:
     def text() -> str:
         return " ".join(rng.choices(vocabulary, k=rng.randint(0, 40)))
@@ -233,16 +241,9 @@ def test_rescoring_after_edits_gives_the_lists_of_a_scoring_from_nothing(
     )
     last = score_related(subjects, config)
     edited = _edited(rng, subjects, vocabulary)
-    scored: list[int] = []
-    score = related._score
-
-    def counted(*args: Any) -> dict[str, tuple[str, ...]]:
-        scored.append(len(args[3]))
-        return score(*args)
-
-    monkeypatch.setattr(related, "_score", counted)
+    scored = lists_scored(monkeypatch)
     again = score_related(edited, config, last)
-    monkeypatch.setattr(related, "_score", score)
+    monkeypatch.undo()
     anew = score_related(edited, config)
     assert again.related == anew.related
     assert (again.chosen, again.frequency) == (anew.chosen, anew.frequency)
@@ -300,9 +301,7 @@ def test_a_briefing_added_rescores_only_the_lists_near_it(monkeypatch: pytest.Mo
     subjects = _random_subjects(rng, 1500, vocabulary)
     config = RelatedConfig()
     last = score_related(subjects, config)
-    scored: list[int] = []
-    score = related._score
-    monkeypatch.setattr(related, "_score", lambda *args: scored.append(len(args[3])) or score(*args))
+    scored = lists_scored(monkeypatch)
     added = [*subjects, replace(subjects[700], slug="one-more", order=(30, "one-more"))]
     assert score_related(added, config, last).related == score_related(added, config).related
     sharing = sum(
@@ -335,9 +334,7 @@ def test_rescoring_scores_only_the_lists_changes_reach(monkeypatch: pytest.Monke
     last = score_related(subjects, config)
     edited = list(subjects)
     edited[5] = replace(edited[5], keywords=pack_keywords(keywords(edited[5].keywords + " zzzonly")))
-    scored: list[int] = []
-    score = related._score
-    monkeypatch.setattr(related, "_score", lambda *args: scored.append(len(args[3])) or score(*args))
+    scored = lists_scored(monkeypatch)
     assert score_related(edited, config, last).related == last.related
     assert scored == []  # a word no other briefing has changes no choice of keywords
     moved = [replace(subjects[0], order=(0, "s000")), *subjects[1:]]  # a date moved

@@ -2,9 +2,10 @@
 
 Nothing is written to output/. Findings are located at the briefing file when they come from one
 (`path:line: message`), else at the page's address. Checked: every internal link and `#fragment`
-of every page, sources without a link (missing attribution), briefings without a summary, and with
-`external`, every external link of the briefings: fetched concurrently, at most a few at a time
-per host, with a timeout; a slow host is a warning, never a failure. Answers are remembered in
+of every page, sources without a link (missing attribution: a warning, a problem when strict),
+briefings without a summary, and with `external`, every external link of the briefings: fetched
+concurrently, at most a few at a time per host, with a timeout; a slow host is a warning, never a
+failure. Answers are remembered in
 `.briefings-cache/links.json` for a day, so a second run asks again only about what failed.
 """
 
@@ -31,6 +32,7 @@ from briefings.feeds import render_feed_files
 from briefings.model import Briefing, OutputFile, Site
 from briefings.pipeline import assemble
 from briefings.render import render_pages
+from briefings.search import script_file
 
 LINK_ATTRIBUTES = {"a": "href", "link": "href", "img": "src", "script": "src", "source": "src"}
 CACHE_NAME = "links.json"
@@ -67,13 +69,22 @@ Fetch = Callable[[str, float], int]
 
 
 def check_site(
-    root: Path, *, external: bool = False, timeout: float = 10.0, now: dt.datetime, fetch: Fetch | None = None
+    root: Path,
+    *,
+    external: bool = False,
+    strict: bool = False,
+    timeout: float = 10.0,
+    now: dt.datetime,
+    fetch: Fetch | None = None,
 ) -> CheckReport:
-    """Everything wrong with the site in `root` that a build does not already refuse."""
+    """Everything wrong with the site in `root` that a build does not already refuse.
+
+    A source without a url is a warning (the briefing still names its publisher), a problem when
+    `strict`."""
     site, files = render_in_memory(root, now)
     report = CheckReport(pages=sum(1 for f in files if f.path.endswith(".html")))
     origins = _origins(site, root)
-    report.findings += _content_findings(site, origins)
+    report.findings += _content_findings(site, origins, strict=strict)
     report.findings += _internal_findings(site, files, root, origins, report)
     if external:
         links = _external_links(site, origins)
@@ -86,10 +97,15 @@ def check_site(
 
 
 def render_in_memory(root: Path, now: dt.datetime) -> tuple[Site, list[OutputFile]]:
-    """The site's pages and feeds as a build would make them (without drafts), kept in memory."""
+    """The site's pages and feeds as a build would make them (without drafts), kept in memory.
+
+    With search on, the search page's script is among them; Pagefind's index is not made, since
+    pages never link to its files (the script loads them)."""
     config = load_config(root)
     site, _ = assemble(config, drafts=False, future=False, now=now)
     files = render_pages(site, root / "templates", {}).files + render_feed_files(site, {}).files
+    if config.search:
+        files.append(script_file())
     return site, files
 
 
@@ -107,7 +123,7 @@ def _source_text(briefing: Briefing, origins: dict[str, tuple[Path, str]]) -> st
     return origins[f"briefings/{briefing.slug}/index.html"][1]
 
 
-def _content_findings(site: Site, origins: dict[str, tuple[Path, str]]) -> list[Finding]:
+def _content_findings(site: Site, origins: dict[str, tuple[Path, str]], *, strict: bool) -> list[Finding]:
     findings = []
     for briefing in site.briefings:
         text = _source_text(briefing, origins)
@@ -115,7 +131,8 @@ def _content_findings(site: Site, origins: dict[str, tuple[Path, str]]) -> list[
             if not source.url:
                 line = _line_of(text, source.name)
                 message = f"source '{source.name}' has no url: readers cannot check the attribution"
-                findings.append(Finding(Problem(message, briefing.path, line, "add 'url:' to the source")))
+                problem = Problem(message, briefing.path, line, "add 'url:' to the source")
+                findings.append(Finding(problem, warning=not strict))
         if not (briefing.summary or "").strip():
             hint = "add 'summary:' or start the text with a paragraph"
             findings.append(Finding(Problem("empty summary", briefing.path, _line_of(text, "title:"), hint)))

@@ -61,7 +61,12 @@ def index_site(site: Site, pages: Sequence[OutputFile]) -> list[OutputFile]:
     for language, bundle in sorted(bundles.items()):
         prefix = BUNDLE if language == site.config.language else f"{BUNDLE}/{language}"
         files += [OutputFile(f"{prefix}/{name}", data) for name, data in sorted(bundle.items())]
-    return [*files, OutputFile("search.js", SCRIPT.read_bytes())]
+    return [*files, script_file()]
+
+
+def script_file() -> OutputFile:
+    """The search page's script: the one file of this stage that pages link to."""
+    return OutputFile("search.js", SCRIPT.read_bytes())
 
 
 def page_path(briefing: Briefing) -> str:

@@ -10,9 +10,11 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from typing import ClassVar
+from urllib.parse import urlsplit
 
+import html5lib
 import pytest
-from conftest import MakeSite, briefing, run_cli
+from conftest import SITE_TOML, MakeSite, briefing, run_cli
 
 NO_URL = "  - name: Wire Agency\n"
 
@@ -50,12 +52,43 @@ def test_every_finding_is_located_at_the_briefing(
     assert err.splitlines() == [
         "content/briefings/a.md:11: broken link '/briefings/nowhere/': nothing is built at that address",
         "content/briefings/b.md:10: broken anchor '/briefings/a/#missing': the page has no id 'missing'",
-        "content/briefings/b.md:5: source 'Wire Agency' has no url: readers cannot check the attribution "
-        "(add 'url:' to the source)",
         "content/briefings/c.md:2: empty summary (add 'summary:' or start the text with a paragraph)",
+        "content/briefings/b.md:5: warning: source 'Wire Agency' has no url: readers cannot check the "
+        "attribution (add 'url:' to the source)",
     ]
-    assert out.endswith(": 4 problems, 0 warnings\n")
+    assert out.endswith(": 3 problems, 1 warning\n")
     assert not (site / "output").exists()
+
+
+def test_a_source_without_url_warns_and_fails_only_when_strict(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site({"content/briefings/a.md": briefing("A", source=NO_URL)})
+    monkeypatch.chdir(site)
+    warned = "content/briefings/a.md:5: warning: source 'Wire Agency' has no url"
+    status, out, err = run_cli("check")
+    assert status == 0 and err.startswith(warned) and err.count("\n") == 1
+    assert out.startswith("checked 1") and out.endswith(" links: 0 problems, 1 warning\n")
+    status, out, err = run_cli("check", "--strict")
+    assert status == 1 and err.startswith(warned.replace("warning: ", "")) and err.count("\n") == 1
+    assert out.endswith(" links: 1 problem, 0 warnings\n")
+
+
+@pytest.mark.parametrize("base_url", ["https://example.org/", "https://example.org/desk/"])
+def test_a_site_with_search_passes_and_its_script_is_built(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, base_url: str
+) -> None:
+    pytest.importorskip("pagefind", reason="building with search needs pip install 'briefings[search]'")
+    toml = SITE_TOML.replace("https://example.org/", base_url) + "[search]\nenabled = true\n"
+    site = make_site({"site.toml": toml, "content/briefings/a.md": briefing("A", body="Text.")})
+    monkeypatch.chdir(site)
+    status, out, err = run_cli("check")
+    assert (status, err) == (0, "") and out.endswith(": 0 problems, 0 warnings\n")
+    assert run_cli("build")[0] == 0
+    page = html5lib.parse((site / "output/search/index.html").read_bytes(), namespaceHTMLElements=False)
+    [script] = [s.get("src") for s in page.iter("script") if s.get("src")]
+    assert script == urlsplit(base_url).path + "search.js"
+    assert (site / "output" / script.removeprefix(urlsplit(base_url).path)).is_file()
 
 
 def test_broken_site_reports_like_build(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -197,6 +197,9 @@ def _add_check_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     parser.add_argument("site", nargs="?", default=".", metavar="SITE", help="the site folder (default: .)")
     parser.add_argument("--external", action="store_true", help="also fetch every external link once")
     parser.add_argument(
+        "--strict", action="store_true", help="a source without a url fails the check (else it warns)"
+    )
+    parser.add_argument(
         "--timeout", type=float, default=10.0, metavar="S", help="seconds to wait for a host (default: 10)"
     )
     parser.set_defaults(run=_check)
@@ -206,7 +209,11 @@ def _check(args: argparse.Namespace) -> int:
     from briefings.check import check_site
 
     report = check_site(
-        Path(args.site), external=args.external, timeout=args.timeout, now=dt.datetime.now(dt.UTC)
+        Path(args.site),
+        external=args.external,
+        strict=args.strict,
+        timeout=args.timeout,
+        now=dt.datetime.now(dt.UTC),
     )
     cwd = Path.cwd()
     for finding in report.findings:

@@ -35,6 +35,15 @@ NULLS = {"", "~", "null", "Null", "NULL"}
 TRUE = {"true", "yes", "on"}
 FALSE = {"false", "no", "off"}
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# The contexts of a construct left open: its start is where the curator has to look.
+OPENED = re.compile(r"quoted scalar|flow sequence|flow mapping|simple key")
+OPENED_HINTS = {
+    "quoted scalar": "did you forget the closing quote?",
+    "flow sequence": "is a ',' or the closing ']' missing?",
+    "flow mapping": "is a ',' or the closing '}' missing?",
+}
+# A `key: value` line whose value is plain (not quoted, not a list, block or alias).
+KEY_VALUE = re.compile(r"^\s*(?:-\s+)?(?P<key>[^\s:#'\"][^:#]*?):\s+(?P<value>[^\s'\"\[{&*!|>#].*)$")
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*([Zz]|[+-]\d{2}(:?\d{2})?)?$")
 
 
@@ -95,9 +104,7 @@ def compose(path: Path, front: FrontMatter) -> yaml.MappingNode:
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = front.yaml_line + mark.line if mark else None
-        raise _problem(path, line, f"front matter is not valid YAML: {error.problem}") from None
+        raise _yaml_problem(path, front, error) from None
     except yaml.YAMLError as error:
         raise _problem(path, front.yaml_line, f"front matter is not valid YAML: {error}") from None
     except RecursionError:
@@ -109,6 +116,42 @@ def compose(path: Path, front: FrontMatter) -> yaml.MappingNode:
     if not isinstance(node, yaml.MappingNode):
         raise _problem(path, line_of(front, node), "front matter must be 'key: value' lines")
     return node
+
+
+def _yaml_problem(path: Path, front: FrontMatter, error: yaml.MarkedYAMLError) -> LocatedProblem:
+    """Located where the broken construct starts, with a hint when the fix is plain.
+
+    For a quote, bracket or key left open, that is where it opened (the context mark), not where
+    the parser gave up, which may be the end of the front matter. For any other context (the
+    block mapping around the error, a plain scalar) the problem mark is nearer the mistake.
+    Marks are mapped through their offset: YAML also breaks lines at U+2028 and U+2029."""
+    problem = (error.problem or "it does not parse").replace("end of stream", "end of the front matter")
+    opened = OPENED.search(error.context or "") if error.context_mark is not None else None
+    mark = error.context_mark if opened else error.problem_mark or error.context_mark
+    line = front.yaml_line + front.yaml_text.count("\n", 0, mark.index) if mark else None
+    if opened:
+        message, hint = f"{error.context}, {problem}", OPENED_HINTS.get(opened.group())
+        if opened.group() == "quoted scalar" and "end of the front matter" not in problem:
+            hint = None
+    else:
+        message, hint = problem, None
+        if mark is not None and problem.startswith("mapping values are not allowed"):
+            hint = _colon_hint(front.yaml_text, mark.index)
+    return _problem(path, line, f"front matter is not valid YAML: {message}", hint)
+
+
+def _colon_hint(text: str, index: int) -> str | None:
+    """`title: Breaking: markets fall`: the ': ' at `index`, inside a plain value, would start a
+    mapping there. The cure is quotes, shown on the curator's own line."""
+    start = text.rfind("\n", 0, index) + 1
+    end = text.find("\n", index)
+    found = KEY_VALUE.match(text[start : end if end >= 0 else None])
+    if found is None or start + found.start("value") > index:
+        return None
+    key, value = found.group("key"), found.group("value").rstrip()
+    plain = '"' not in value and "\\" not in value
+    quoted = f'"{value}"' if plain else "'" + value.replace("'", "''") + "'"
+    return f"put the {key} in quotes: {key}: {quoted}"
 
 
 def _loader_for(text: str) -> type[yaml.SafeLoader] | type[yaml.CSafeLoader]:

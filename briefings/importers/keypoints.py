@@ -1,0 +1,199 @@
+"""Import, briefing: an article's text → what its briefing says: a one-sentence summary, 3-5 key
+points and up to two attributed quotes, every one of them the article's own words.
+
+Sentences are ranked as news editors write: the lead carries the story (a position prior), a
+sentence that shares the article's vocabulary carries more of it (centrality: similarity of its
+TF-IDF vector to the whole article's), and a sentence of middling length says one thing well (a
+length prior). Points are chosen greedily by rank, skipping any that repeats a point already
+chosen (maximal marginal relevance), within the briefing's budget: points and quotes together at
+most 200 words and 40% of the article. The chosen points keep the article's order.
+
+Everything here is pure: text in, plain text out. The writer escapes it for Markdown.
+"""
+
+# Full-width and other scripts' punctuation is meant wherever it appears here.
+# ruff: noqa: RUF001
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from briefings.importers.quotes import Quote, find_quotes, quoted_share
+from briefings.importers.sentences import CJK_LANGS, Sentence, language_of, size, split_sentences
+
+__all__ = ["KeyPoints", "Quote", "key_points"]
+
+MIN_POINTS = 3
+MAX_POINTS = 5
+MAX_QUOTES = 2
+MAX_WORDS = 200
+MAX_SHARE = 0.4
+SUMMARY_WORDS = 50
+SUMMARY_CJK_CHARS = 120
+# The summary rule's own ratio: 50 words are worth 120 characters of Chinese, Japanese or Korean.
+CJK_CHARS_PER_WORD = SUMMARY_CJK_CHARS / SUMMARY_WORDS
+# Rank: position prior 1 / (1 + i / LEAD_SPAN); a sentence of IDEAL_WORDS or more is not
+# penalised for length until it passes LONG_WORDS; two sentences sharing more than REPEATED of
+# their weighted vocabulary say the same thing.
+LEAD_SPAN = 3.0
+IDEAL_WORDS = 12
+LONG_WORDS = 35
+REPEATED = 0.5
+QUOTED = 0.5
+_TOKEN = re.compile(r"\w+")
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3]+")
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPoints:
+    """A briefing's words: `summary` is one sentence of the article (empty when it has none),
+    `points` 3-5 of its sentences in its order (fewer when it has fewer usable ones or is short),
+    `quotes` up to two attributed direct quotes."""
+
+    summary: str
+    points: tuple[str, ...]
+    quotes: tuple[Quote, ...]
+
+
+def key_points(text: str, lang: str | None = None) -> KeyPoints:
+    """Choose the summary, key points and quotes of an article given as paragraphs separated by
+    blank lines; `lang` is its BCP 47 tag when known, else the script decides."""
+    language = language_of(text, lang)
+    cjk = language in CJK_LANGS
+    sentences = split_sentences(text, language)
+    # Someone's words are a quote, not a point: a sentence that is mostly quotation is left to the quotes.
+    usable = [s for s in sentences if s.usable and quoted_share(s.text) <= QUOTED]
+    vectors = _vectors([s.text for s in usable], cjk)
+    ranks = _ranks(usable, vectors, cjk)
+    budget = _budget(sentences, cjk)
+    chosen = _choose(usable, vectors, ranks, budget, cjk)
+    left = budget - sum(size(usable[i].text, cjk) for i in chosen)
+    points = tuple(usable[i].text for i in sorted(chosen))
+    quotes = _pick_quotes(find_quotes(text, language), points, vectors, left, cjk)
+    return KeyPoints(_summary(usable, ranks, cjk), points, quotes)
+
+
+def _budget(sentences: Sequence[Sentence], cjk: bool) -> float:
+    whole = sum(size(s.text, cjk) for s in sentences)
+    return min(MAX_WORDS * (CJK_CHARS_PER_WORD if cjk else 1), MAX_SHARE * whole)
+
+
+def _terms(text: str, cjk: bool) -> list[str]:
+    words = [w for w in _TOKEN.findall(text.lower()) if len(w) > 1 or not w.isascii()]
+    if not cjk:
+        return [_stem(w) for w in words]
+    # No spaces between words: overlapping character pairs stand for them.
+    runs = _CJK_RUN.findall(text)
+    pairs = [run[i : i + 2] for run in runs for i in range(max(1, len(run) - 1))]
+    return pairs + [w for w in words if not _CJK_RUN.search(w)]
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _vectors(texts: Sequence[str], cjk: bool) -> list[dict[str, float]]:
+    """TF-IDF vectors of the sentences, the article's sentences being the documents."""
+    counts = [Counter(_terms(text, cjk)) for text in texts]
+    frequency = Counter(term for count in counts for term in count)
+    total = len(counts)
+    idf = {term: math.log((1 + total) / (1 + df)) for term, df in frequency.items()}
+    return [{term: n * idf[term] for term, n in count.items() if idf[term] > 0} for count in counts]
+
+
+def _sum(vectors: Sequence[dict[str, float]]) -> dict[str, float]:
+    """The whole article's vector."""
+    whole: dict[str, float] = {}
+    for vector in vectors:
+        for term, weight in vector.items():
+            whole[term] = whole.get(term, 0.0) + weight
+    return whole
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    dot = sum(weight * b.get(term, 0.0) for term, weight in a.items())
+    norm = math.sqrt(sum(w * w for w in a.values()) * sum(w * w for w in b.values()))
+    return dot / norm if norm else 0.0
+
+
+def _ranks(usable: Sequence[Sentence], vectors: Sequence[dict[str, float]], cjk: bool) -> list[float]:
+    whole = _sum(vectors)
+    ranks = []
+    for position, (sentence, vector) in enumerate(zip(usable, vectors, strict=True)):
+        words = size(sentence.text, cjk) / (CJK_CHARS_PER_WORD if cjk else 1)
+        length = min(1.0, words / IDEAL_WORDS) * min(1.0, LONG_WORDS / words)
+        ranks.append((0.1 + _cosine(vector, whole)) * length / (1 + position / LEAD_SPAN))
+    return ranks
+
+
+def _choose(
+    usable: Sequence[Sentence],
+    vectors: Sequence[dict[str, float]],
+    ranks: Sequence[float],
+    budget: float,
+    cjk: bool,
+) -> list[int]:
+    """Indexes of the points: best rank first, none repeating another, all within the budget."""
+    chosen: list[int] = []
+    spent = 0
+    for index in sorted(range(len(usable)), key=lambda i: -ranks[i]):
+        if len(chosen) == MIN_POINTS:
+            break
+        cost = size(usable[index].text, cjk)
+        if spent + cost > budget or any(_cosine(vectors[index], vectors[j]) > REPEATED for j in chosen):
+            continue
+        chosen.append(index)
+        spent += cost
+    return chosen
+
+
+def _summary(usable: Sequence[Sentence], ranks: Sequence[float], cjk: bool) -> str:
+    limit = SUMMARY_CJK_CHARS if cjk else SUMMARY_WORDS
+    for index in sorted(range(len(usable)), key=lambda i: -ranks[i]):
+        if size(usable[index].text, cjk) <= limit:
+            return usable[index].text
+    return _shortened(usable[0].text, limit, cjk) if usable else ""
+
+
+def _shortened(sentence: str, limit: int, cjk: bool) -> str:
+    """The sentence cut at the last clause boundary within the limit, marked with an ellipsis."""
+    pieces = re.split(r"(?<=[,;:，、；：])\s*" if cjk else r"(?<=[,;:])\s+", sentence)
+    kept = ""
+    for piece in pieces:
+        longer = f"{kept}{piece}" if cjk or not kept else f"{kept} {piece}"
+        if size(longer, cjk) + 1 > limit:
+            break
+        kept = longer
+    if not kept:
+        kept = "".join(sentence[: limit - 1]) if cjk else " ".join(sentence.split()[: limit - 1])
+    return kept.rstrip(",;:，、；： ") + "…"
+
+
+def _pick_quotes(
+    found: Sequence[Quote],
+    points: Sequence[str],
+    vectors: Sequence[dict[str, float]],
+    budget: float,
+    cjk: bool,
+) -> tuple[Quote, ...]:
+    """The quotes that say most of the story and repeat no point, within what the budget leaves."""
+    whole = _sum(vectors)
+    taken = [set(_terms(point, cjk)) for point in points]
+    weights = [_cosine({t: 1.0 for t in _terms(quote.text, cjk)}, whole) for quote in found]
+    order = sorted(range(len(found)), key=lambda i: -weights[i])
+    picked: list[int] = []
+    for index in order:
+        terms = set(_terms(found[index].text, cjk))
+        cost = size(found[index].text, cjk) + size(found[index].speaker, cjk)
+        if len(picked) == MAX_QUOTES:
+            break
+        if not terms or cost > budget or any(len(terms & other) > 0.5 * len(terms) for other in taken):
+            continue
+        picked.append(index)
+        taken.append(terms)
+        budget -= cost
+    return tuple(found[i] for i in sorted(picked))

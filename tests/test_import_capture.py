@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -166,39 +167,122 @@ def test_no_related_articles_yesterday_and_cjk_title(site: Path, tmp_path: Path)
     status, _out, err = import_file(site, path)
     assert status == 0, err
     [file] = briefings_in(site).values()
-    assert file.name == "2025-07-12-中国-日本産牛肉の輸入再開へ-前向き.md"
+    assert file.name == "2025-07-13-中国-日本産牛肉の輸入再開へ-前向き.md"  # posted on the capture's day
     meta = front_matter(file)
     assert meta["title"] == title
-    assert meta["sources"] == [{"name": "朝日新聞", "published": meta["date"]}]
-    assert str(meta["date"]) == "2025-07-12"
+    assert str(meta["date"]) == "2025-07-13 09:00:00+09:00"
+    assert meta["sources"] == [{"name": "朝日新聞", "published": dt.date(2025, 7, 12)}]
     assert meta["topics"] == ["China"]  # the alias 中国 matched inside unspaced text
     assert "related" not in meta
     assert body_of(file).strip() == "中国政府は十一日、輸入を再開すると発表した。"
     build(site, tmp_path / "out")
 
 
+TOKYO = dt.timezone(dt.timedelta(hours=9))
+
+
 @pytest.mark.parametrize(
-    ("when", "day"),
+    ("when", "published"),
     [
-        ("2 hours ago", "2025-07-13"),
-        ("yesterday", "2025-07-12"),
-        ("3日前", "2025-07-10"),
-        ("12時間前", "2025-07-12"),
-        ("3天前", "2025-07-10"),
-        ("昨天", "2025-07-12"),
-        ("5 days ago", "2025-07-08"),
-        ("Jul 1, 2025", "2025-07-01"),
+        # minutes and hours: a moment, in the capture's offset
+        ("2 hours ago", dt.datetime(2025, 7, 13, 7, tzinfo=TOKYO)),
+        ("12 hours ago", dt.datetime(2025, 7, 12, 21, tzinfo=TOKYO)),
+        ("45 mins ago", dt.datetime(2025, 7, 13, 8, 15, tzinfo=TOKYO)),
+        ("an hour ago", dt.datetime(2025, 7, 13, 8, tzinfo=TOKYO)),
+        ("12時間前", dt.datetime(2025, 7, 12, 21, tzinfo=TOKYO)),
+        ("30分前", dt.datetime(2025, 7, 13, 8, 30, tzinfo=TOKYO)),
+        ("5小时前", dt.datetime(2025, 7, 13, 4, tzinfo=TOKYO)),
+        ("3시간 전", dt.datetime(2025, 7, 13, 6, tzinfo=TOKYO)),
+        ("vor 3 Stunden", dt.datetime(2025, 7, 13, 6, tzinfo=TOKYO)),
+        ("il y a 2 heures", dt.datetime(2025, 7, 13, 7, tzinfo=TOKYO)),
+        ("hace 4 horas", dt.datetime(2025, 7, 13, 5, tzinfo=TOKYO)),
+        ("před hodinou", dt.datetime(2025, 7, 13, 8, tzinfo=TOKYO)),
+        # yesterday and days: a day
+        ("yesterday", dt.date(2025, 7, 12)),
+        ("5 days ago", dt.date(2025, 7, 8)),
+        ("3日前", dt.date(2025, 7, 10)),
+        ("３日前", dt.date(2025, 7, 10)),
+        ("3天前", dt.date(2025, 7, 10)),
+        ("三天前", dt.date(2025, 7, 10)),
+        ("昨天", dt.date(2025, 7, 12)),
+        ("3일 전", dt.date(2025, 7, 10)),
+        ("어제", dt.date(2025, 7, 12)),
+        ("vor 3 Tagen", dt.date(2025, 7, 10)),
+        ("gestern", dt.date(2025, 7, 12)),
+        ("il y a 3 jours", dt.date(2025, 7, 10)),
+        ("hace 3 días", dt.date(2025, 7, 10)),
+        ("před 3 dny", dt.date(2025, 7, 10)),
+        ("3 дня назад", dt.date(2025, 7, 10)),
+        # dates as written; a date without a year takes the capture's
+        ("Jul 1, 2025", dt.date(2025, 7, 1)),
+        ("Jul 10", dt.date(2025, 7, 10)),
+        ("10 July", dt.date(2025, 7, 10)),
+        ("2025/07/10", dt.date(2025, 7, 10)),
+        ("2025-07-10", dt.date(2025, 7, 10)),
+        ("7月10日", dt.date(2025, 7, 10)),
+        ("2025年7月10日", dt.date(2025, 7, 10)),
+        ("7월 10일", dt.date(2025, 7, 10)),
+        ("10. Juli 2025", dt.date(2025, 7, 10)),
     ],
 )
-def test_relative_times_resolve_in_the_capture_timezone(
-    site: Path, tmp_path: Path, when: str, day: str
+def test_relative_times_resolve_against_the_capture_time(
+    site: Path, tmp_path: Path, when: str, published: dt.date
 ) -> None:
     path = tmp_path / "c.txt"
     related = [("Second story here", "Kyodo", when, "Text of the second story.")]
     path.write_text(capture("First story", "NHK" + when, ["Body."], related), encoding="utf-8")
-    assert import_file(site, path)[0] == 0
-    dates = sorted(str(front_matter(p)["date"]) for p in briefings_in(site).values())
-    assert dates == [day, day]
+    status, out, err = import_file(site, path)
+    assert status == 0, err
+    metas = {front_matter(p)["title"]: front_matter(p) for p in briefings_in(site).values()}
+    assert sorted(metas) == ["First story", "Second story here"]
+    assert metas["First story"]["sources"] == [{"name": "NHK", "published": published}]
+    assert metas["Second story here"]["sources"] == [{"name": "Kyodo", "published": published}]
+    for meta in metas.values():
+        assert str(meta["date"]) == "2025-07-13 09:00:00+09:00"  # posted when it was captured
+    assert "note:" not in out
+
+
+@pytest.mark.parametrize(
+    ("when", "published", "about"),
+    [
+        ("2 weeks ago", dt.date(2025, 6, 29), "2 weeks"),
+        ("last week", dt.date(2025, 7, 6), "a week"),
+        ("3 months ago", dt.date(2025, 4, 13), "3 months"),
+        ("a year ago", dt.date(2024, 7, 13), "a year"),
+        ("2週間前", dt.date(2025, 6, 29), "2 weeks"),
+        ("3个月前", dt.date(2025, 4, 13), "3 months"),
+        ("vor 2 Wochen", dt.date(2025, 6, 29), "2 weeks"),
+        ("il y a 3 mois", dt.date(2025, 4, 13), "3 months"),
+    ],
+)
+def test_weeks_and_months_ago_give_a_day_and_a_note_to_check_it(
+    site: Path, tmp_path: Path, when: str, published: dt.date, about: str
+) -> None:
+    path = tmp_path / "c.txt"
+    path.write_text(capture("First story", "NHK" + when, ["Body."], []), encoding="utf-8")
+    status, out, err = import_file(site, path)
+    assert status == 0, err
+    [file] = briefings_in(site).values()
+    assert front_matter(file)["sources"] == [{"name": "NHK", "published": published}]
+    lines = out.splitlines()
+    written = next(i for i, line in enumerate(lines) if line.startswith("written"))
+    note = f"note: published about {about} before the capture: check `published:`"
+    assert lines[written + 1].strip() == note
+
+
+def test_a_date_without_a_year_after_the_capture_is_left_out_with_a_note(site: Path, tmp_path: Path) -> None:
+    path = tmp_path / "c.txt"
+    related = [("Second story here", "Kyodo", "Jul 12", "Text of the second story.")]
+    path.write_text(capture("First story", "NHKDec 1", ["Body."], related), encoding="utf-8")
+    status, out, err = import_file(site, path)
+    assert status == 0, err
+    metas = {front_matter(p)["title"]: front_matter(p) for p in briefings_in(site).values()}
+    # 1 December is after the capture (13 July 2025): last year's, perhaps, but nothing says so.
+    assert metas["First story"]["sources"] == [{"name": "NHK"}]
+    assert metas["Second story here"]["sources"] == [{"name": "Kyodo", "published": dt.date(2025, 7, 12)}]
+    assert "no date: add `published:`" in out and '"Dec 1" names no year' in out
+    assert metas["First story"]["related"] == ["second-story-here"]
+    build(site, tmp_path / "out")
 
 
 def test_several_related_articles_are_all_linked_both_ways(site: Path, tmp_path: Path) -> None:
@@ -276,7 +360,7 @@ def test_an_unedited_briefing_gains_new_related_links(site: Path, tmp_path: Path
     status, out, _ = import_file(site, second)
     assert status == 0
     assert out.splitlines()[-1] == "imported 2 briefings: 1 new, 1 updated, 0 unchanged"
-    one = briefings_in(site)["2025-07-12-story-one.md"]
+    one = briefings_in(site)["2025-07-13-story-one.md"]
     assert front_matter(one)["related"] == ["story-two"]
     assert (
         import_file(site, second)[1].splitlines()[-1] == "imported 2 briefings: 0 new, 0 updated, 2 unchanged"
@@ -289,7 +373,7 @@ def test_same_title_from_another_source_gets_its_own_slug(site: Path, tmp_path: 
     path = tmp_path / "c.txt"
     path.write_text(capture("Same headline", "NHK1 day ago", ["NHK's text."], related), encoding="utf-8")
     assert import_file(site, path)[0] == 0
-    assert sorted(briefings_in(site)) == ["2025-07-12-same-headline-2.md", "2025-07-12-same-headline.md"]
+    assert sorted(briefings_in(site)) == ["2025-07-13-same-headline-2.md", "2025-07-13-same-headline.md"]
     build(site, tmp_path / "out")
 
 
@@ -335,7 +419,10 @@ def test_capture_time_defaults_to_the_file_time_in_site_time(site: Path, tmp_pat
     [file] = briefings_in(site).values()
     meta = front_matter(file)
     assert str(meta["captured"]) == "2025-07-13 09:00:00+09:00"
-    assert str(meta["date"]) == "2025-07-12"
+    assert str(meta["date"]) == "2025-07-13 09:00:00+09:00"
+    # "12 hours ago" from 09:00 in Tokyo: 21:00 the day before, in the same offset
+    [source] = meta["sources"]  # type: ignore[misc]
+    assert source["published"] == dt.datetime(2025, 7, 12, 21, tzinfo=dt.timezone(dt.timedelta(hours=9)))
 
 
 def test_another_aggregator_with_the_same_layout_imports(site: Path, tmp_path: Path) -> None:

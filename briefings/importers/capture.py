@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from briefings.dates import ABSOLUTE, RELATIVE, relative_stamp
+from briefings.dates import Dated, read_when, when_at_end
 from briefings.importers.article import Article
 from briefings.importers.text import paragraphs
-from briefings.model import Source, Stamp
+from briefings.model import Source
 
 MAX_SOURCE_CHARS = 60
 MAX_SOURCE_WORDS = 8
-_WHEN = re.compile(rf"(?:{RELATIVE.pattern}|{ABSOLUTE.pattern})$", re.IGNORECASE)
 _BULLET = re.compile(r"^[•·●▪‣◦*-]\s*(?P<text>\S.{0,59})$")
 _SEPARATORS = " \t·|•,:-\u2013\u2014"  # and the en and em dashes
 
@@ -104,27 +103,46 @@ def _name_in(text: str, patterns: list[str]) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class _When:
-    """A line that dates an entry: the source glued before the time, if any, and the day."""
+    """A line that dates an entry: the source glued before the time, if any, and what the time says."""
 
     source: str
-    stamp: Stamp
+    dated: Dated
     prefixed: bool
 
 
 def _when(line: str, rules: Rules, captured: dt.datetime) -> _When | None:
     prefixed = False
     for prefix in rules.time_prefixes:
-        if line.casefold().startswith(prefix.casefold()) and _WHEN.fullmatch(line[len(prefix) :].strip()):
-            line, prefixed = line[len(prefix) :].strip(), True
+        rest = line[len(prefix) :].strip()
+        if line.casefold().startswith(prefix.casefold()) and when_at_end(rest) == 0:
+            line, prefixed = rest, True
             break
-    match = _WHEN.search(line)
-    if not match:
+    start = when_at_end(line)
+    if start is None:
         return None
-    source = line[: match.start()].rstrip(_SEPARATORS).strip()
-    stamp = relative_stamp(match.group(0), captured)
-    if stamp is None or len(source) > MAX_SOURCE_CHARS or len(source.split()) > MAX_SOURCE_WORDS:
+    source = line[:start].rstrip(_SEPARATORS).strip()
+    dated = read_when(line[start:], captured)
+    if dated is None or len(source) > MAX_SOURCE_CHARS or len(source.split()) > MAX_SOURCE_WORDS:
         return None
-    return _When(source, stamp, prefixed)
+    return _When(source, dated, prefixed)
+
+
+def _when_at(lines: list[str], index: int, rules: Rules, captured: dt.datetime) -> _When | None:
+    """The time line at `index`, if it is one. A single word glued before the time is a label (a
+    clock icon's "time", "Zeit") when the source has a line of its own above it, under the
+    repeated title: title, title, source, label and time."""
+    when = _when(lines[index], rules, captured)
+    if when is None or not when.source or when.prefixed or " " in when.source or index < 3:
+        return when
+    above, title, repeat = lines[index - 1], lines[index - 2], lines[index - 3]
+    if (
+        title == repeat
+        and above != title
+        and len(above) <= MAX_SOURCE_CHARS
+        and not _when(above, rules, captured)
+    ):
+        return _When("", when.dated, True)
+    return when
 
 
 def read_capture(text: str, captured: dt.datetime, via: str | None = None) -> tuple[Article, ...]:
@@ -132,20 +150,51 @@ def read_capture(text: str, captured: dt.datetime, via: str | None = None) -> tu
     rules = rules_for(text)
     lines = [" ".join(line.split()) for line in text.split("\n")]
     lines = [line for line in lines if line and not rules.dropped(line)]
-    main, related = _regions(lines, rules)
-    via = via or rules.name
-    articles = _main_article(main, rules, captured, via)
-    if not articles:
+    dated_at = _main_when(lines, rules, captured)
+    if dated_at is None:
         return ()
-    return articles + _related_articles(related, rules, captured, via)
+    main, related = _regions(lines, dated_at, rules, captured)
+    via = via or rules.name
+    article = _main_article(main, dated_at, rules, captured, via)
+    if article is None:
+        return ()
+    return (article, *_related_articles(related, rules, captured, via))
 
 
-def _regions(lines: list[str], rules: Rules) -> tuple[list[str], list[str]]:
-    """Lines of the main article, and lines of the related list (both without their interface)."""
-    heading = next((i for i, line in enumerate(lines) if line.casefold() in rules.related_headings), None)
-    main = _until_stop(lines[:heading] if heading is not None else lines, rules)
-    related = _until_stop(lines[heading + 1 :], rules) if heading is not None else []
-    return main, related
+def _main_when(lines: list[str], rules: Rules, captured: dt.datetime) -> int | None:
+    """The line that dates the main article: the first time line that is not a repeated title."""
+    for index, line in enumerate(lines):
+        repeated = (index + 1 < len(lines) and lines[index + 1] == line) or (
+            index and lines[index - 1] == line
+        )
+        if not repeated and _when_at(lines, index, rules, captured):
+            return index
+    return None
+
+
+def _regions(
+    lines: list[str], dated_at: int, rules: Rules, captured: dt.datetime
+) -> tuple[list[str], list[str]]:
+    """Lines of the main article, and lines of the related list (both without their interface).
+
+    The related list starts under a heading the rules know ("Related Articles", "関連記事"), else
+    at its first entry: a title the page repeats, then its source and time.
+    """
+    after = range(dated_at + 1, len(lines))
+    heading = next((i for i in after if lines[i].casefold() in rules.related_headings), None)
+    if heading is not None:
+        main, related = lines[:heading], lines[heading + 1 :]
+    else:
+        first = next((i for i in after if _entry_starts(lines, i, rules, captured)), len(lines))
+        main, related = lines[:first], lines[first:]
+    return _until_stop(main, rules), _until_stop(related, rules)
+
+
+def _entry_starts(lines: list[str], index: int, rules: Rules, captured: dt.datetime) -> bool:
+    """Whether a related entry starts at `index`: a repeated title, dated within three lines."""
+    if index + 1 >= len(lines) or lines[index] != lines[index + 1]:
+        return False
+    return any(_when_at(lines, i, rules, captured) for i in range(index + 2, min(index + 5, len(lines))))
 
 
 def _until_stop(lines: list[str], rules: Rules) -> list[str]:
@@ -153,22 +202,49 @@ def _until_stop(lines: list[str], rules: Rules) -> list[str]:
     return lines[:end]
 
 
+# How a paragraph ends; interface lines ("Comments", "Try our app", "No comments yet...") do not.
+_SENTENCE_END = tuple('.!?。…"”)」』»\u2019\uff01\uff1f\uff09')  # and the full-width ones
+_ELLIPSIS = ("...", "…")
+MAX_INTERFACE_CHARS = 60
+
+
+def _is_prose(line: str) -> bool:
+    if len(line) > 2 * MAX_INTERFACE_CHARS:
+        return True
+    if len(line) <= MAX_INTERFACE_CHARS and line.endswith(_ELLIPSIS):
+        return False
+    return line.endswith(_SENTENCE_END)
+
+
+def _text_of(body: list[str], run: int) -> list[str]:
+    """The article's own lines: up to the first `run` interface lines in a row after its text,
+    without the interface lines it ends with. A text with no sentence at all is kept whole."""
+    seen_prose, row = False, 0
+    for index, line in enumerate(body):
+        prose = _is_prose(line)
+        row = 0 if prose else row + 1
+        if seen_prose and row >= run:
+            body = body[: index - run + 1]
+            break
+        seen_prose = seen_prose or prose
+    last = max((i for i, line in enumerate(body) if _is_prose(line)), default=None)
+    return body if last is None else body[: last + 1]
+
+
 def _main_article(
-    lines: list[str], rules: Rules, captured: dt.datetime, via: str | None
-) -> tuple[Article, ...]:
-    for index, line in enumerate(lines):
-        when = _when(line, rules, captured)
-        repeated = index + 1 < len(lines) and lines[index + 1] == line
-        if when is None or repeated or (index and lines[index - 1] == line):
-            continue
-        source, header_end = (when.source, index) if when.source else (lines[index - 1], index - 1)
-        header = lines[:header_end]
-        if not header or not source:
-            return ()
-        title, extra = _title(header)
-        body = extra + [line for line in lines[index + 1 :] if line != title]
-        return (_article(title, source, when.stamp, body, via),)
-    return ()
+    lines: list[str], index: int, rules: Rules, captured: dt.datetime, via: str | None
+) -> Article | None:
+    when = _when_at(lines, index, rules, captured)
+    if when is None:
+        return None
+    source, header_end = (when.source, index) if when.source else (lines[index - 1], index - 1)
+    header = lines[:header_end]
+    if not header or not source:
+        return None
+    title, extra = _title(header)
+    # A heading inside the article is one line; the page's interface after it is several.
+    body = _text_of(extra + [line for line in lines[index + 1 :] if line != title], run=2)
+    return _article(title, source, when.dated, body, via)
 
 
 def _title(header: list[str]) -> tuple[str, list[str]]:
@@ -191,13 +267,13 @@ def _related_articles(
         entry = _entry(lines, index, when, end)
         if entry:
             title, source, body = entry
-            articles.append(_article(title, source, when.stamp, body, via))
+            articles.append(_article(title, source, when.dated, body, via))
     return tuple(articles)
 
 
 def _related_when(lines: list[str], index: int, rules: Rules, captured: dt.datetime) -> _When | None:
     """A related entry's time line: prefixed ("time12 hours ago"), bare, or short and glued."""
-    when = _when(lines[index], rules, captured)
+    when = _when_at(lines, index, rules, captured)
     if when is None or (index and lines[index - 1] == lines[index]):
         return None
     if when.prefixed or not when.source or len(lines[index]) <= MAX_SOURCE_CHARS:
@@ -232,11 +308,11 @@ def _entry(lines: list[str], index: int, when: _When, end: int) -> tuple[str, st
     if title_at < 0 or not source:
         return None
     title = lines[title_at]
-    body = [line for line in lines[after:end] if line != title]
+    body = _text_of([line for line in lines[after:end] if line != title], run=1)
     return title, source, body
 
 
-def _article(title: str, source: str, date: Stamp, body: list[str], via: str | None) -> Article:
-    return Article(
-        title=title, date=date, source=Source(name=source, published=date), body=paragraphs(body), via=via
-    )
+def _article(title: str, source: str, dated: Dated, body: list[str], via: str | None) -> Article:
+    notes = (dated.note,) if dated.note else ()
+    credit = Source(name=source, published=dated.stamp)
+    return Article(title=title, source=credit, text=paragraphs(body), via=via, notes=notes)

@@ -4,8 +4,9 @@
 links once it knows every slug and title; content never carries those two characters (the
 loader strips them). Raw HTML is allowed in Markdown and then sanitized by nh3: only harmless
 tags and attributes survive, and links only with http(s), mailto or relative URLs. A body of
-plain paragraphs, lists and quotes is read whole in one pass (see quickbody); any other is
-rendered by Python-Markdown, with quicker stand-ins for some of its stages (see quickmarkdown).
+plain paragraphs, lists and quotes is read whole in one pass into the HTML Python-Markdown would
+make of it (see quickbody); any other is rendered by stock Python-Markdown, with the wiki links
+added through its extension API.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from html.parser import HTMLParser
 
 import markdown
 import nh3
+from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
 from briefings import quickbody
 from briefings.model import Markup, WikiLink
-from briefings.quickmarkdown import quicken
 
 WIKILINK = r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]"
 _WIKILINK = re.compile(WIKILINK)
@@ -59,25 +60,38 @@ class _WikiLinks(InlineProcessor):
         return f"\ue000{len(self.found) - 1}\ue001", m.start(0), m.end(0)
 
 
-class MarkupRenderer:
-    """One Markdown instance reused for every body of a build (it is costly to create)."""
+class _WikiLinkExtension(Extension):
+    """Registers the wiki link pattern, ahead of links so that `[[` is never read as one."""
 
-    def __init__(self) -> None:
+    def __init__(self, wikilinks: _WikiLinks) -> None:
+        super().__init__()
+        self.wikilinks = wikilinks
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.inlinePatterns.register(self.wikilinks, "wikilink", 175)
+
+
+class MarkupRenderer:
+    """One Markdown instance reused for every body of a build (it is costly to create).
+
+    `quick=False` renders every body with Python-Markdown, never in one pass (see quickbody):
+    the two give the same HTML, which the tests hold them to.
+    """
+
+    def __init__(self, *, quick: bool = True) -> None:
         self._found: list[tuple[str, str | None]] = []
-        self._md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
         self._wikilinks = _WikiLinks(self._found)
-        self._md.inlinePatterns.register(self._wikilinks, "wikilink", 175)
-        self._body = ""
-        self._plain = quicken(self._md, lambda: self._body, _WikiLinks)
+        extensions: list[str | Extension] = [*EXTENSIONS, _WikiLinkExtension(self._wikilinks)]
+        self._md = markdown.Markdown(extensions=extensions, output_format="html")
+        self._quick = quick
         self._wikilink_expression = self._wikilinks.getCompiledRegExp()
 
     def render(self, body: str, body_line: int) -> Markup:
         """The body as sanitized HTML, its summary (first paragraph) and its links, in order."""
         self._found.clear()
-        html = quickbody.render(body, self._wikilink_expression, self._placeholder) if self._plain else None
+        html = quickbody.render(body, self._wikilink_expression, self._placeholder) if self._quick else None
         if html is None:
             self._md.reset()
-            self._body = body
             html = self._md.convert(body)
         html = clean_html(html)
         lines = _link_lines(body, body_line) if self._found else {}

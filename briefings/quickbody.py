@@ -2,20 +2,20 @@
 into the very HTML Python-Markdown makes of it.
 
 Most briefings are such text: paragraphs of words, links, wiki links and strong words, a list of
-one-line points, a quote. Python-Markdown passes each through a dozen stages (1 ms a body); here a
-few expressions read it. Whatever else a body holds (a heading, code, HTML, an entity, a table,
-a nested, numbered or loose list, a line that starts or ends with a space, emphasis other than a
-simple `**words**`) sends it to Python-Markdown whole: `render` answers None for it. Each rule
-below refuses more than Python-Markdown would read differently, never less; tests/test_markup.py
-compares the two on fuzzed bodies.
+one-line points, a quote. Python-Markdown passes each through a dozen stages (several
+milliseconds for a long body); here a few expressions read it. This module stands on its own: it
+imports nothing of Python-Markdown, and whatever else a body holds (a heading, code, HTML, an
+entity, a table, a nested, numbered or loose list, a line that starts or ends with a space,
+emphasis other than a simple `**words**`) makes `render` answer None, and the body goes to
+Python-Markdown whole. Each rule below refuses more than Python-Markdown would read differently,
+never less; tests/test_markup.py compares the two on fuzzed bodies, with the newest and the
+oldest Python-Markdown the package accepts.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-
-from briefings.quickmarkdown import MARK, QUICK_LINK, SIMPLE_LINK, simple_strong
 
 # Anything that any stage but the paragraphs', lists', quotes', links', wiki links' and strong
 # words' reads, or that makes lines or blocks other than plain ones: code, escapes, HTML and
@@ -30,6 +30,19 @@ _BLANK_LINES = re.compile(r"\n\n+")
 # is made only of `|`, `:`, `-` and spaces, as the line under a table's head is, and a `|` (as
 # a wiki link's) never makes a table.
 _BLOCK_START = re.compile(r"[#>\-+=:|]|\*(?!\*[^\s*])|\d+[.)]|\s")
+# In a text, each bracket and asterisk (MARK) must start a wiki link, a simple link (QUICK_LINK:
+# no `*` in its words, no `[` in its address, where a wiki link would be read first) or a simple
+# strong `**words**` without brackets in its words; anything else sends the body to
+# Python-Markdown.
+MARK = re.compile(r"[\[\]*]")
+QUICK_LINK = re.compile(r"\[[^\[\]*]*\]\(\s*[^()<'\"\[]*\)")
+# `[text](address)` with no brackets in the text and no parentheses, quotes or `<` in the
+# address, read from just after its `[`: its text and its address.
+SIMPLE_LINK = re.compile(r"([^\[\]]*)\]\(\s*([^()<'\"]*)\)")
+# `**words**` opening a run of exactly two asterisks after a space (or at the start), whose words
+# neither start nor end with a space and hold no `*` or `_`, closed by exactly two asterisks.
+_SIMPLE_STRONG = re.compile(r"\*\*([^\s*_](?:[^*_]*[^\s*_])?)\*\*(?!\*)")
+_SPACE = re.compile(r"\s")
 
 Wikilink = Callable[[re.Match[str]], str]  # a wiki link's match → its placeholder, noted
 
@@ -77,7 +90,7 @@ _Parts = list[tuple[str, re.Match[str] | None]]  # text as is, or a strong word,
 
 def _read(text: str, wikilink: re.Pattern[str]) -> _Parts | None:
     """The text's words and its strong words, links and wiki links, or None when any bracket or
-    asterisk starts something else (as quickmarkdown._Inline takes a text apart)."""
+    asterisk starts something else."""
     parts: _Parts = []
     position = 0
     while (mark := MARK.search(text, position)) is not None:
@@ -85,7 +98,7 @@ def _read(text: str, wikilink: re.Pattern[str]) -> _Parts | None:
         parts.append((text[position:at], None))
         found: re.Match[str] | None
         if text[at] == "*":
-            found = simple_strong(text, at)
+            found = _simple_strong(text, at)
             if found is None or "[" in found.group(1) or "]" in found.group(1):
                 return None
             kind = "strong"
@@ -109,6 +122,13 @@ def _html(kind: str, inlines: list[_Parts], placeholder: Wikilink) -> str:
     if kind == "blockquote":
         return f"<blockquote>\n<p>{texts[0]}</p>\n</blockquote>"
     return f"<p>{texts[0]}</p>"
+
+
+def _simple_strong(text: str, start: int) -> re.Match[str] | None:
+    """A simple `**words**` at `start`, after a space or at the start of `text`."""
+    if start == 0 or _SPACE.match(text, start - 1):
+        return _SIMPLE_STRONG.match(text, start)
+    return None
 
 
 def _inline_html(part: str, found: re.Match[str] | None, placeholder: Wikilink) -> str:

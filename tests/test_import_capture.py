@@ -445,3 +445,120 @@ def test_example_site_content_builds(tmp_path: Path) -> None:
     shutil.copytree(root / "content", site / "content")
     shutil.copy(root / "site.toml", site / "site.toml")
     assert build(site, tmp_path / "out").briefings >= 3
+
+
+def laid_out(chrome: dict[str, str], main: tuple[str, str, list[str]], related: list[tuple[str, ...]]) -> str:
+    """A capture in the example's layout with another aggregator's interface, in its language:
+    a logo, the title twice, the source glued to its time, the text, a footer, a heading, related
+    entries (title twice, source, a clock label glued to the time, a bullet naming the source,
+    the title again, the text), then the app's advertisement."""
+    title, source_line, body = main
+    text = f"{chrome['logo']}\n{title}\n\n{title}\n\n{source_line}\n" + "\n".join(body) + "\n"
+    text += f"{chrome['background']}\n\n{chrome['comments']}\n\n{chrome['no_comments']}\n\n"
+    text += f"{chrome['heading']}\n\n" if chrome["heading"] else ""
+    for r_title, source, when, r_body in related:
+        text += f"{r_title}\n{r_title}\n\n{source}\n\n{chrome['clock']}{when}\n\n  • {source}\n\n"
+        text += f"{r_title}\n\n{r_body}\n\n"
+    return text + f"{chrome['app']}\n\n{chrome['app_line']}\napp-storeplay-store\n"
+
+
+TZ9 = dt.timezone(dt.timedelta(hours=9))
+LAYOUTS = {
+    "german": (
+        {"logo": "Logo", "background": "Blauer Hintergrund", "comments": "Kommentare",
+         "no_comments": "Noch keine Kommentare...", "heading": "Ähnliche Artikel", "clock": "Zeit",
+         "app": "APP HERUNTERLADEN", "app_line": "Jetzt die NachrichtenPlus-App herunterladen"},
+        ("Bundestag beschließt neues Heizungsgesetz", "Der Spiegel", "vor 3 Stunden",
+         ["Der Bundestag hat am Freitag das Gesetz beschlossen.", "Die Opposition kritisierte den Zeitplan."],
+         dt.datetime(2025, 7, 13, 6, tzinfo=TZ9)),
+        [("Streit um die Rente geht weiter", "Die Zeit", "vor 2 Tagen",
+          "Die Koalition streitet weiter über die Rente.", dt.date(2025, 7, 11))],
+    ),
+    "french": (
+        {"logo": "logo", "background": "Fond orange", "comments": "Commentaires",
+         "no_comments": "Aucun commentaire pour le moment...", "heading": "Articles similaires",
+         "clock": "temps", "app": "TÉLÉCHARGER L'APPLICATION", "app_line": "Téléchargez l'application"},
+        ("Le Sénat adopte la réforme", "Le Monde", "il y a 5 heures",
+         ["Le Sénat a adopté mardi la réforme des retraites.", "Le texte doit encore passer en commission."],
+         dt.datetime(2025, 7, 13, 4, tzinfo=TZ9)),
+        [("La grève continue à Paris", "Libération", "il y a 3 jours",
+          "Les syndicats appellent à une nouvelle journée.", dt.date(2025, 7, 10)),
+         ("Le budget sera présenté en septembre", "Les Echos", "hier",
+          "Le gouvernement présentera son budget à la rentrée.", dt.date(2025, 7, 12))],
+    ),
+    "spanish": (
+        {"logo": "logo", "background": "Fondo naranja", "comments": "Comentarios",
+         "no_comments": "No hay comentarios todavía...", "heading": "", "clock": "tiempo",
+         "app": "DESCARGA LA APP", "app_line": "Descarga la app de Noticias8 hoy"},
+        ("El Gobierno aprueba el presupuesto", "El País", "hace 2 días",
+         ["El Consejo de Ministros aprobó ayer el presupuesto.", "La oposición anunció enmiendas."],
+         dt.date(2025, 7, 11)),
+        [("Sube el paro en junio", "El Mundo", "hace 12 horas", "El paro subió en 20.000 personas.",
+          dt.datetime(2025, 7, 12, 21, tzinfo=TZ9))],
+    ),
+    "korean": (
+        {"logo": "로고", "background": "주황색 배경", "comments": "댓글",
+         "no_comments": "아직 댓글이 없습니다...", "heading": "관련 기사", "clock": "시간",
+         "app": "앱 다운로드", "app_line": "지금 앱을 다운로드하세요"},
+        ("국회, 추경안 통과", "연합뉴스", "3시간 전",
+         ["국회는 13일 본회의에서 추경안을 통과시켰다.", "여야는 막판까지 진통을 겪었다."],
+         dt.datetime(2025, 7, 13, 6, tzinfo=TZ9)),
+        [("한은, 기준금리 동결", "KBS", "2일 전", "한국은행은 기준금리를 동결했다.", dt.date(2025, 7, 11))],
+    ),
+    "czech": (
+        {"logo": "logo", "background": "Oranžové pozadí", "comments": "Komentáře",
+         "no_comments": "Zatím žádné komentáře...", "heading": "Související články", "clock": "čas",
+         "app": "STÁHNĚTE SI APLIKACI", "app_line": "Stáhnout aplikaci"},
+        ("Vláda schválila rozpočet", "iDNES.cz", "před 3 dny",
+         ["Vláda ve středu schválila návrh rozpočtu.", "Opozice návrh kritizuje."], dt.date(2025, 7, 10)),
+        [("Inflace v červnu zpomalila", "Seznam Zprávy", "před 5 hodinami",
+          "Inflace zpomalila na 2,9 procenta.", dt.datetime(2025, 7, 13, 4, tzinfo=TZ9))],
+    ),
+    "japanese": (
+        {"logo": "ロゴ", "background": "オレンジの背景", "comments": "コメント",
+         "no_comments": "コメントはまだありません...", "heading": "関連記事", "clock": "時間",
+         "app": "アプリをダウンロード", "app_line": "今すぐアプリをダウンロード"},
+        ("日銀、金利据え置き", "日本経済新聞", "3時間前",
+         ["日本銀行は13日、金利の据え置きを決めた。", "市場は予想通りと受け止めた。"],
+         dt.datetime(2025, 7, 13, 6, tzinfo=TZ9)),
+        [("円相場、一時150円台", "共同通信", "2日前", "円相場が一時150円台をつけた。", dt.date(2025, 7, 11))],
+    ),
+    "chinese": (
+        {"logo": "标志", "background": "橙色背景", "comments": "评论", "no_comments": "暂无评论...",
+         "heading": "相关文章", "clock": "时间", "app": "下载应用", "app_line": "立即下载应用"},
+        ("央行宣布降准", "新华社", "5小时前", ["中国人民银行宣布下调存款准备金率。", "市场反应积极。"],
+         dt.datetime(2025, 7, 13, 4, tzinfo=TZ9)),
+        [("股市大涨", "财新", "3天前", "沪指上涨2%。", dt.date(2025, 7, 10))],
+    ),
+    "english": (
+        {"logo": "Briefly logo", "background": "Green background", "comments": "Comments (0)",
+         "no_comments": "Be the first to comment", "heading": "More from Briefly", "clock": "clock",
+         "app": "GET THE BRIEFLY APP", "app_line": "Scan to install"},
+        ("Floods close schools across the region", "BBC News", "45 mins ago",
+         ["Hundreds of schools were closed on Sunday after heavy rain.", "Officials expect more rain."],
+         dt.datetime(2025, 7, 13, 8, 15, tzinfo=TZ9)),
+        [("Rail strike called off at last minute", "The Guardian", "Jul 10",
+          "Unions called off the strike after talks overnight.", dt.date(2025, 7, 10))],
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_other_aggregators_in_the_same_layout_import_exactly(site: Path, tmp_path: Path, layout: str) -> None:
+    chrome, main, related = LAYOUTS[layout]
+    title, source, when, body, published = main
+    path = tmp_path / "c.txt"
+    text = laid_out(chrome, (title, source + when, body), [r[:4] for r in related])
+    path.write_text(text, encoding="utf-8")
+    status, out, err = import_file(site, path)
+    assert status == 0, err
+    files = {front_matter(p)["title"]: p for p in briefings_in(site).values()}
+    expected = {title: (source, published, body)} | {r[0]: (r[1], r[4], [r[3]]) for r in related}
+    assert sorted(files) == sorted(expected)  # every article, and nothing of the interface
+    for name, (outlet, day, text_lines) in expected.items():
+        meta = front_matter(files[name])
+        assert meta["sources"] == [{"name": outlet, "published": day}]
+        assert len(meta["related"]) == len(expected) - 1  # type: ignore[arg-type]
+        assert body_of(files[name]).strip().split("\n\n") == text_lines
+    assert "note:" not in out
+    build(site, tmp_path / "out")

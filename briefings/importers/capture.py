@@ -202,8 +202,10 @@ def _until_stop(lines: list[str], rules: Rules) -> list[str]:
     return lines[:end]
 
 
-# How a paragraph ends; interface lines ("Comments", "Try our app", "No comments yet...") do not.
-_SENTENCE_END = tuple('.!?。…"”)」』»\u2019\uff01\uff1f\uff09')  # and the full-width ones
+# How a sentence ends, before any closing quotes and brackets; interface lines ("Comments (0)",
+# "Try our app", "No comments yet...") do not.
+_SENTENCE_END = tuple(".!?。…\uff01\uff1f")  # and the full-width ! and ?
+_CLOSERS = "\"')]}»\u201d\u2019\u300d\u300f\uff09"  # and the curly quotes, 」 』 and the full-width )
 _ELLIPSIS = ("...", "…")
 MAX_INTERFACE_CHARS = 60
 
@@ -213,7 +215,7 @@ def _is_prose(line: str) -> bool:
         return True
     if len(line) <= MAX_INTERFACE_CHARS and line.endswith(_ELLIPSIS):
         return False
-    return line.endswith(_SENTENCE_END)
+    return line.rstrip(_CLOSERS).endswith(_SENTENCE_END)
 
 
 def _text_of(body: list[str], run: int) -> list[str]:

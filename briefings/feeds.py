@@ -3,6 +3,13 @@
 feedgen writes RSS and Atom; its defaults are not deterministic (it stamps `now()` and prepends
 entries), so every date is set from the briefings and entries are appended newest first.
 Item ids are permalinks: they survive rebuilds and edits, and change only with the slug.
+
+Text a reader may render as HTML is escaped there, and left as written where a format says it is
+plain. RSS says nothing, and readers differ: every `<description>` (items' and channels') is read
+as HTML, so it is escaped; a `<title>` is read either way, so only what HTML would take for markup
+is escaped in it (`<`, and `&` before what reads as an entity), and `AT&T` stays as written for
+readers that show titles as text. In Atom, summaries and contents are `type="html"` and escaped;
+titles and subtitles are text. JSON Feed's `content_html` is HTML; its other fields are text.
 """
 
 from __future__ import annotations
@@ -28,13 +35,15 @@ from briefings.reuse import Fingerprints, Rendered
 from briefings.slugs import slugify
 
 URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+ENTITY_START = re.compile(r"&(?=#?\w+;)")
+FEED_FORMAT = "2"  # bumped when the same site makes other feed bytes: kept feeds are made again
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def render_feed_files(site: Site, previous: Mapping[str, str]) -> Rendered:
     """The feeds whose items or settings changed since `previous` (path → fingerprint of the live feed)."""
     config = site.config
-    fingerprints = Fingerprints(repr(config) + __version__, versions=site.versions)
+    fingerprints = Fingerprints(repr(config) + __version__ + FEED_FORMAT, versions=site.versions)
     rendered = Rendered([], [], {})
     sets = [("", config.title, config.description, site.briefings)]
     for topic in sorted(site.topics, key=lambda t: t.slug):
@@ -99,6 +108,8 @@ class _SharedEntry(FeedEntry):  # type: ignore[misc]  # feedgen is untyped
     def rss_entry(self, extensions: bool = True) -> Any:
         if (built := self._built.get(("rss", extensions))) is None:
             built = self._built["rss", extensions] = super().rss_entry(extensions)
+            title = built.find("title")
+            title.text = _rss_title(title.text)
         return deepcopy(built)
 
     def atom_entry(self, extensions: bool = True) -> Any:
@@ -119,10 +130,10 @@ def _feed_set(
 ) -> list[OutputFile]:
     config = site.config
     home = config.url_for(folder)
-    # One feed object makes both formats: only its address differs, and its entries cost the most.
+    # One feed object makes both formats: only its address and texts differ, and its entries cost the most.
     feed = _feedgen(config, entries, home, title, description, items, f"{folder}rss.xml")
     rss = feed.rss_str(pretty=True)
-    _address(feed, config, home, f"{folder}atom.xml")
+    _as_atom(feed, config, home, f"{folder}atom.xml", title, description)
     files = [OutputFile(f"{folder}rss.xml", rss), OutputFile(f"{folder}atom.xml", feed.atom_str(pretty=True))]
     if json_feed:
         files.append(
@@ -149,11 +160,12 @@ def _feedgen(
 def _channel(
     config: SiteConfig, home: str, title: str, description: str, path: str, newest: dt.datetime
 ) -> FeedGenerator:
-    """A feed (at `path`) with its own metadata; its dates are the newest item's, never the build's."""
+    """An RSS feed (at `path`) with its own metadata; its dates are the newest item's, never the
+    build's. `_as_atom` turns it into the Atom feed."""
     feed = FeedGenerator()
     feed.id(home)
-    feed.title(title)
-    feed.subtitle(description or title)
+    feed.title(_rss_title(title))
+    feed.subtitle(escape(description or title, quote=False))
     _address(feed, config, home, path)
     feed.language(config.language)
     feed.author({"name": config.author or config.title})
@@ -161,6 +173,16 @@ def _channel(
     feed.updated(newest)
     feed.lastBuildDate(newest)
     return feed
+
+
+def _as_atom(
+    feed: FeedGenerator, config: SiteConfig, home: str, path: str, title: str, description: str
+) -> None:
+    """The RSS feed made the Atom feed at `path`: its own address, and its texts as written
+    (Atom's title and subtitle are text; RSS's are escaped)."""
+    feed.title(title)
+    feed.subtitle(description or title)
+    _address(feed, config, home, path)
 
 
 def _address(feed: FeedGenerator, config: SiteConfig, home: str, path: str) -> None:
@@ -179,7 +201,7 @@ def _edition_feeds(site: Site, editions: Sequence[tuple[Edition, tuple[Briefing,
     for edition, items in editions:
         _edition_entry(feed, config, edition, items)
     rss = feed.rss_str(pretty=True)
-    _address(feed, config, home, "editions/atom.xml")
+    _as_atom(feed, config, home, "editions/atom.xml", title, description)
     return [OutputFile("editions/rss.xml", rss), OutputFile("editions/atom.xml", feed.atom_str(pretty=True))]
 
 
@@ -197,7 +219,7 @@ def _edition_entry(
     entry.updated(max([day, *(b.date.moment for b in items)]))
     entry.author({"name": config.author or config.title})
     count = f"{len(items)} briefing{'s' if len(items) != 1 else ''}"
-    entry.summary(f"{count}: " + "; ".join(b.title for b in items))
+    entry.summary(escape(f"{count}: " + "; ".join(b.title for b in items), quote=False), type="html")
     entry.content(
         "\n".join(_edition_item(config, b) for b in sorted(items, key=lambda b: b.title)), type="html"
     )
@@ -220,7 +242,7 @@ def _entry(config: SiteConfig, content: str, briefing: Briefing) -> _SharedEntry
     entry.published(_moment(briefing.date))
     entry.updated(_moment(briefing.date))
     entry.author({"name": config.author or config.title})
-    entry.summary(briefing.summary or briefing.title)
+    entry.summary(escape(briefing.summary or briefing.title, quote=False), type="html")
     entry.content(content, type="html")
     for topic in briefing.topics:
         entry.category(term=topic.name, label=topic.name)
@@ -250,6 +272,11 @@ def _source_element(config: SiteConfig, briefing: Briefing) -> dict[str, str]:
         return {"url": f"{parts.scheme}://{parts.netloc}/", "title": source.name}
     slug = slugify(source.name)
     return {"url": config.url_for(f"sources/{slug}/" if slug else ""), "title": source.name}
+
+
+def _rss_title(text: str) -> str:
+    """A title as RSS carries it: what HTML would read as markup escaped, the rest as written."""
+    return ENTITY_START.sub("&amp;", text).replace("<", "&lt;")
 
 
 def _moment(stamp: Stamp) -> dt.datetime:

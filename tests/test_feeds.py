@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
@@ -149,3 +150,22 @@ def test_each_feed_links_to_itself_and_to_the_site(site: Path) -> None:
         ("self", "https://example.org/atom.xml"),
         ("alternate", "https://example.org/"),
     }
+
+
+def test_titles_stay_as_written_and_summaries_are_escaped_html(make_site: MakeSite) -> None:
+    """An RSS title is shown as text by some readers and as HTML by others: ordinary text such as
+    `AT&T` is written once-encoded for both. Descriptions are HTML everywhere, so they are escaped;
+    Atom says so with type="html"."""
+    title, summary = "Q&A: AT&T and R&D", "Tariffs & trade: 5 < 6"
+    root = make_site({"content/briefings/a.md": briefing(title, extra=f"summary: {summary!r}\n")})
+    assert run_cli("build", str(root))[0] == 0
+    item = ElementTree.parse(root / "output" / "rss.xml").getroot().find("channel/item")
+    assert item is not None
+    assert (item.findtext("title"), item.findtext("description")) == (title, "Tariffs &amp; trade: 5 &lt; 6")
+    atom = ElementTree.parse(root / "output" / "atom.xml").getroot()
+    atom_summary = atom.find("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}summary")
+    assert atom_summary is not None and atom_summary.get("type") == "html"
+    for name in ("rss.xml", "atom.xml"):
+        [entry] = entries(root / "output" / name)
+        assert entry.title == title
+        assert entry.summary_detail.type == "text/html" and entry.summary == "Tariffs &amp; trade: 5 &lt; 6"

@@ -5,12 +5,22 @@ Each big attack is generated here and must fail fast with its exact located erro
 Python-Markdown would take minutes over, or overflow the stack on, never reaches it). Each inert
 attack is one briefing of a site that builds; the output scan then finds nothing active, and
 every page and folder stays inside output/. `pytest --durations=0` shows what each case costs.
+
+Feeds are scanned field by field, as readers take them: every field a reader may render as HTML
+(RSS titles and descriptions, content:encoded, Atom's type="html" elements, JSON Feed's
+content_html) is parsed as HTML and must hold nothing active, and every hostile text must still
+read as it was written once a reader has decoded it (feedparser, then HTML to text).
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from pathlib import Path
+from xml.etree import ElementTree
 
+import feedparser
+import html5lib
 import pytest
 from conftest import SITE_TOML, MakeSite, run_cli, snapshot
 from sitecheck import active_content, active_html, broken_links, parse
@@ -88,6 +98,11 @@ INERT = {
     "  - name: ../../../etc/passwd\n    url: 'https://x.example/?a=\"><script>alert(1)</script>'\n"
     "  - {name: '..\\\\..\\\\windows', author: '</title><script>alert(1)</script>'}\n---\n\nText.\n",
     "con.md": HEAD.replace("title: T", "title: Reserved on Windows") + "\nText.\n",
+    "feed-text.md": "---\ntitle: \"<script>alert('title')</script> AT&T &amp; a < b\"\ndate: 2025-07-15\n"
+    "sources:\n  - name: '<b onmouseover=alert(1)>Wire</b>'\n    url: 'https://wire.example/a'\n"
+    "topics: [\"<script>alert('topic')</script>\", '<svg onload=alert(1)>', 'Trade & <Tariffs>']\n"
+    "summary: '<img src=x onerror=alert(1)> Markets & more <a href=\"javascript:alert(1)\">x</a>'\n"
+    "---\n\nText.\n",
     "links.md": HEAD.replace("title: T", "title: Links")
     + "\n[a](JaVaScRiPt:alert(1)) [b](&#x6A;avascript:alert(1)) [c]( javascript:alert(1))\n"
     + "[d](vbscript:msgbox(1)) [e](data:text/html;base64,PHNjcmlwdD4=) ![f](jav&#x09;ascript:alert(1))\n"
@@ -112,11 +127,107 @@ def inert(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "output"
 
 
-def test_hostile_site_builds_into_inert_pages_and_feeds(inert: Path) -> None:
+def test_hostile_site_builds_into_inert_pages(inert: Path) -> None:
     assert active_content(inert) == []
     assert broken_links(inert, "https://example.org/") == []
-    for feed in inert.rglob("*.xml"):
-        assert active_html(feed.read_text(encoding="utf-8"), str(feed)) == [] or feed.name == "sitemap.xml"
+
+
+HOSTILE_TITLE = "<script>alert('title')</script> AT&T &amp; a < b"
+HOSTILE_SUMMARY = '<img src=x onerror=alert(1)> Markets & more <a href="javascript:alert(1)">x</a>'
+HOSTILE_TOPICS = {  # name → the folder of its page and feeds
+    "<script>alert('topic')</script>": "script-alert-topic-script",
+    "<svg onload=alert(1)>": "svg-onload-alert-1",
+    "Trade & <Tariffs>": "trade-tariffs",
+}
+CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
+RSS_HTML = {"title", "description", CONTENT_ENCODED}  # RSS never says; readers take these as HTML
+
+
+def feed_files(output: Path) -> list[Path]:
+    return sorted(p for p in output.rglob("*") if p.name in ("rss.xml", "atom.xml", "feed.json"))
+
+
+def html_fields(feed: Path) -> Iterator[tuple[str, str]]:
+    """(where, text) for every field of the feed that a reader may render as HTML."""
+    if feed.suffix == ".json":
+        for item in json.loads(feed.read_text(encoding="utf-8"))["items"]:
+            yield f"{item['id']} content_html", item["content_html"]
+        return
+    for element in ElementTree.parse(feed).getroot().iter():
+        tag = str(element.tag)
+        rendered = tag in RSS_HTML if feed.name == "rss.xml" else element.get("type") in ("html", "xhtml")
+        if rendered:
+            yield tag, "".join(element.itertext())
+
+
+def test_every_feed_field_a_reader_renders_as_html_holds_nothing_active(inert: Path) -> None:
+    feeds = feed_files(inert)
+    topics = {p.parent.name for p in feeds if p.parent.parent.name == "topics"}
+    assert set(HOSTILE_TOPICS.values()) <= topics
+    assert {"editions/rss.xml", "editions/atom.xml", "feed.json"} <= {
+        p.relative_to(inert).as_posix() for p in feeds
+    }
+    fields = [(feed, where, text) for feed in feeds for where, text in html_fields(feed)]
+    assert len(fields) > 100
+    found = [
+        hit for feed, where, text in fields for hit in active(text, f"{feed.relative_to(inert)} {where}")
+    ]
+    assert found == []
+
+
+def active(html: str, where: str) -> list[str]:
+    """What could run in an HTML fragment: the page scan's findings, and any SVG or MathML."""
+    root = html5lib.parse(html, treebuilder="etree", namespaceHTMLElements=False)
+    foreign = [f"{where}: <{element.tag}>" for element in root.iter() if str(element.tag).startswith("{")]
+    return active_html(html, where) + foreign
+
+
+def read(detail: feedparser.FeedParserDict) -> str:
+    """A field as feedparser gives it to a reader to show: text as it is, HTML as a browser shows it."""
+    return shown(detail.value) if detail.type == "text/html" else str(detail.value)
+
+
+def shown(html: str) -> str:
+    """The text a browser shows for an HTML fragment."""
+    return "".join(html5lib.parse(html, treebuilder="etree", namespaceHTMLElements=False).itertext())
+
+
+def hostile_entry(feed: Path) -> feedparser.FeedParserDict:
+    parsed = feedparser.parse(feed.read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    [entry] = [e for e in parsed.entries if e.link.endswith("/briefings/feed-text/")]
+    return entry
+
+
+@pytest.mark.parametrize("topic", ["", *HOSTILE_TOPICS])
+@pytest.mark.parametrize("name", ["rss.xml", "atom.xml"])
+def test_hostile_text_reads_as_written_in_every_feed(inert: Path, name: str, topic: str) -> None:
+    folder = inert / "topics" / HOSTILE_TOPICS[topic] if topic else inert
+    parsed = feedparser.parse((folder / name).read_bytes())
+    if topic:
+        assert read(parsed.feed.title_detail) == f"Test Briefings: {topic}"
+        assert read(parsed.feed.subtitle_detail) == f"Briefings on {topic} from Test Briefings"
+    entry = hostile_entry(folder / name)
+    assert read(entry.title_detail) == HOSTILE_TITLE
+    assert read(entry.summary_detail) == HOSTILE_SUMMARY
+    assert {t.term for t in entry.tags} == set(HOSTILE_TOPICS)
+
+
+def test_hostile_text_reads_as_written_in_the_daily_editions(inert: Path) -> None:
+    for name in ("rss.xml", "atom.xml"):
+        parsed = feedparser.parse((inert / "editions" / name).read_bytes())
+        [day] = [e for e in parsed.entries if e.link.endswith("/editions/2025-07-15/")]
+        assert read(day.summary_detail) == f"1 briefing: {HOSTILE_TITLE}"
+        assert HOSTILE_TITLE in read(day.content[0]) and HOSTILE_SUMMARY in read(day.content[0])
+        assert "<b onmouseover=alert(1)>Wire</b>" in read(day.content[0])
+
+
+def test_json_feed_keeps_text_fields_plain(inert: Path) -> None:
+    feed = json.loads((inert / "feed.json").read_text(encoding="utf-8"))
+    [item] = [i for i in feed["items"] if i["url"].endswith("/briefings/feed-text/")]
+    assert (item["title"], item["summary"]) == (HOSTILE_TITLE, HOSTILE_SUMMARY)
+    assert set(item["tags"]) == set(HOSTILE_TOPICS)
+    assert "Source: <b onmouseover=alert(1)>Wire</b>" in shown(item["content_html"])
 
 
 def test_everything_built_stays_inside_output(inert: Path) -> None:

@@ -126,5 +126,5 @@ def test_atom_carries_what_the_feed_validator_requires(sites: dict[str, Path]) -
                     assert (entry.findtext(ATOM + required) or "").strip(), (path, required)
                 assert RFC_3339.match(entry.findtext(ATOM + "updated") or ""), path
                 assert feed_author or entry.find(f"{ATOM}author/{ATOM}name") is not None, path
-                content = entry.find(ATOM + "content")  # the body, always HTML; summaries are text
+                content = entry.find(ATOM + "content")  # the body, always HTML (summaries too, escaped)
                 assert content is not None and content.get("type") == "html", path

@@ -86,55 +86,84 @@ def import_file(root: Path, path: Path, *extra: str) -> tuple[int, str, str]:
     return run_cli("import", str(path), "--site", str(root), "--captured", CAPTURED, *extra)
 
 
+def words(text: str) -> int:
+    return len(text.split())
+
+
 def test_example_capture_gives_the_three_example_briefings(site: Path, tmp_path: Path) -> None:
+    """Each article becomes a briefing, not a copy: its summary and key points are sentences of
+    the article, its quotes keep their speaker, it is dated when it was captured and its source
+    when the original appeared."""
     status, out, err = import_file(site, EXAMPLE)
     assert status == 0, err
     assert out.splitlines()[-1] == "imported 3 briefings: 3 new, 0 updated, 0 unchanged"
     files = briefings_in(site)
     expected = {
-        "2025-07-10-china-says-it-foiled-foreign-spying-plots-including-honeytrap.md": (
+        "china-says-it-foiled-foreign-spying-plots-including-honeytrap": (
             "China says it foiled foreign spying plots, including 'honeytrap'",
             "Japan Times",
-            "2025-07-10",
+            "2025-07-10",  # "3 days ago": a day
         ),
-        "2025-07-12-lavrov-russia-understands-why-north-korea-pursues-nuclear-development.md": (
+        "lavrov-russia-understands-why-north-korea-pursues-nuclear-development": (
             "Lavrov: Russia understands why North Korea pursues nuclear development",
             "NHK",
-            "2025-07-12",
+            "2025-07-12 21:00:00+09:00",  # "12 hours ago": a moment
         ),
-        "2025-07-12-still-no-inkling-on-when-beef-exports-to-china-will-resume.md": (
+        "still-no-inkling-on-when-beef-exports-to-china-will-resume": (
             "Still no inkling on when beef exports to China will resume",
             "Asahi Shimbun",
-            "2025-07-12",
+            "2025-07-12 18:00:00+09:00",
         ),
     }
-    assert sorted(files) == sorted(expected)
-    slugs = {name[11:-3] for name in files}
-    for name, (title, source, date) in expected.items():
-        meta = front_matter(files[name])
+    assert sorted(files) == sorted(f"2025-07-13-{slug}.md" for slug in expected)
+    captured = EXAMPLE.read_text(encoding="utf-8")
+    article_words = {"china": 393, "lavrov": 208, "still": 497}  # the articles, in words
+    for slug, (title, source, published) in expected.items():
+        path = files[f"2025-07-13-{slug}.md"]
+        meta = front_matter(path)
         assert meta["title"] == title
-        assert str(meta["date"]) == date
-        assert meta["sources"] == [{"name": source, "published": meta["date"]}]
+        assert str(meta["date"]) == str(meta["captured"]) == "2025-07-13 09:00:00+09:00"
+        assert [{k: str(v) for k, v in s.items()} for s in meta["sources"]] == [  # type: ignore[attr-defined]
+            {"name": source, "published": published}
+        ]
         assert meta["via"] == "Daily8"
-        assert str(meta["captured"]) == "2025-07-13 09:00:00+09:00"
-        assert set(meta["related"]) == slugs - {name[11:-3]}  # type: ignore[arg-type]
-        body = body_of(files[name])
+        assert set(meta["related"]) == set(expected) - {slug}  # type: ignore[arg-type]
+        summary = str(meta["summary"])
+        assert summary in captured and words(summary) <= 50
+        body = body_of(path).strip()
         for phrase in INTERFACE:
-            assert phrase not in body, (name, phrase)
-    china = files["2025-07-10-china-says-it-foiled-foreign-spying-plots-including-honeytrap.md"]
-    china_body = body_of(china)
-    assert len(china_body.strip().split("\n\n")) == 17  # seventeen paragraphs, each kept whole
-    assert "The state security ministry also said in March it had sentenced to death" in china_body
-    assert "Lavrov" not in china_body and "beef" not in china_body  # nothing from the related ones
-    assert front_matter(china)["topics"] == ["China"]
-    lavrov = files["2025-07-12-lavrov-russia-understands-why-north-korea-pursues-nuclear-development.md"]
-    assert front_matter(lavrov)["topics"] == ["North Korea", "Russia"]
-    assert body_of(lavrov).strip().endswith("a summit between the two leaders will certainly take place.")
+            assert phrase not in body, (slug, phrase)
+        blocks = body.split("\n\n")
+        points = [line.removeprefix("- ") for line in blocks[0].split("\n")]
+        assert blocks[0].startswith("- ") and 3 <= len(points) <= 5, body
+        for point in points:
+            assert point.replace("\\", "") in captured, point  # the article's own sentences
+        quotes = [block for block in blocks[1:] if block.startswith("> ")]
+        assert len(quotes) <= 2 and all(" \u2014 " in quote for quote in quotes)
+        assert words(body) <= min(200, 0.4 * article_words[slug.split("-")[0]]), body
+    china = body_of(files["2025-07-13-china-says-it-foiled-foreign-spying-plots-including-honeytrap.md"])
+    assert "Lavrov" not in china and "beef" not in china  # nothing from the related ones
+    assert (
+        "\u201cLeaks are often hidden in the small details of our work lives.\u201d \u2014 the ministry"
+        in china
+    )
     report = build(site, tmp_path / "out")
     assert report.briefings == 3
     page = tmp_path / "out" / "briefings" / "china-says-it-foiled-foreign-spying-plots-including-honeytrap"
     html = (page / "index.html").read_text(encoding="utf-8")
     assert "Japan Times" in html and "Daily8" in html and "Lavrov" in html
+    assert 'Briefed <time datetime="2025-07-13T09:00:00+09:00">' in html
+    assert 'published <time datetime="2025-07-10">' in html
+
+
+def test_full_text_keeps_the_whole_article(site: Path) -> None:
+    status, _, err = import_file(site, EXAMPLE, "--full-text")
+    assert status == 0, err
+    china = body_of(
+        briefings_in(site)["2025-07-13-china-says-it-foiled-foreign-spying-plots-including-honeytrap.md"]
+    )
+    assert len(china.strip().split("\n\n")) == 17  # seventeen paragraphs, each kept whole
+    assert "The state security ministry also said in March it had sentenced to death" in china
 
 
 def test_reimport_is_unchanged_and_writes_nothing(site: Path, tmp_path: Path) -> None:
@@ -174,7 +203,8 @@ def test_no_related_articles_yesterday_and_cjk_title(site: Path, tmp_path: Path)
     assert meta["sources"] == [{"name": "朝日新聞", "published": dt.date(2025, 7, 12)}]
     assert meta["topics"] == ["China"]  # the alias 中国 matched inside unspaced text
     assert "related" not in meta
-    assert body_of(file).strip() == "中国政府は十一日、輸入を再開すると発表した。"
+    assert meta["summary"] == "中国政府は十一日、輸入を再開すると発表した。"
+    assert body_of(file).strip() == ""  # one sentence: the summary says it all, and there is no link
     build(site, tmp_path / "out")
 
 
@@ -287,7 +317,12 @@ def test_a_date_without_a_year_after_the_capture_is_left_out_with_a_note(site: P
 
 def test_several_related_articles_are_all_linked_both_ways(site: Path, tmp_path: Path) -> None:
     related = [
-        (f"Related story number {n}", f"Outlet {n}", f"{n} hours ago", f"Body of story {n}.")
+        (
+            f"Related story number {n}",
+            f"Outlet {n}",
+            f"{n} hours ago",
+            f"Story {n} broke in the city on Saturday.",
+        )
         for n in (1, 2, 3)
     ]
     path = tmp_path / "c.txt"
@@ -303,7 +338,7 @@ def test_several_related_articles_are_all_linked_both_ways(site: Path, tmp_path:
         assert name[11:-3] not in meta["related"]  # type: ignore[operator]
         if meta["title"] == "Related story number 2":
             assert meta["sources"][0]["name"] == "Outlet 2"  # type: ignore[index]
-            assert body_of(file).strip() == "Body of story 2."
+            assert meta["summary"] == "Story 2 broke in the city on Saturday."
     assert slugs["The main story"] == "the-main-story"
     build(site, tmp_path / "out")
 
@@ -316,7 +351,7 @@ def test_hostile_titles_round_trip_and_stay_inside_the_site(site: Path, tmp_path
     path.write_text(
         capture(hostile, "Example News1 day ago", body, [(other, "X", "1 day ago", "B.")]), "utf-8"
     )
-    status, _, err = import_file(site, path)
+    status, _, err = import_file(site, path, "--full-text")
     assert status == 0, err
     files = briefings_in(site)
     assert sorted(front_matter(p)["title"] for p in files.values()) == sorted([hostile, other])
@@ -333,14 +368,15 @@ def test_hostile_titles_round_trip_and_stay_inside_the_site(site: Path, tmp_path
 
 def test_an_edited_briefing_survives_reimport(site: Path, tmp_path: Path) -> None:
     path = tmp_path / "c.txt"
-    path.write_text(capture("Story one", "NHK1 day ago", ["Text one."], []), encoding="utf-8")
+    text = ["The council approved the new budget for schools on Monday evening."]
+    path.write_text(capture("Story one", "NHK1 day ago", text, []), encoding="utf-8")
     assert import_file(site, path)[0] == 0
     [file] = briefings_in(site).values()
-    edited = file.read_text(encoding="utf-8").replace("Text one.", "Text one, summarised by a curator.")
+    edited = file.read_text(encoding="utf-8").replace("on Monday evening.", "on Monday, a curator notes.")
     file.write_text(edited, encoding="utf-8")
     # The same story, now captured with a related article that would add a link to it.
     related = [("Story two", "Kyodo", "1 day ago", "Text two.")]
-    path.write_text(capture("Story one", "NHK1 day ago", ["Text one."], related), encoding="utf-8")
+    path.write_text(capture("Story one", "NHK1 day ago", text, related), encoding="utf-8")
     status, out, _ = import_file(site, path)
     assert status == 0
     assert "skipped" in out.splitlines()[0] and "edited since it was imported" in out.splitlines()[0]

@@ -9,13 +9,21 @@ from briefings.model import Source, Stamp
 
 @dataclass(frozen=True, slots=True)
 class Article:
-    """One article found in a source; `body` is Markdown that is already safe to publish."""
+    """One article found in a source, as the source gives it.
+
+    `text` is the article's own text as Markdown that is already safe to publish (paragraphs
+    split by blank lines); the writer briefs it. `source.published` is when the original
+    appeared, or None when the source does not say: it is never guessed. `lang` is the
+    article's language when the source names it. `notes` says what the importer could not find
+    or had to change ("no author", "title shortened"), for the curator's report.
+    """
 
     title: str
-    date: Stamp
     source: Source
-    body: str
+    text: str
     via: str | None = None
+    lang: str | None = None
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,13 @@
 """Import, writing: found articles → briefing files in content/briefings/, the one writer every
 importer shares.
 
+A briefing is written, not copied: its summary is one sentence of the article, its body the key
+points (sentences of the article, see keypoints), up to two attributed quotes and a link to the
+original. The whole text is written only when the curator asks for it (`full_text`, for sources
+whose licence allows republishing), and then the original is recorded as `canonical:`. The
+briefing's `date:` is when it was captured; the source's `published:` is when the original
+appeared, and only when the source says.
+
 An article already in the site (same source url, or same title and source) is not written
 again; its related links are merged in. Every file the importer writes records `imported:`, the
 SHA-256 of its text without that line, so a file a curator has edited since is recognised and
@@ -23,6 +30,9 @@ from briefings.assemble import RESERVED
 from briefings.content import BRIEFINGS_DIR
 from briefings.importers.article import Article, Found
 from briefings.importers.existing import IMPORTED, Existing, article_keys, content_hash, read_existing
+from briefings.importers.keypoints import KeyPoints, key_points
+from briefings.importers.sentences import language_of
+from briefings.importers.text import escape_text
 from briefings.model import SiteConfig, Source, Stamp
 from briefings.slugs import slug_problem, slugify
 from briefings.topics import TopicMatcher
@@ -54,7 +64,7 @@ class _Plan:
 
 
 def write_briefings(
-    config: SiteConfig, found: Sequence[Found], *, draft: bool = False
+    config: SiteConfig, found: Sequence[Found], *, draft: bool = False, full_text: bool = False
 ) -> tuple[Outcome, ...]:
     """Write every article found into the site; one Outcome per distinct article, in the order found."""
     folder = config.root / BRIEFINGS_DIR
@@ -63,7 +73,7 @@ def write_briefings(
     matcher = TopicMatcher.compile(config.topics)
     # An article found twice in one import is one plan: applied once, reported once.
     unique = list(dict.fromkeys(plans))
-    return tuple(_apply(folder, plan, matcher, draft) for plan in unique)
+    return tuple(_apply(folder, plan, matcher, draft, full_text) for plan in unique)
 
 
 def _plan(folder: Path, existing: list[Existing], found: Sequence[Found]) -> list[_Plan]:
@@ -92,9 +102,9 @@ def _new_plan(
     match = next((e for e in existing if keys & set(e.keys)), None)
     if match is not None:
         return _Plan(article, captured, match.slug, match.path, match, list(match.related))
-    slug = _unique_slug(folder, article, taken)
+    slug = _unique_slug(folder, article, captured, taken)
     taken.add(slug.casefold())
-    return _Plan(article, captured, slug, folder / _file_name(article.date, slug), None)
+    return _Plan(article, captured, slug, folder / _file_name(captured, slug), None)
 
 
 def _link(group: list[_Plan]) -> None:
@@ -104,12 +114,12 @@ def _link(group: list[_Plan]) -> None:
                 plan.related.append(other.slug)
 
 
-def _unique_slug(folder: Path, article: Article, taken: set[str]) -> str:
+def _unique_slug(folder: Path, article: Article, captured: Stamp, taken: set[str]) -> str:
     base = _readable_slug(article.title) or _readable_slug(article.source.name) or "briefing"
     if slug_problem(base):
         base = "briefing"
     slug, number = base, 1
-    while slug.casefold() in taken or (folder / _file_name(article.date, slug)).exists():
+    while slug.casefold() in taken or (folder / _file_name(captured, slug)).exists():
         number += 1
         slug = f"{base}-{number}"
     return slug
@@ -128,10 +138,10 @@ def _file_name(date: Stamp, slug: str) -> str:
     return f"{date.moment.date().isoformat()}-{slug}.md"
 
 
-def _apply(folder: Path, plan: _Plan, matcher: TopicMatcher, draft: bool) -> Outcome:
+def _apply(folder: Path, plan: _Plan, matcher: TopicMatcher, draft: bool, full_text: bool) -> Outcome:
     title = plan.article.title
     if plan.existing is None:
-        _write(folder, plan.path, render_briefing(plan, matcher, draft))
+        _write(folder, plan.path, render_briefing(plan, matcher, draft, full_text))
         return Outcome("new", plan.path, title)
     existing = plan.existing
     added = [slug for slug in plan.related if slug not in existing.related]
@@ -151,23 +161,48 @@ def _edited_note(existing: Existing) -> str:
     return "edited since it was imported; kept as is" if existing.edited else ""
 
 
-def render_briefing(plan: _Plan, matcher: TopicMatcher, draft: bool) -> str:
+def render_briefing(plan: _Plan, matcher: TopicMatcher, draft: bool, full_text: bool = False) -> str:
     """The text of a new briefing file, `imported:` hash included."""
     article = plan.article
-    lines = ["---", f"title: {quoted(article.title)}", f"date: {article.date.iso}", "sources:"]
+    chosen = key_points(article.text, article.lang)
+    lines = ["---", f"title: {quoted(article.title)}", f"date: {plan.captured.iso}", "sources:"]
     lines += _source_lines(article.source)
     if article.via:
         lines.append(f"via: {scalar(article.via)}")
     lines.append(f"captured: {plan.captured.iso}")
-    topics = matcher.match(article.title + "\n" + article.body)
+    topics = matcher.match(article.title + "\n" + article.text)
     if topics:
         lines.append(f"topics: [{', '.join(scalar(t) for t in topics)}]")
     if plan.related:
         lines.append(_related_line(plan.related))
+    if chosen.summary:
+        lines.append(f"summary: {quoted(chosen.summary)}")
+    if full_text and article.source.url:
+        lines.append(f"canonical: {quoted(article.source.url)}")
     if draft:
         lines.append("draft: true")
-    lines += ["---", "", article.body.strip(), ""]
+    language = language_of(article.text, article.lang)
+    body = article.text.strip() if full_text else briefing_body(chosen, article.source, language)
+    lines += ["---", "", body, ""]
     return with_hash("\n".join(lines))
+
+
+def briefing_body(chosen: KeyPoints, source: Source, language: str) -> str:
+    """The key points as a list, then the quotes with their speakers, then the way to the original."""
+    blocks = []
+    if chosen.points:
+        blocks.append("\n".join(f"- {escape_text(point)}" for point in chosen.points))
+    opening, closing = ("「", "」") if language == "ja" else ("\u201c", "\u201d")
+    for quote in chosen.quotes:
+        blocks.append("> " + escape_text(f"{opening}{quote.text}{closing} \u2014 {quote.speaker}"))
+    if source.url:
+        blocks.append(f"[Read the full article at {escape_text(source.name)}]({_link_target(source.url)})")
+    return "\n\n".join(blocks)
+
+
+def _link_target(url: str) -> str:
+    """A URL as a Markdown link's target: what would end the target early is percent-encoded."""
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
 
 
 def _source_lines(source: Source) -> list[str]:

@@ -21,7 +21,7 @@ import secrets
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,8 +43,8 @@ logger = logging.getLogger(__name__)
 
 REQUEST_WAIT = 60.0  # longest a request waits for a rebuild before it gets the last good build
 POLL_WAIT = 20.0  # a long-poll answers at least this often, so dead connections are noticed
-# Changes to these never show on another page: pages reload only when their own file changed.
-_PAGE_LOCAL = (".html", ".htm", ".xml", ".json", ".txt", ".css")
+PAGES = (".html", ".htm")  # what a browser opens as a page; every other file is one a page may load
+LISTED_FILES = 500  # more changed files than this, and every open page reloads rather than check them
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +131,7 @@ class PreviewBuilder:
         if held is None or not changed:
             return {}
         site, briefings = held.site, list(held.site.briefings)
-        edited = []
+        edited: dict[str, Briefing] = {}
         for path in changed:
             relative = path.relative_to(self.root)
             if relative.parts[0] == "templates":
@@ -142,12 +142,13 @@ class PreviewBuilder:
             if briefing is None:
                 return {}
             briefings[held.index[briefing.slug]] = briefing
-            edited.append(briefing.slug)
+            edited[briefing.slug] = briefing
         try:
             environment = self._templates()
             # Lists show briefings through their cards, looked up by slug in site.briefings.
             site = dataclasses.replace(site, briefings=tuple(briefings))
             wanted = {f"briefings/{slug}/index.html" for slug in edited} | set(open_pages)
+            site = _linking_edits(site, edited, (_slug_of(path) for path in wanted))
             return render_some(site, environment, self.root / "templates", wanted)
         except (BriefingsError, jinja2.TemplateError):
             return {}  # the whole build reports it, with its place
@@ -181,6 +182,42 @@ class PreviewBuilder:
         if self._environment is None or self._environment[0] != digest:
             self._environment = (digest, make_environment(folders[0]))
         return self._environment[1]
+
+
+def _slug_of(path: str) -> str:
+    """The slug of the briefing whose page is at `path`, or "" when it is not a briefing's page."""
+    slug = path.removeprefix("briefings/").removesuffix("/index.html")
+    return slug if path == f"briefings/{slug}/index.html" else ""
+
+
+def _linking_edits(site: Site, edited: Mapping[str, Briefing], slugs: Iterable[str]) -> Site:
+    """`site` with the edited briefings also where the pages of the briefings `slugs` link to
+    them (related, mentioned in, previous, next), so a new title shows there as the build will
+    show it. Only those pages' entries are made again."""
+
+    def current(briefing: Briefing) -> Briefing:
+        return edited.get(briefing.slug, briefing)
+
+    related: dict[str, tuple[Briefing, ...]] = {}
+    mentioned: dict[str, tuple[Briefing, ...]] = {}
+    previous: dict[str, Briefing] = {}
+    following: dict[str, Briefing] = {}
+    for slug in filter(None, slugs):
+        if slug in site.related:
+            related[slug] = tuple(map(current, site.related[slug]))
+        if slug in site.mentioned_in:
+            mentioned[slug] = tuple(map(current, site.mentioned_in[slug]))
+        if slug in site.previous:
+            previous[slug] = current(site.previous[slug])
+        if slug in site.following:
+            following[slug] = current(site.following[slug])
+    return dataclasses.replace(
+        site,
+        related={**site.related, **related},
+        mentioned_in={**site.mentioned_in, **mentioned},
+        previous={**site.previous, **previous},
+        following={**site.following, **following},
+    )
 
 
 class LiveState:
@@ -292,7 +329,13 @@ class LiveState:
     def wait_newer(
         self, since: int, instance: str, pages: Iterable[str], timeout: float = POLL_WAIT
     ) -> dict[str, Any]:
-        """The long-poll: wait until the version passes `since`, then say what the page must do."""
+        """The long-poll: wait until the version passes `since`, then say what the page must do.
+
+        `reload` when the page itself changed (or the server cannot tell); else the stylesheets
+        to swap and the other files that changed (scripts, images, the search index), for the
+        browser to reload only if the page loaded one of them. A save moves the version twice,
+        when its pages are rendered ahead and when its build is in, but a page reloads once:
+        the build does not list a page again whose bytes the browser already shows."""
         pages = set(pages)
         with self._cond:
             self._open.update(pages)
@@ -303,14 +346,16 @@ class LiveState:
             finally:
                 self._open.subtract(pages)
                 self._open += Counter()  # drop the pages no browser waits for any more
-            changed = [paths for version, paths in self._history if version > since]
+            changed = {p for version, paths in self._history if version > since for p in paths}
             forgotten = bool(self._history) and self._history[0][0] > since + 1
-            reload = instance != self.instance or forgotten or _must_reload(changed, pages)
-            styles = sorted({p for paths in changed for p in paths if p.endswith(".css")})
+            files = sorted(p for p in changed if not p.endswith(PAGES))
+            reload = instance != self.instance or forgotten or not pages.isdisjoint(changed)
+            reload = reload or len(files) > LISTED_FILES
             return {
                 "version": self.version,
                 "reload": reload,
-                "styles": styles,
+                "styles": [] if reload else [p for p in files if p.endswith(".css")],
+                "files": [] if reload else [p for p in files if not p.endswith(".css")],
                 "problems": list(self.problems),
             }
 
@@ -320,7 +365,3 @@ def _holds(path: Path, content: bytes) -> bool:
         return path.read_bytes() == content
     except OSError:
         return False
-
-
-def _must_reload(changed: list[frozenset[str]], pages: set[str]) -> bool:
-    return any(p in pages or not p.endswith(_PAGE_LOCAL) for paths in changed for p in paths)

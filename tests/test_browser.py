@@ -2,20 +2,27 @@
 
 Open a briefing, change its title on disk, see it without a manual reload; change the stylesheet,
 see it applied without a reload; break the front matter, see the overlay naming file and line;
-fix it, see the overlay go. The page reloads exactly once per change that alters it.
+fix it, see the overlay go. The page reloads exactly once per change that alters it: with search
+on, a save is rendered ahead for the open pages and then built whole, search index and all, and
+each open page still reloads once, and only if the save changed it or a file it loaded.
 """
 
 from __future__ import annotations
 
+import operator
+import os
 import shutil
 from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
+from briefings.preview import Rebuild
 from briefings.serve import PreviewServer
-from tests.conftest import MakeSite, briefing
+from tests.conftest import SITE_TOML, MakeSite, briefing
 
 CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (apt-get install chromium)")
@@ -109,3 +116,88 @@ def _wait_for(page: Page, condition: Callable[[], bool]) -> None:
             return
         page.wait_for_timeout(50)
     raise AssertionError("timed out waiting for the page")
+
+
+@pytest.fixture
+def searched(make_site: MakeSite) -> Iterator[tuple[PreviewServer, list[Rebuild]]]:
+    """A preview of a site with search on (its index changes with every edit), and its rebuilds."""
+    root = make_site(
+        {
+            "site.toml": SITE_TOML + "[search]\nenabled = true\n",
+            ALPHA: briefing("Alpha title", body="Alpha body."),
+            "content/briefings/2025-07-11-bravo.md": briefing("Bravo title", date="2025-07-11"),
+            "content/briefings/2025-07-12-charlie.md": briefing("Charlie title", date="2025-07-12"),
+        }
+    )
+    rebuilds: list[Rebuild] = []
+    with PreviewServer(root, port=0, report=rebuilds.append) as running:
+        yield running, rebuilds
+
+
+# Open pages → the text each shows once a save renamed Alpha, or None for a page the save leaves
+# as it is. Bravo's page links to Alpha as the briefing before it; the search page has loaded the
+# index, which every save changes; the sources page names no briefing.
+TABS = {
+    "briefings/alpha/": "Alpha renamed {n}",
+    "briefings/bravo/": "Alpha renamed {n}",
+    "": "Alpha renamed {n}",
+    "search/?q=alpha": "Alpha renamed {n}",
+    "sources/": None,
+}
+
+
+def test_one_save_reloads_each_page_it_changes_once(searched: tuple[PreviewServer, list[Rebuild]]) -> None:
+    server, rebuilds = searched
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            polled: dict[str, list[int]] = {path: [] for path in TABS}
+            pages = {path: _counted_tab(browser, polled[path]) for path in TABS}
+            for path, page in pages.items():
+                page.goto(server.url + path)
+            pages["search/?q=alpha"].wait_for_selector("#search-results a")
+            for n in range(3):
+                built = len(rebuilds)
+                _save(server.root / ALPHA, briefing(f"Alpha renamed {n}", body="Alpha body."))
+                for path, text in TABS.items():
+                    if text is not None:
+                        shown = "text => document.body.innerText.includes(text)"
+                        pages[path].wait_for_function(shown, arg=text.format(n=n))
+                _acted_on_build(server, rebuilds, built, pages, polled)
+                loads = {path: _loads(page) for path, page in pages.items()}
+                assert loads == {path: 1 if text is None else n + 2 for path, text in TABS.items()}
+        finally:
+            browser.close()
+
+
+def _acted_on_build(
+    server: PreviewServer,
+    rebuilds: list[Rebuild],
+    built: int,
+    pages: dict[str, Page],
+    polled: dict[str, list[int]],
+) -> None:
+    """Wait for the whole build that follows the pages rendered ahead, and for each page to poll
+    from the version it made: then every answer for the save has been acted on."""
+    _wait_for(next(iter(pages.values())), lambda: len(rebuilds) > built)
+    assert rebuilds[-1].ok and "pagefind/pagefind-entry.json" in rebuilds[-1].changed
+    latest = server.state.version
+    for path, page in pages.items():
+        _wait_for(page, partial(operator.contains, polled[path], latest))
+
+
+def _counted_tab(browser: Browser, polled: list[int]) -> Page:
+    """A tab whose documents count their loads, noting the versions its reload script polls from."""
+    page = browser.new_page()
+    page.set_default_timeout(WAIT_MS)
+    # Counted by the documents themselves, so a reload is counted the moment it starts.
+    page.add_init_script("sessionStorage.loads = String(Number(sessionStorage.loads || 0) + 1)")
+    page.on("request", lambda request: polled.extend(_since(request.url)))
+    return page
+
+
+def _save(path: Path, text: str) -> None:
+    """Save as editors do: write a hidden file beside it, then rename it over the old one."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)

@@ -12,15 +12,16 @@ from pathlib import Path
 import pytest
 
 from briefings.cli import main
-from briefings.preview import Rebuild
+from briefings.preview import LISTED_FILES, LiveState, Rebuild
 from briefings.serve import PreviewServer, ServeError
 from briefings.watch import Debouncer, is_editor_file, is_source
-from tests.conftest import MakeSite, briefing
+from tests.conftest import SITE_TOML, MakeSite, briefing
 from tests.servekit import Preview, poll, request, running_preview, wait_until
 
 A = "content/briefings/2025-07-10-alpha.md"
 B = "content/briefings/2025-07-11-bravo.md"
 STYLE = "body { color: black; }\n"
+BRAVO = briefing("Bravo title", date="2025-07-11", extra="related: [alpha]\n", body="Bravo body.")
 
 
 @pytest.fixture
@@ -28,7 +29,7 @@ def preview(make_site: MakeSite) -> Iterator[Preview]:
     root = make_site(
         {
             A: briefing("Alpha title", body="Alpha body."),
-            B: briefing("Bravo title", date="2025-07-11", extra="related: [alpha]\n", body="Bravo body."),
+            B: BRAVO,
             "static/style.css": STYLE,
         }
     )
@@ -162,6 +163,58 @@ def test_the_reload_channel_answers_after_a_rebuild_for_the_pages_it_changed(pre
     assert alpha["version"] == version + 1 and alpha["reload"] is True
     assert bravo["reload"] is False  # Bravo shows Alpha's title, not its body: no reload loop
     assert alpha["problems"] == [] and alpha["styles"] == []
+
+
+def test_a_save_reloads_each_open_page_once_though_its_whole_build_follows(make_site: MakeSite) -> None:
+    site = {"site.toml": SITE_TOML + "[search]\nenabled = true\n", A: briefing("Alpha title"), B: BRAVO}
+    with running_preview(make_site(site)) as preview:
+        held = _HeldRebuilds(preview)
+        state = preview.server.state
+        pages = ("briefings/alpha/index.html", "briefings/bravo/index.html", "search/index.html")
+        ahead = _Polls(preview, {page: state.version for page in pages})
+        preview.write(A, briefing("Alpha renamed"))
+        first = ahead.answers()  # the pages rendered ahead of the whole build
+        assert held.started.wait(10) and not held.release.is_set()
+        bravo = preview.get("/briefings/bravo/")[2]  # links to Alpha (related, previous) as the build will
+        assert "Alpha renamed" in bravo and "Alpha title" not in bravo
+        built = _Polls(preview, {page: int(str(first[page]["version"])) for page in pages})
+        held.release.set()
+        second = built.answers()  # the whole build: its search index, feeds and lists
+    assert [first[page]["reload"] for page in pages] == [True, True, False]
+    assert [second[page]["reload"] for page in pages] == [False, False, False]
+    files = second["search/index.html"]["files"]
+    assert isinstance(files, list) and "pagefind/pagefind-entry.json" in files and "rss.xml" in files
+    assert not [path for path in files if path.endswith(".html")]  # pages are the server's to judge
+
+
+class _Polls:
+    """Reload polls, one thread per page, each since its own version; `answers()` waits for all."""
+
+    def __init__(self, preview: Preview, since: dict[str, int]) -> None:
+        self.got: dict[str, dict[str, object]] = {}
+        self.threads = [
+            threading.Thread(target=lambda p=p, v=v: self.got.update({p: poll(preview, v, p)}))
+            for p, v in since.items()
+        ]
+        for thread in self.threads:
+            thread.start()
+        wait_until(lambda: set(since) <= preview.server.state.open_pages())
+
+    def answers(self) -> dict[str, dict[str, object]]:
+        for thread in self.threads:
+            thread.join(15)
+        return self.got
+
+
+def test_many_changed_files_reload_every_open_page_rather_than_list_them(tmp_path: Path) -> None:
+    state = LiveState(tmp_path)
+    state.publish(Rebuild("start", 0.0, frozenset({"index.html"})), 0)
+    images = frozenset(f"images/{n}.png" for n in range(LISTED_FILES))
+    state.publish(Rebuild("static/images", 0.0, images), 0)
+    listed = state.wait_newer(1, state.instance, ["index.html"])
+    assert listed["reload"] is False and listed["files"] == sorted(images)
+    state.publish(Rebuild("static/images", 0.0, images | {"images/one-more.png"}), 0)
+    assert state.wait_newer(2, state.instance, ["index.html"])["reload"] is True
 
 
 def test_a_css_change_swaps_the_stylesheet_without_a_reload(preview: Preview) -> None:

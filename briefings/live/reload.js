@@ -1,12 +1,59 @@
 // Live reload for `briefings serve`, injected into HTML responses at serve time only.
-// It long-polls the server; when a rebuild changed this page it reloads, when only stylesheets
-// changed it swaps them in place, and it shows or clears the build-error overlay.
+// It long-polls the server, which answers with what changed since the version this page shows.
+// The page reloads when it changed itself, or when a file it loaded did (a script, an image, the
+// search index); stylesheets are swapped in place; anything else leaves it alone, so one save
+// is one reload. It also shows or clears the build-error overlay.
 (() => {
   "use strict";
   const script = document.currentScript;
   const page = script.dataset.page;
   const instance = script.dataset.instance;
   let version = Number(script.dataset.version);
+
+  // The preview's paths (as the server names them, without the leading "/") this page fetched,
+  // and the folders of the scripts it ran from a folder of their own: such a script may read
+  // files beside it where the page cannot see (Pagefind reads its index in a worker).
+  const fetched = new Set();
+  const bundles = new Set();
+  function pathOf(address) {
+    let url;
+    try {
+      url = new URL(address, location.href);
+    } catch {
+      return null;  // an address no browser would fetch
+    }
+    if (url.origin !== location.origin || url.pathname.startsWith("/__briefings__/")) return null;
+    try {
+      return decodeURIComponent(url.pathname.slice(1));
+    } catch {
+      return url.pathname.slice(1);  // not percent-encoded UTF-8: the server could not name it either
+    }
+  }
+  function note(entries) {
+    for (const entry of entries) {
+      const path = pathOf(entry.name);
+      if (path === null) continue;
+      fetched.add(path);
+      const folder = path.slice(0, path.lastIndexOf("/") + 1);
+      if (folder && /\.m?js$/.test(path)) bundles.add(folder);
+    }
+  }
+  if (typeof PerformanceObserver === "function") {
+    // `buffered` hands over what the page fetched before this script ran, too.
+    new PerformanceObserver((list) => note(list.getEntries())).observe({ type: "resource", buffered: true });
+  }
+
+  function usesAny(paths) {
+    if (!paths.length) return false;
+    // What the page names but may not have fetched yet: lazy images, its icon.
+    const named = [...document.querySelectorAll('[src], link[rel~="icon"][href]')];
+    const used = new Set(fetched);
+    for (const element of named) {
+      const path = pathOf(element.getAttribute("src") ?? element.getAttribute("href"));
+      if (path !== null) used.add(path);
+    }
+    return paths.some((path) => used.has(path) || [...bundles].some((folder) => path.startsWith(folder)));
+  }
 
   function overlayFor(problems) {
     const overlay = document.createElement("div");
@@ -55,7 +102,7 @@
         await pause(1000);  // the server is restarting or gone: try again, quietly
         continue;
       }
-      if (state.reload) {
+      if (state.reload || usesAny(state.files)) {
         location.reload();
         return;
       }

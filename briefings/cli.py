@@ -181,7 +181,10 @@ def _add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     parser.add_argument("--draft", action="store_true", help="mark the new briefings 'draft: true'")
     parser.add_argument(
-        "--since", type=dt.date.fromisoformat, metavar="DATE", help="feeds: only entries from DATE on"
+        "--since",
+        type=dt.date.fromisoformat,
+        metavar="DATE",
+        help="feeds: only entries published on DATE or later (one without a date is kept, with a note)",
     )
     parser.add_argument("--limit", type=_positive, metavar="N", help="feeds: only the N newest entries")
     parser.set_defaults(run=_import)
@@ -329,6 +332,8 @@ def _import(args: argparse.Namespace) -> int:
     for outcome in report.outcomes:
         reason = f" ({outcome.reason})" if outcome.reason else ""
         print(f"{labels[outcome.status]:<9} {_shown_file(outcome.path)}{reason}")
+        for note in report.notes_on(outcome.title):
+            print(f"{'':<9} note: {note}")
     for what, why in report.skipped:
         print(f"{'skipped':<9} {what}: {why}")
     count = len(report.outcomes)

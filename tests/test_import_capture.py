@@ -586,7 +586,7 @@ def test_other_aggregators_in_the_same_layout_import_exactly(site: Path, tmp_pat
     path = tmp_path / "c.txt"
     text = laid_out(chrome, (title, source + when, body), [r[:4] for r in related])
     path.write_text(text, encoding="utf-8")
-    status, out, err = import_file(site, path)
+    status, out, err = import_file(site, path, "--full-text")
     assert status == 0, err
     files = {front_matter(p)["title"]: p for p in briefings_in(site).values()}
     expected = {title: (source, published, body)} | {r[0]: (r[1], r[4], [r[3]]) for r in related}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import threading
 from collections.abc import Iterator
@@ -190,11 +191,12 @@ def test_url_import_resolves_links_against_the_page(
 def test_rss_in_gb2312_imports_what_is_sound(site: Path, tmp_path: Path) -> None:
     feed = tmp_path / "feed.xml"
     feed.write_bytes(rss(RSS_ITEMS).encode("gb2312"))
-    status, out, err = run_import(site, str(feed))
+    status, out, err = run_import(site, str(feed), "--full-text")
     assert status == 0, err
     lines = out.splitlines()
-    assert lines[-1] == "imported 2 briefings: 2 new, 0 updated, 0 unchanged"
-    assert any("skipped" in line and "日期有误的新闻" in line and "date" in line for line in lines)
+    assert lines[-1] == "imported 3 briefings: 3 new, 0 updated, 0 unchanged"
+    # An entry whose date cannot be read is imported without one, and the curator is told.
+    assert any("note:" in line and "no date: add `published:`" in line for line in lines)
     assert any("skipped" in line and "entry 3" in line and "no title" in line for line in lines)
     files = {front_matter(p)["title"]: p for p in briefings_in(site)}
     beijing = front_matter(files["北京发布新规定"])
@@ -203,18 +205,20 @@ def test_rss_in_gb2312_imports_what_is_sound(site: Path, tmp_path: Path) -> None
         "name": "新华快讯",
         "url": "http://feeds.example.cn/news/1.html?a=1",
         "author": "王明",
-        "published": beijing["date"],
+        "published": dt.datetime(2025, 7, 10, 8, tzinfo=dt.timezone(dt.timedelta(hours=8))),
     }
-    assert str(beijing["date"]) == "2025-07-10 08:00:00+08:00"
+    assert str(beijing["date"]) == "2025-07-13 09:00:00+09:00"  # posted when it was imported
     body = body_of(files["北京发布新规定"])
     assert "北京市政府发布了新规定。" in body and "alert" not in body
     assert "[全文](http://feeds.example.cn/detail)" in body
+    [undated] = front_matter(files["日期有误的新闻"])["sources"]  # type: ignore[misc]
+    assert undated == {"name": "新华快讯", "url": "http://feeds.example.cn/news/2.html"}
     [shanghai] = front_matter(files["上海天气晴朗"])["sources"]  # type: ignore[misc]
     assert "url" not in shanghai
     build(site, tmp_path / "out")
     assert (
-        run_import(site, str(feed))[1].splitlines()[-1]
-        == "imported 2 briefings: 0 new, 0 updated, 2 unchanged"
+        run_import(site, str(feed), "--full-text")[1].splitlines()[-1]
+        == "imported 3 briefings: 0 new, 0 updated, 3 unchanged"
     )
 
 
@@ -230,13 +234,20 @@ def test_atom_feed_from_url_with_since_and_limit(
     meta = front_matter(file)
     assert meta["title"] == "Ferry times change"  # 22:00 UTC, an hour after "Quay reopens"
     status, out, err = run_import(site, f"{base}/atom.xml", "--since", "2025-07-01")
+    assert status == 0, err
+    assert any(
+        "skipped" in line and "1 entry" in line and "before 2025-07-01" in line for line in out.splitlines()
+    )
     files = {front_matter(p)["title"]: p for p in briefings_in(site)}
     assert sorted(files) == ["Ferry times change", "Quay reopens"]
     ferry = front_matter(files["Ferry times change"])
-    assert str(ferry["date"]) == "2025-07-11 18:00:00-04:00"
     [source] = ferry["sources"]  # type: ignore[misc]
-    assert source["url"] == f"{base}/posts/ferry" and source["author"] == "Ann Lee"
-    assert source["name"] == "Harbour Weekly"
+    assert source == {
+        "name": "Harbour Weekly",
+        "url": f"{base}/posts/ferry",
+        "author": "Ann Lee",
+        "published": dt.datetime(2025, 7, 11, 18, tzinfo=dt.timezone(dt.timedelta(hours=-4))),
+    }
     assert "onerror" not in body_of(files["Ferry times change"])
     build(site, tmp_path / "out")
 

@@ -4,8 +4,9 @@
     every source read and checked ──► writer.py ──► new, updated, unchanged or skipped files
 
 Every source is read before anything is written, so a source that is not a capture, page or
-feed stops the import with a CaptureError naming it and leaves the site as it was. Only
-cli.py prints; this returns an ImportReport.
+feed stops the import with a CaptureError naming it and leaves the site as it was; so does an
+import that finds no article at all (an empty feed, entries that cannot be read, all of them
+before --since), saying why. Only cli.py prints; this returns an ImportReport.
 """
 
 from __future__ import annotations
@@ -47,13 +48,18 @@ class ImportOptions:
 
 @dataclass(frozen=True, slots=True)
 class ImportReport:
-    """One outcome per article found, and the (entry, why) pairs left out of feeds."""
+    """One outcome per article found, the (entry, why) pairs left out of feeds, and the
+    (title, note) pairs for what the importer could not find in an article ("no date")."""
 
     outcomes: tuple[Outcome, ...]
     skipped: tuple[tuple[str, str], ...]
+    notes: tuple[tuple[str, str], ...] = ()
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
+
+    def notes_on(self, title: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(note for about, note in self.notes if about == title))
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,12 +90,23 @@ def import_sources(
             found.append(_read_source(source, config, options, now))
         except _Unusable as why:
             problems.append(_problem(source, str(why)))
+    if not problems and not any(f.articles for f in found):
+        problems = [_problem(f.origin, _why_nothing(f)) for f in found]
     if problems:
         raise CaptureError(problems)
     outcomes = write_briefings(config, found, draft=options.draft)
-    return ImportReport(
-        outcomes, tuple((f"{f.origin}: {what}", why) for f in found for what, why in f.skipped)
-    )
+    skipped = tuple((f"{f.origin}: {what}", why) for f in found for what, why in f.skipped)
+    notes = tuple((a.title, note) for f in found for a in f.articles for note in a.notes)
+    return ImportReport(outcomes, skipped, notes)
+
+
+def _why_nothing(found: Found) -> str:
+    """Why a source gave no article: the feed was empty, or each entry's reason, in short."""
+    if not found.skipped:
+        return "nothing to import: the feed has no entries"
+    reasons = [f"{what}: {why}" for what, why in found.skipped]
+    shown = "; ".join(reasons[:3]) + (f"; and {len(reasons) - 3} more" if len(reasons) > 3 else "")
+    return f"nothing to import: {shown}"
 
 
 def _problem(source: str, why: str) -> Problem:

@@ -1,35 +1,43 @@
 """Import, feeds: an RSS or Atom feed (file or URL) → one article per entry.
 
-feedparser reads what real feeds are: invalid XML, legacy encodings, relative links. Each entry
-that has a title and a date becomes an article; the rest are reported as skipped, never
-guessed. Dates keep the offset the feed wrote; HTML in entries is sanitized before it becomes
-Markdown.
+feedparser reads what real feeds are: RSS 0.9x-2.0, RSS 1.0 (RDF), Atom, invalid XML, legacy
+encodings, relative links. Each entry with a title becomes an article; one without is reported as
+skipped. The link is the original's (FeedBurner's origLink, else the entry's alternate link),
+never a click-tracking one. Dates are read as the feed wrote them, offset kept (dates.py); an
+entry whose date cannot be read is still imported, with no `published` and a note, since a wrong
+date is worse than none. An entry that names its publisher (`<source>`, as Google News writes)
+credits that publisher and records the feed as `via`. HTML in entries is sanitized before it
+becomes Markdown.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
 import feedparser  # type: ignore[import-untyped]
 
-from briefings.dates import parse_published
+from briefings.dates import NO_DATE, parse_published
 from briefings.importers.article import Article
 from briefings.importers.links import clean_url
 from briefings.importers.text import html_to_markdown, paragraphs
 from briefings.markup import clean_html, plain_text
 from briefings.model import Source, Stamp
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_DATE_KEYS = ("published", "updated", "created")  # RSS pubDate and dc:date, Atom's two, RSS 1.0's
+
 
 @dataclass(frozen=True, slots=True)
 class FeedItems:
-    """The articles a feed gave, and (entry, why) for each entry left out."""
+    """The articles a feed gave, (entry, why) for each entry left out, and how many it had."""
 
     articles: tuple[Article, ...]
     skipped: tuple[tuple[str, str], ...]
+    entries: int = 0
 
 
 def read_feed(
@@ -51,20 +59,42 @@ def read_feed(
             skipped.append((_label(entry, number), article))
         else:
             articles.append(article)
-    return _select(articles, skipped, since, limit)
+    return _select(articles, skipped, since, limit, len(parsed.entries))
 
 
 def _select(
-    articles: list[Article], skipped: list[tuple[str, str]], since: dt.date | None, limit: int | None
+    articles: list[Article],
+    skipped: list[tuple[str, str]],
+    since: dt.date | None,
+    limit: int | None,
+    entries: int,
 ) -> FeedItems:
-    kept = [a for a in articles if since is None or a.date.moment.date() >= since]
-    if len(kept) < len(articles):
-        skipped.append((f"{len(articles) - len(kept)} entries", f"published before {since}"))
-    if limit is not None and len(kept) > limit:
-        kept.sort(key=lambda a: a.date.moment, reverse=True)
-        skipped.append((f"{len(kept) - limit} older entries", f"beyond --limit {limit}"))
-        kept = kept[:limit]
-    return FeedItems(tuple(kept), tuple(skipped))
+    """--since on the published day (an entry without one is kept, with a note), then --limit."""
+    if since is not None:
+        early = [a for a in articles if a.source.published and a.source.published.moment.date() < since]
+        if early:
+            skipped.append((_entries(len(early)), f"published before {since}"))
+        articles = [_undated_since(a, since) for a in articles if a not in early]
+    if limit is not None and len(articles) > limit:
+        # Newest first; entries without a date cannot be ranked and come last, in feed order.
+        articles = sorted(articles, key=_published_at, reverse=True)
+        skipped.append((_entries(len(articles) - limit, "older "), f"beyond --limit {limit}"))
+        articles = articles[:limit]
+    return FeedItems(tuple(articles), tuple(skipped), entries)
+
+
+def _entries(count: int, kind: str = "") -> str:
+    return f"{count} {kind}entr{'y' if count == 1 else 'ies'}"
+
+
+def _undated_since(article: Article, since: dt.date) -> Article:
+    if article.source.published:
+        return article
+    return replace(article, notes=(*article.notes, f"kept by --since {since}: its date is unknown"))
+
+
+def _published_at(article: Article) -> dt.datetime:
+    return article.source.published.moment if article.source.published else _EPOCH
 
 
 def _article(entry: Any, name: str, base: str | None) -> Article | str:
@@ -72,12 +102,20 @@ def _article(entry: Any, name: str, base: str | None) -> Article | str:
     title = _plain(entry.get("title_detail"), entry.get("title"))
     if not title:
         return "no title"
-    date = _date(entry)
-    if date is None:
-        return "no publication date that can be read"
-    link = clean_url(entry.get("link"), base)
-    source = Source(name=name, url=link, author=_author(entry), published=date)
-    return Article(title=title, date=date, source=source, body=_body(entry, link or base))
+    published, notes = _date(entry)
+    link = _link(entry, base)
+    publisher = _publisher(entry)
+    if publisher:
+        title = _without_publisher(title, publisher)
+    credit = Source(name=publisher or name, url=link, author=_author(entry), published=published)
+    return Article(
+        title=title,
+        source=credit,
+        text=_body(entry, link or base),
+        via=name if publisher and publisher != name else None,
+        lang=_lang(entry),
+        notes=notes,
+    )
 
 
 def _label(entry: Any, number: int) -> str:
@@ -85,11 +123,15 @@ def _label(entry: Any, number: int) -> str:
     return f"entry {number}" + (f" ({title[:60]})" if title else "")
 
 
+_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
+
+
 def _plain(detail: Any, value: Any) -> str:
-    """A title as plain text, whether the feed sent it as text or as HTML."""
+    """A title as plain text, whether the feed sent it as text or as HTML; tags in a title said
+    to be text are still tags (feeds escape HTML twice as often as they label it)."""
     if not isinstance(value, str):
         return ""
-    if isinstance(detail, dict) and "html" in str(detail.get("type", "")):
+    if (isinstance(detail, dict) and "html" in str(detail.get("type", ""))) or _TAG.search(value):
         value = plain_text(clean_html(value))
     return " ".join(value.split())
 
@@ -99,27 +141,79 @@ def _host(url: str | None) -> str | None:
     return host.removeprefix("www.") if host else None
 
 
-def _date(entry: Any) -> Stamp | None:
-    # dict.get: feedparser's own get() maps 'updated' to 'published' with a deprecation warning.
-    for key in ("published", "updated", "created"):
-        stamp = parse_published(dict.get(entry, key))
-        if stamp is not None:
-            return stamp
-    for key in ("published_parsed", "updated_parsed"):
-        parsed = dict.get(entry, key)
-        if parsed:
-            # feedparser read a date we could not; it gives the moment in UTC.
-            return Stamp(dt.datetime.fromtimestamp(calendar.timegm(parsed), tz=dt.UTC), False)
+def _link(entry: Any, base: str | None) -> str | None:
+    """The original's address: FeedBurner's origLink, else the alternate link, else the entry's link."""
+    links = entry.get("links") or []
+    alternates = [
+        link.get("href")
+        for link in links
+        if isinstance(link, dict) and link.get("rel", "alternate") == "alternate" and link.get("href")
+    ]
+    for candidate in (entry.get("feedburner_origlink"), *alternates, entry.get("link")):
+        cleaned = clean_url(candidate if isinstance(candidate, str) else None, base)
+        if cleaned:
+            return cleaned
     return None
 
 
+def _publisher(entry: Any) -> str | None:
+    """The publisher an entry credits with `<source>` (Google News and planets write it)."""
+    source = entry.get("source")
+    title = source.get("title") if isinstance(source, dict) else None
+    return " ".join(title.split()) or None if isinstance(title, str) else None
+
+
+def _without_publisher(title: str, publisher: str) -> str:
+    """ "Headline - Reuters" → "Headline": Google News appends the publisher to every title."""
+    for dash in (" - ", " \u2013 ", " \u2014 ", " | "):  # and the en and em dashes
+        if title.endswith(dash + publisher) and len(title) > len(dash + publisher):
+            return title[: -len(dash + publisher)].rstrip()
+    return title
+
+
+def _date(entry: Any) -> tuple[Stamp | None, tuple[str, ...]]:
+    """The entry's date as written, or None and a note; feedparser's own reading is never used,
+    since it reads "2020/01/10" as 1 December and an unknown zone as UTC."""
+    # dict.get: feedparser's own get() maps 'updated' to 'published' with a deprecation warning.
+    written = [
+        value for key in _DATE_KEYS if isinstance(value := dict.get(entry, key), str) and value.strip()
+    ]
+    for value in written:
+        stamp = parse_published(value)
+        if stamp is not None:
+            return stamp, ()
+    if written:
+        return None, (f'{NO_DATE} (the feed\'s date "{written[0].strip()[:60]}" cannot be read)',)
+    return None, (f"{NO_DATE} (the feed gives none)",)
+
+
+# RSS 2.0's <author>: "address (Name)".
+_ADDRESS_AND_NAME = re.compile(r"\s*\S+@\S+\s*\((?P<name>[^()]+)\)\s*")
+
+
 def _author(entry: Any) -> str | None:
-    detail = entry.get("author_detail")
-    name = detail.get("name") if isinstance(detail, dict) else None
-    name = name or entry.get("author")
-    if not isinstance(name, str) or not name.strip() or "://" in name:
-        return None
-    return " ".join(name.split())
+    """The named authors (dc:creator, author, Atom's author); an address alone names no one."""
+    written = entry.get("author")
+    match = _ADDRESS_AND_NAME.fullmatch(written) if isinstance(written, str) else None
+    if match:
+        return " ".join(match.group("name").split())
+    details = entry.get("authors") or [entry.get("author_detail") or {}]
+    names = [d.get("name") for d in details if isinstance(d, dict)]
+    if not any(names):
+        names = [written]
+    clean = [" ".join(n.split()) for n in names if isinstance(n, str) and _is_name(n)]
+    return ", ".join(dict.fromkeys(clean)) or None
+
+
+def _is_name(text: str) -> bool:
+    text = text.strip()
+    return bool(text) and "://" not in text and not ("@" in text and " " not in text)
+
+
+def _lang(entry: Any) -> str | None:
+    detail = entry.get("title_detail")
+    lang = detail.get("language") if isinstance(detail, dict) else None
+    return lang.strip() if isinstance(lang, str) and lang.strip() else None
 
 
 def _body(entry: Any, base: str | None) -> str:

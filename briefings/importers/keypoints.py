@@ -36,12 +36,15 @@ SUMMARY_WORDS = 50
 SUMMARY_CJK_CHARS = 120
 # The summary rule's own ratio: 50 words are worth 120 characters of Chinese, Japanese or Korean.
 CJK_CHARS_PER_WORD = SUMMARY_CJK_CHARS / SUMMARY_WORDS
-# Rank: position prior 1 / (1 + i / LEAD_SPAN); a sentence of IDEAL_WORDS or more is not
-# penalised for length until it passes LONG_WORDS; two sentences sharing more than REPEATED of
-# their weighted vocabulary say the same thing.
-LEAD_SPAN = 3.0
+# Rank = (FLOOR + centrality) x length prior x position prior. The position prior is
+# 1 / (1 + i / LEAD_SPAN): the fifth sentence weighs half the first. A sentence of IDEAL_WORDS
+# or more is not penalised for its length until it passes LONG_WORDS. Two sentences whose TF-IDF
+# vectors have a cosine above REPEATED say the same thing. A sentence more than QUOTED of which
+# is quotation is left to the quotes.
+LEAD_SPAN = 4.0
 IDEAL_WORDS = 12
 LONG_WORDS = 35
+FLOOR = 0.1
 REPEATED = 0.5
 QUOTED = 0.5
 _TOKEN = re.compile(r"\w+")
@@ -65,7 +68,6 @@ def key_points(text: str, lang: str | None = None) -> KeyPoints:
     language = language_of(text, lang)
     cjk = language in CJK_LANGS
     sentences = split_sentences(text, language)
-    # Someone's words are a quote, not a point: a sentence that is mostly quotation is left to the quotes.
     usable = [s for s in sentences if s.usable and quoted_share(s.text) <= QUOTED]
     vectors = _vectors([s.text for s in usable], cjk)
     ranks = _ranks(usable, vectors, cjk)
@@ -121,12 +123,15 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
 
 
 def _ranks(usable: Sequence[Sentence], vectors: Sequence[dict[str, float]], cjk: bool) -> list[float]:
+    """Each sentence's rank: its similarity to the rest of the article, weighed by position and length."""
     whole = _sum(vectors)
     ranks = []
     for position, (sentence, vector) in enumerate(zip(usable, vectors, strict=True)):
         words = size(sentence.text, cjk) / (CJK_CHARS_PER_WORD if cjk else 1)
         length = min(1.0, words / IDEAL_WORDS) * min(1.0, LONG_WORDS / words)
-        ranks.append((0.1 + _cosine(vector, whole)) * length / (1 + position / LEAD_SPAN))
+        # Against the rest, not the whole: a long sentence would otherwise be central for being long.
+        rest = {term: weight - vector.get(term, 0.0) for term, weight in whole.items()}
+        ranks.append((FLOOR + _cosine(vector, rest)) * length / (1 + position / LEAD_SPAN))
     return ranks
 
 
@@ -137,17 +142,26 @@ def _choose(
     budget: float,
     cjk: bool,
 ) -> list[int]:
-    """Indexes of the points: best rank first, none repeating another, all within the budget."""
+    """Indexes of the points: best rank first, none repeating another, all within the budget.
+
+    A sentence is taken only if the shortest of the others would still make up MIN_POINTS (or as
+    many as the budget holds) after it: a short article gets three shorter points rather than two
+    long ones."""
+    sizes = [size(sentence.text, cjk) for sentence in usable]
+    shortest = sorted(sizes)
+    wanted = max((n for n in range(MIN_POINTS + 1) if sum(shortest[:n]) <= budget), default=0)
     chosen: list[int] = []
     spent = 0
-    for index in sorted(range(len(usable)), key=lambda i: -ranks[i]):
-        if len(chosen) == MIN_POINTS:
+    for index in sorted(range(len(usable)), key=lambda i: (-ranks[i], i)):
+        if len(chosen) == wanted:
             break
-        cost = size(usable[index].text, cjk)
-        if spent + cost > budget or any(_cosine(vectors[index], vectors[j]) > REPEATED for j in chosen):
-            continue
-        chosen.append(index)
-        spent += cost
+        missing = wanted - len(chosen) - 1
+        others = sorted(sizes[i] for i in range(len(usable)) if i != index and i not in chosen)
+        room = sum(others[:missing]) if len(others) >= missing else 0
+        repeats = any(_cosine(vectors[index], vectors[j]) > REPEATED for j in chosen)
+        if spent + sizes[index] + room <= budget and not repeats:
+            chosen.append(index)
+            spent += sizes[index]
     return chosen
 
 

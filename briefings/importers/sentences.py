@@ -72,6 +72,8 @@ _CAPTION = re.compile(
     r"\b(?:Image copyright|Image caption|Getty Images|AP Photo|Photograph:|Photo:|Picture:|Credit:|Foto:|"
     r"Bild:|Pictured:|Shutterstock|Scroll down for video)|"
     r"\((?:left|right|above|below|top|bottom|centre|center|inset|second left|second right)\)|"
+    # A sentence about a picture means nothing in a briefing that does not show it.
+    r"\bpictured\b|"
     r"(?:[/|]\s*|\s)(?:AP|AFP|Reuters|EPA|PA|Xinhua|Getty)\)?\s*$"
 )
 _FURNITURE = re.compile(

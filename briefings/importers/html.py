@@ -1,17 +1,21 @@
 """Import, article pages: a saved HTML page (or one fetched from a URL) → one article.
 
-trafilatura finds the main text (comments, navigation and ads left out) and some metadata; the
-page's own machine-readable metadata (JSON-LD, Open Graph, article:* meta tags) is preferred
-where it is more exact, because it keeps a published time's offset. Nothing is guessed: a page
-that does not say who wrote it or when gets no author or date from us.
+trafilatura finds the main text (comments, navigation and ads left out); the page's own
+statements (pagemeta.py: JSON-LD, Open Graph, <meta>, microdata, <time>, the byline) give the
+headline, publisher, authors and date, most exact first, with trafilatura's metadata as the
+fallback. Nothing is guessed: a page that does not say who wrote it or when gets no author or
+date from us, and the notes tell the curator what is missing. An aggregator's page credits the
+publisher it carries and is kept as `via`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
+# Full-width brackets and colons are what CJK pages write: the patterns name them as written.
+# ruff: noqa: RUF001, RUF002
 import re
-from html.parser import HTMLParser
+import tomllib
+from functools import cache
+from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,130 +23,88 @@ import trafilatura
 from trafilatura.metadata import extract_metadata
 from trafilatura.utils import decode_file
 
-from briefings.dates import parse_published
 from briefings.importers.article import Article
+from briefings.importers.attribution import (
+    SECTIONS,
+    Names,
+    choose_title,
+    clean_authors,
+    fold,
+    leftover,
+    site_part,
+    strip_site,
+)
 from briefings.importers.links import clean_url
+from briefings.importers.pagedates import printed_day, read_stamp, url_day
+from briefings.importers.pagemeta import PageMeta, read_meta, squash
 from briefings.importers.text import safe_markdown
 from briefings.model import Source, Stamp
 
-ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
-                 "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "webpage",
-                 "liveblogposting"}  # fmt: skip
-PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
-                  "publish-date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.created",
-                  "sailthru.date", "parsely-pub-date", "date")  # fmt: skip
-# Between a headline and the site's name: bar, hyphen, en or em dash, '::', dots, guillemet, slash.
-TITLE_SEPARATORS = re.compile("\\s+(?:\\||-|\u2013|\u2014|::|·|•|»|/)\\s+")
+PUBLISHED_META = ("article:published_time", "og:article:published_time", "og:published_time",
+                  "datepublished", "article.published", "publish-date", "publishdate", "publish_date",
+                  "pubdate", "pub_date", "dc.date.issued", "dcterms.issued", "dcsext.articlefirstpublished",
+                  "sailthru.date", "parsely-pub-date", "dc.date", "dcterms.created", "date",
+                  "originalpublicationdate", "article_date_original")  # fmt: skip
+AUTHOR_META = ("author", "article:author", "byl", "dc.creator", "sailthru.author", "parsely-author",
+               "search.byline", "byline", "og:author", "citation_author", "dcterms.creator",
+               "twitter:creator")  # fmt: skip
+ORGANIZATIONS = {"organization", "newsmediaorganization", "corporation", "website"}
+# Lines that are not the article: trust statements, share and subscribe prompts, photo credits.
+BOILERPLATE = re.compile(
+    r"^(?:our standards:.*|.*trust principles\.?|share (?:this|on|via)\b.*|(?:subscribe|sign up)\b.{0,80}|"
+    r"follow (?:us|@).{0,60}|advertisement|anzeige|werbung|広告|광고|广告|read more:?.{0,80}|"
+    r"(?:photo|photograph|image|foto|bild|credit|crédit(?:s)? photo|写真|사진|图片?)\s*[:：/].{0,100}|"
+    r"\(?(?:photo|foto):?\s.{0,60}\)?|"
+    r".{0,40}(?:all rights reserved|無断転載|무단\s*전재|版权所有|禁止转载).*|"
+    r"©.{0,100}|copyright\b.{0,100}|【纠错】.*|【责任编辑[:：].*|\[?责任编辑[:：].{0,20})$",
+    re.IGNORECASE,
+)
+PROVIDER_LINE = re.compile(
+    r"^(?:提供|配信|出典|出处|来源|來源|출처|source|quelle|fuente|fonte)\s*[:：]\s*(\S.{0,40})$",
+    re.IGNORECASE,
+)
 
 
-class _Metadata(HTMLParser):
-    """The page's <meta> tags, canonical link, <title>, JSON-LD and datePublished <time>s."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.meta: dict[str, str] = {}
-        self.canonical: str | None = None
-        self.title = ""
-        self.json_ld: list[str] = []
-        self.times: list[str] = []
-        self._in: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k.lower(): v or "" for k, v in attrs}
-        if tag == "meta":
-            key = (values.get("property") or values.get("name") or values.get("itemprop") or "").lower()
-            if key and values.get("content", "").strip():
-                self.meta.setdefault(key, values["content"].strip())
-        elif tag == "link" and "canonical" in values.get("rel", "").lower().split():
-            self.canonical = self.canonical or values.get("href")
-        elif (
-            tag == "time" and values.get("itemprop", "").lower() == "datepublished" and values.get("datetime")
-        ):
-            self.times.append(values["datetime"])
-        elif tag == "title" or (tag == "script" and "ld+json" in values.get("type", "").lower()):
-            self._in = tag
-            if tag == "script":
-                self.json_ld.append("")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == self._in:
-            self._in = None
-
-    def handle_data(self, data: str) -> None:
-        if self._in == "title" and not self.title:
-            self.title = " ".join(data.split())
-        elif self._in == "script":
-            self.json_ld[-1] += data
-
-
-def _ld_articles(blocks: list[str]) -> list[dict[str, Any]]:
-    """The JSON-LD objects that describe an article, wherever they are nested."""
-    found: list[dict[str, Any]] = []
-    stack: list[Any] = []
-    for block in blocks:
-        try:
-            stack.append(json.loads(block))
-        except ValueError:
-            continue
-    while stack:
-        item = stack.pop(0)
-        if isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            types = item.get("@type", [])
-            types = [types] if isinstance(types, str) else types if isinstance(types, list) else []
-            if any(isinstance(t, str) and t.lower() in ARTICLE_TYPES for t in types):
-                found.append(item)
-            stack.extend(v for k, v in item.items() if k == "@graph")
-    found.sort(key=lambda i: "webpage" in str(i.get("@type", "")).lower())
-    return found
-
-
-def _ld_text(item: dict[str, Any], key: str) -> str | None:
-    value = item.get(key)
-    if isinstance(value, list) and value:
-        value = value[0]
-    if isinstance(value, dict):
-        value = value.get("name") or value.get("@id")
-    return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
-
-
-def _ld_authors(item: dict[str, Any]) -> str | None:
-    value = item.get("author")
-    people = value if isinstance(value, list) else [value]
-    names = [p.get("name") if isinstance(p, dict) else p for p in people]
-    clean = [" ".join(n.split()) for n in names if isinstance(n, str) and n.strip() and "://" not in n]
-    return ", ".join(dict.fromkeys(clean)) or None
-
-
-def read_page(raw: bytes | str, url: str | None, captured: dt.datetime) -> Article | None:
+def read_page(raw: bytes | str, url: str | None) -> Article | None:
     """The page's article, or None when it has no main text (so it is no article page)."""
     html = decode_file(raw) if isinstance(raw, bytes) else raw
     url = url or _saved_from(html)
-    meta = _Metadata()
-    meta.feed(html)
-    meta.close()
-    ld = _ld_articles(meta.json_ld)
-    found = extract_metadata(
-        html, default_url=url, date_config={"extensive_search": False, "original_date": True}
-    )
-    canonical = _canonical(meta, ld, url)
+    tree = trafilatura.load_html(html)
+    if tree is None:
+        return None
+    page = read_meta(tree)
+    canonical = _canonical(page, url)
     markdown = trafilatura.extract(
         html, url=canonical or url, output_format="markdown", include_comments=False, include_links=True,
         include_formatting=True, include_tables=True, include_images=False, with_metadata=False,
     )  # fmt: skip
     if not markdown or not markdown.strip():
         return None
-    site = _site_name(meta, ld, found.sitename, canonical or url)
-    title = _title(meta, ld, found.title, site)
+    found = extract_metadata(
+        html, default_url=url, date_config={"extensive_search": False, "original_date": True}
+    )
+    aggregator = _aggregator(canonical or url)
+    twitter = (page.first("twitter:site") or "").removeprefix("@")
+    names = Names([*_publishers(page), page.first("og:site_name"), page.first("application-name"), twitter,
+                   aggregator], canonical or url)  # fmt: skip
+    if found.sitename and names.like_host(found.sitename):
+        names = names.plus(found.sitename)
+    title, cut = choose_title(_title_candidates(page), names)
+    if not title:
+        title, cut = choose_title([found.title or ""], names)
     if not title:
         return None
-    published = _published(meta, ld, found.date)
-    source = Source(name=site, url=canonical, author=_author(meta, ld, found.author), published=published)
-    body = _without_title(safe_markdown(markdown, canonical or url), title)
-    # A page that does not say when it was published is dated by the day it was captured.
-    date = published or Stamp(captured.replace(hour=0, minute=0, second=0, microsecond=0), True)
-    return Article(title=title, date=date, source=source, body=body)
+    text = _without_title(_without_boilerplate(safe_markdown(markdown, canonical or url)), title)
+    publisher, via, carried = _publisher(page, names, aggregator, canonical or url, text, title)
+    authors = _authors(page, names, found.author, text, carried)
+    lang = _lang(page)
+    published = _published(page, canonical or url, _month_first(lang, canonical or url))
+    notes = [n for n, missing in (("no author", not authors), ("no date: add `published:`", not published),
+                                  ("title shortened", cut)) if missing]  # fmt: skip
+    if title.endswith(("...", "…")):
+        notes.append("title cut off on the page")
+    source = Source(name=publisher, url=canonical, author=", ".join(authors) or None, published=published)
+    return Article(title=title, source=source, text=text, via=via, lang=lang, notes=tuple(notes))
 
 
 SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(https?://[^\s>]+?)\s*-->", re.IGNORECASE)
@@ -154,80 +116,194 @@ def _saved_from(html: str) -> str | None:
     return clean_url(match.group(1)) if match else None
 
 
-def _canonical(meta: _Metadata, ld: list[dict[str, Any]], url: str | None) -> str | None:
-    for candidate in (meta.canonical, meta.meta.get("og:url"), *(_ld_text(i, "url") for i in ld), url):
+def _canonical(page: PageMeta, url: str | None) -> str | None:
+    ld_urls = [a.get("url") for a in page.articles if isinstance(a.get("url"), str)]
+    for candidate in (page.canonical, page.first("og:url"), *ld_urls, url):
         cleaned = clean_url(candidate, url) if candidate else None
         if cleaned:
             return cleaned
     return None
 
 
-def _site_name(meta: _Metadata, ld: list[dict[str, Any]], found: str | None, url: str | None) -> str:
-    names = [meta.meta.get("og:site_name"), *(_ld_text(i, "publisher") for i in ld), found,
-             meta.meta.get("application-name")]  # fmt: skip
-    for name in names:
-        if name and name.strip() and "://" not in name:
-            return " ".join(name.split())
-    host = urlsplit(url).hostname if url else None
-    return host.removeprefix("www.") if host else "Unknown source"
+@cache
+def _aggregators() -> dict[str, str]:
+    """Aggregator hosts → the aggregator's name, from aggregators.toml."""
+    text = resources.files("briefings.importers").joinpath("aggregators.toml").read_text("utf-8")
+    tables = tomllib.loads(text).get("aggregators", {}).values()
+    return {str(host): str(table["name"]) for table in tables for host in table.get("hosts", [])}
 
 
-def _title(meta: _Metadata, ld: list[dict[str, Any]], found: str | None, site: str) -> str:
-    for candidate in (*(_ld_text(i, "headline") for i in ld), meta.meta.get("og:title"), found, meta.title):
-        if candidate and candidate.strip():
-            return strip_site_suffix(" ".join(candidate.split()), site)
-    return ""
+def _aggregator(url: str | None) -> str | None:
+    parts = urlsplit(url or "")
+    host = (parts.hostname or "").removeprefix("www.")
+    for known, name in _aggregators().items():
+        where, _, path = known.partition("/")
+        if (host == where or host.endswith("." + where)) and parts.path.lstrip("/").startswith(path):
+            return name
+    return None
 
 
-def strip_site_suffix(title: str, site: str) -> str:
-    """'Headline | Site' → 'Headline', when the part cut off is the site's name or its address."""
-    breaks = list(TITLE_SEPARATORS.finditer(title))
-    if not breaks or not _squash(site):
-        return title
-    last, first = breaks[-1], breaks[0]
-    if _names(title[last.end() :], site):
-        return title[: last.start()].strip()
-    if _names(title[: first.start()], site):
-        return title[first.end() :].strip()
-    return title
+def _name(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = next((v for v in value if _name(v)), None)
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("legalName")
+    return squash(value) if isinstance(value, str) and value.strip() and "://" not in value else None
 
 
-def _names(part: str, site: str) -> bool:
-    squashed, wanted = _squash(part), _squash(site)
-    return bool(squashed) and (squashed in wanted or wanted in squashed)
+def _publishers(page: PageMeta) -> list[str]:
+    """Publisher names from JSON-LD: the article's publisher, then the organisations described."""
+    named = [_name(a.get("publisher")) for a in page.articles]
+    named += [_name(t) for t in page.things if {str(t.get("@type")).lower()} & ORGANIZATIONS]
+    named += list(page.micro.get("publisher", ()))
+    return [n for n in named if n and n.casefold() not in SECTIONS]
 
 
-def _squash(text: str) -> str:
-    text = text.casefold().removeprefix("www.")
-    text = re.sub(r"\.(com|org|net|co\.\w+|\w{2})$", "", text)
-    return re.sub(r"[\W_]+", "", text.removeprefix("the"))
+def _title_candidates(page: PageMeta) -> list[str]:
+    headlines = [a.get("headline") or a.get("name") for a in page.articles]
+    texts = [*headlines, page.first("og:title"), page.first("twitter:title"), *page.micro.get("headline", ()),
+             page.first("title", "dc.title", "dc:title", "sailthru.title", "search.title", "fb_title"),
+             page.title, *page.headings]  # fmt: skip
+    return [squash(t) for t in texts if isinstance(t, str) and t.strip()]
 
 
-def _published(meta: _Metadata, ld: list[dict[str, Any]], found: str | None) -> Stamp | None:
-    candidates = [*(_ld_text(i, "datePublished") for i in ld), *(meta.meta.get(k) for k in PUBLISHED_META)]
-    candidates += meta.times
-    for candidate in candidates:
-        stamp = parse_published(candidate)
+def _publisher(
+    page: PageMeta, names: Names, aggregator: str | None, url: str | None, text: str, title: str
+) -> tuple[str, str | None, str | None]:
+    """(publisher, via, the publisher an aggregator carries) — the site itself unless it is an aggregator."""
+    site_name = page.first("og:site_name")
+    cut = strip_site(page.title, names)[1] or leftover(page.title, title)
+    candidates = [*_publishers(page), site_name, site_part(cut, names), page.first("application-name"),
+                  page.first("dc.publisher", "publisher", "search.source", "content_source")]  # fmt: skip
+    usable = [c for c in candidates if c and "://" not in c and c.casefold() not in SECTIONS and fold(c)]
+    # A name written as an address ("www.liberation.fr") only when the page gives no other.
+    usable.sort(key=lambda c: bool(re.fullmatch(r"(?:www\.)?[\w-]+(?:\.[\w-]+)+", c)))
+    own = next((c for c in usable if names.like_host(c)), usable[0] if usable else None)
+    if own is None:
+        host = (urlsplit(url).hostname or "") if url else ""
+        own = host.removeprefix("www.") or "Unknown source"
+    if aggregator is None:
+        return own, None, None
+    carried = _carried(page, names, aggregator, text)
+    return (carried, aggregator, carried) if carried else (own, None, None)
+
+
+def _carried(page: PageMeta, names: Names, aggregator: str, text: str) -> str | None:
+    """The publisher whose story an aggregator's page carries, as the page names it."""
+    site = Names([aggregator, page.first("og:site_name"), page.first("application-name")], None)
+    stated: list[str | None] = []
+    for article in page.articles:
+        stated += [_name(article.get(k)) for k in ("sourceOrganization", "provider", "publisher")]
+        author = article.get("author")
+        for person in author if isinstance(author, list) else [author]:
+            if isinstance(person, dict) and str(person.get("@type", "")).lower() in ORGANIZATIONS:
+                stated.append(_name(person))
+    credit = re.search(r"[（(]([^（）()]{2,30})[）)]\s*$", strip_site(page.title, site)[0])
+    stated += [credit.group(1) if credit else None]
+    lines = [*page.providers, *text.splitlines()[:3], *text.splitlines()[-3:]]
+    stated += [m.group(1) for m in map(PROVIDER_LINE.match, (squash(line) for line in lines)) if m]
+    stated += [p for p in page.providers if len(p.split()) <= 4 and not PROVIDER_LINE.match(p)]
+    for name in stated:
+        if name and not site.is_site(name) and name.casefold() not in SECTIONS:
+            return name.strip()
+    return None
+
+
+def _authors(page: PageMeta, names: Names, found: str | None, text: str, carried: str | None) -> list[str]:
+    """The article's authors from the most exact statement that names someone."""
+    names = names.plus(carried)
+    sources: list[list[str]] = []
+    for article in page.articles:
+        author = article.get("author") or article.get("creator")
+        stated = author if isinstance(author, list) else [author]
+        sources.append([n for p in stated if (n := _name(p))])
+    sources += [
+        [v for v in page.meta.get(key, ()) if key != "twitter:creator" or " " in v] for key in AUTHOR_META
+    ]
+    sources.append(list(page.credited))
+    # Byline elements nest and repeat: the first that names someone is the byline.
+    sources += [[line] for line in page.bylines]
+    sources.append(_text_bylines(text))
+    sources.append([found] if found else [])
+    for statements in sources:
+        people: list[str] = []
+        for statement in statements:
+            people += [
+                p for p in clean_authors(statement, names) if p.casefold() not in map(str.casefold, people)
+            ]
+        if people:
+            return people
+    return []
+
+
+KOREAN_BYLINE = re.compile(r"(?:^|[\s=(\[])([가-힣]{2,4})\s?(?:객원|인턴|선임)?기자(?:\s|=|$|\s*\S+@)")
+CHINESE_BYLINE = re.compile(
+    r"[（(](?:新华社|中新社|人民网)?记者\s*([\u4e00-\u9fff]{2,4}(?:[、\s][\u4e00-\u9fff]{2,4})*)[）)]"
+)
+
+
+def _text_bylines(text: str) -> list[str]:
+    """Bylines written inside the text: "홍길동 기자", "（记者 张三）", a first line "By …"."""
+    lines = [squash(line) for line in text.splitlines() if line.strip()]
+    edges = lines[:3] + lines[-3:]
+    found = [m.group(1) for line in edges for m in KOREAN_BYLINE.finditer(line)]
+    found += [m.group(1) for line in edges for m in CHINESE_BYLINE.finditer(line)]
+    found += [
+        line
+        for line in lines[:2]
+        if re.match(r"^(?:by|par|von|por)\s+\S", line, re.IGNORECASE) and len(line) < 80
+    ]
+    return found
+
+
+def _month_first(lang: str | None, url: str | None) -> bool:
+    """Whether "04/05/13" means April 5: on English pages, and on unlabelled ones with a generic address."""
+    tld = ((urlsplit(url).hostname or "") if url else "").rsplit(".", 1)[-1]
+    return lang == "en" or (lang is None and tld in ("com", "org", "net", "us", "edu", "gov"))
+
+
+def _published(page: PageMeta, url: str | None, month_first: bool) -> Stamp | None:
+    """When the original appeared: structured data, then the header's dates, then a dated address."""
+    structured = [a.get("datePublished") or a.get("dateCreated") for a in page.articles]
+    structured += [v for key in PUBLISHED_META for v in page.meta.get(key, ())]
+    structured += [*page.micro.get("datePublished", ()), *page.stamps]
+    for value in structured:
+        stamp = read_stamp(value) if isinstance(value, str) else None
         if stamp is not None:
             return stamp
-    return parse_published(found)
+    for printed in page.printed_dates:
+        stamp = printed_day(printed, month_first)
+        if stamp is not None:
+            return stamp
+    return url_day(url)
 
 
-def _author(meta: _Metadata, ld: list[dict[str, Any]], found: str | None) -> str | None:
-    candidates = [_ld_authors(i) for i in ld] + [
-        meta.meta.get("author"),
-        meta.meta.get("article:author"),
-        found,
-    ]
-    for candidate in candidates:
-        if candidate and candidate.strip() and "://" not in candidate:
-            return re.sub(r"^by\s+", "", " ".join(candidate.split()), flags=re.IGNORECASE)
+def _lang(page: PageMeta) -> str | None:
+    """The page's language as a BCP 47 primary tag ("ja", "zh", "en"), when the page names one."""
+    ld = [a.get("inLanguage") for a in page.articles]
+    for value in (
+        page.lang,
+        page.first("og:locale"),
+        page.first("content-language", "dc.language", "language"),
+        *ld,
+    ):
+        match = re.match(r"\s*([a-zA-Z]{2,3})(?:[-_]|\s*$)", value) if isinstance(value, str) else None
+        if match:
+            return match.group(1).lower()
     return None
+
+
+def _without_boilerplate(markdown: str) -> str:
+    """The text without share and subscribe prompts, trust statements and photo credits."""
+    kept = [
+        p for p in re.split(r"\n\s*\n", markdown.strip()) if not BOILERPLATE.match(squash(p).strip("*_ "))
+    ]
+    return "\n\n".join(kept)
 
 
 def _without_title(markdown: str, title: str) -> str:
     """The extracted text without the headline the page repeats as its first line."""
     first, _, rest = markdown.strip().partition("\n")
-    if first.lstrip("# ").strip().casefold() == title.casefold():
+    if fold(first.lstrip("# ")) == fold(title):
         return rest.strip()
     return markdown.strip()

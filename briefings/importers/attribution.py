@@ -1,0 +1,309 @@
+"""Import, article pages: who published an article and who wrote it, and its headline unadorned.
+
+Pages decorate their headlines with the site's name, a section and sometimes a date, in front or
+behind, in any script ("…-新华网", "NEWS WEB EASY|…", "…（CNET Japan）", "… | DW | 19.01.2020").
+The site's names are known from the page itself (Open Graph, JSON-LD, application-name, the
+address) and what is left when they are cut is the headline. Author lines carry roles, agencies,
+dates and "By"; a placeholder ("Staff", "admin") or the site's own name is no author.
+"""
+
+from __future__ import annotations
+
+# Full-width brackets, bars and colons are what CJK pages write: the patterns name them as written.
+# ruff: noqa: RUF001, RUF002, RUF003
+import re
+import unicodedata
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+# Between a headline and the site's name: a bar anywhere; a dash, colon or other mark between
+# spaces; a dash or underscore glued to a CJK name ("…-新华网", "标题_新浪网").
+SEPARATOR = re.compile(
+    r"\s*[|｜]\s*|\s+(?:-{1,2}|[\u2013\u2014:·•»«/~]|::)\s+|\s*--\s*"
+    r"|(?<=[^\x00-\x7f])\s*[-_]\s*(?=\S)|(?<=\S)\s*[-_]\s*(?=[^\x00-\x7f])|\s+：\s*|：\s+"
+)
+# A credit in brackets at the end of a headline: "…（CNET Japan）", "… (AFP)".
+CREDIT = re.compile(r"\s*[（(]([^（）()]{2,30})[）)]\s*$")
+ELLIPSIS = re.compile(r"(?:\.\.\.|…)\s*$")
+# Names that are the site's sections, not its publisher.
+SECTIONS = {
+    "news", "world", "us", "u.s.", "uk", "business", "politics", "technology", "tech", "sports", "sport",
+    "markets", "entertainment", "health", "science", "opinion", "lifestyle", "life", "asia", "europe",
+    "americas", "africa", "middle east", "economy", "finance", "culture", "arts", "travel", "local",
+    "national", "international", "breaking news", "top news", "latest news", "home", "media", "film",
+    "music", "style", "food", "autos", "weather", "legal", "environment", "china", "japan", "video",
+    "nachrichten", "politik", "wirtschaft", "sociedad", "actualidad", "economía", "internacional",
+    "société", "économie", "monde", "politique", "ニュース", "国内", "国際", "経済", "新闻", "新聞",
+    "国内新闻", "国际新闻", "财经", "뉴스", "정치", "경제", "사회", "연예", "국제", "스포츠", "zprávy",
+    "domácí", "zahraničí", "noticias", "notizie", "actualités", "aktuell", "inland", "ausland",
+}  # fmt: skip
+PLACEHOLDERS = {
+    "no author", "unknown", "staff", "admin", "administrator", "editor", "editors", "anonymous",
+    "author", "guest", "redaktion", "rédaction", "redacción", "redazione", "redakce", "webmaster",
+    "newsroom", "news desk", "web desk", "desk", "staff writer", "staff reporter", "editorial",
+    "editorial board", "editorial writers", "team", "user", "null", "none", "n/a", "편집부", "编辑",
+    "記者", "기자", "編集部", "责任编辑", "online", "digital",
+}  # fmt: skip
+AGENCIES = {
+    "ap", "afp", "reuters", "dpa", "efe", "ansa", "bloomberg", "xinhua", "kyodo", "jiji", "yonhap", "tass",
+    "interfax", "pti", "ani", "ians", "lusa", "anp", "apa", "sda", "ats", "ctk", "čtk", "pap", "mti",
+    "bernama", "antara", "aap", "kna", "newsis", "nhk", "upi", "epa", "associated press",
+}  # fmt: skip
+# Words of a page's interface or a newsroom, which no author line that names a person contains.
+INTERFACE = {
+    "text", "size", "email", "e-mail", "share", "print", "comments", "comment", "follow", "more", "view",
+    "profile", "page", "posts", "archive", "contact", "subscribe", "twitter", "facebook", "linkedin",
+    "editorial", "staff", "desk", "team", "newsroom", "redaktion", "logged", "account", "sign", "login",
+    "menu", "search", "home", "photo", "photos", "images", "getty", "reuters/", "wordpress", "all",
+    "read", "full", "story", "article", "articles", "bio", "latest", "about",
+}  # fmt: skip
+ROLE_WORDS = re.compile(
+    r"\b(?:senior|chief|staff|correspondent|correspondents|writer|writers|reporter|reporters|editor|"
+    r"editors|contributor|columnist|journalist|journaliste|envoyés?|envoyées?|spécia[lu]x?|"
+    r"redakteur(?:in)?|korrespondent(?:in)?|autor(?:in)?|reportero|corresponsal|technology|"
+    r"washington|bureau|national|political|business|for|in|at|à|aus|en|de la|photos?|video|"
+    r"updated|published|posted|from|with|via|and more)\b.*$",
+    re.IGNORECASE,
+)
+LEAD_IN = re.compile(
+    r"^(?:(?:story|words|text|reporting|written|posted|published|photos?|compiled|interview)\s+)?"
+    r"(?:(?:by|par|von|por|door|di|av|af|autor(?:a|in)?|auteur|writer|author|credit)\s*[:：]?"
+    r"|(?:text|texte)\s*[:：])\s+",
+    re.IGNORECASE,
+)
+# Words and marks after which an author line no longer names anyone: times, dates, e-mail.
+TAIL = re.compile(
+    r"\s+(?:před|vor|hace|il y a|fa|ago|updated|aktualisiert|mis à jour|actualizado|posted|published|"
+    r"publié|veröffentlicht|(?:am|le|on|el|dne|den)\s+\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"[a-z]*\.?(?:\s+\d|$))\b.*$|\s*\d.*$|\s*\S+@\S+.*$|\s*[|•·–—]\s.*$",
+    re.IGNORECASE,
+)
+PARTICLES = {
+    "de", "da", "do", "dos", "das", "del", "della", "di", "du", "van", "von", "der", "den", "ter", "la",
+    "le", "bin", "al", "el", "y", "e", "zu", "af", "ibn", "st.", "mc",
+}  # fmt: skip
+SPLIT_NAMES = re.compile(r"\s*(?:,|;|/|、|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ba\b|\bog\b|\bi\b)\s*")
+CJK_TITLES = re.compile(r"(?:新华社)?(?:记者|記者|特派員|特派员|撮影|通讯员|기자|특파원|객원기자|인턴기자)")
+
+
+def fold(text: str) -> str:
+    """Letters and digits only, accents removed, case folded: 'EL PAÍS' and 'elpais.com' meet."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if c.isalnum())
+
+
+def host_labels(url: str | None) -> list[str]:
+    """The distinctive labels of a page's host: 'news.bbc.co.uk' → ['bbc']."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    generic = {
+        "www", "www2", "www3", "m", "mobile", "amp", "news", "edition", "blog", "blogs", "com", "org",
+        "net", "co", "or", "ne", "go", "gov", "ac", "info", "online", "web", "article",
+    }  # fmt: skip
+    labels = host.split(".")[:-1]
+    return [label for label in labels if label not in generic and len(label) > 1]
+
+
+class Names:
+    """The names a page goes by: its publisher's, its aggregator's, and its address."""
+
+    def __init__(self, names: Iterable[str | None], url: str | None) -> None:
+        self.names = [n for n in dict.fromkeys(n.strip() for n in names if n) if fold(n)]
+        self.labels = host_labels(url)
+
+    def plus(self, *names: str | None) -> Names:
+        """These names and more, for the same address."""
+        more = Names([*self.names, *names], None)
+        more.labels = self.labels
+        return more
+
+    def is_site(self, text: str) -> bool:
+        """Whether `text` is one of the site's names (or its address, or one of its sections)."""
+        folded = fold(text.removeprefix("www."))
+        if not folded:
+            return False
+        if text.strip().casefold() in SECTIONS:
+            return True
+        short = len(text.split()) <= 5 and len(text) <= 40
+        for name in self.names:
+            other = fold(name.removeprefix("www."))
+            close = short and min(len(other), len(folded)) > 3 and (other in folded or folded in other)
+            if other and (folded == other or close):
+                return True
+        return short and self.like_host(text)
+
+    def like_host(self, text: str) -> bool:
+        folded = re.sub(r"(com|org|net|couk|de|fr|es|jp|cn|kr|cz|it)$", "", fold(text.removeprefix("www.")))
+        ascii_part = "".join(c for c in folded if c.isascii())
+        if len(ascii_part) < 2:
+            return False
+        if len(text.split()) > 3:
+            return False
+        joined = "".join(self.labels)
+        # The address's name must be most of the text: "TIME NewsFeed" on newsfeed.time.com, not
+        # "Market report" on market.example.
+        return any(
+            ascii_part == label
+            or (len(label) > 2 and label in ascii_part and 2 * len(label) >= len(ascii_part))
+            for label in self.labels
+        ) or (len(ascii_part) > 3 and ascii_part in joined)
+
+
+def segments(title: str) -> list[str]:
+    parts = [p.strip() for p in SEPARATOR.split(title)]
+    return [p for p in parts if p]
+
+
+def is_date(text: str) -> bool:
+    return bool(
+        re.fullmatch(r"[\d\s./\-年月日:]+|\d{1,2}\.? \w+\.? \d{4}|\w+\.? \d{1,2},? \d{4}", text.strip())
+    )
+
+
+def strip_site(title: str, names: Names) -> tuple[str, list[str]]:
+    """The headline without the site's names, dates and sections at either end, and what was cut."""
+    cut: list[str] = []
+    credit = CREDIT.search(title)
+    if credit and names.is_site(credit.group(1)):
+        cut.append(credit.group(1).strip())
+        title = title[: credit.start()].rstrip()
+    parts = segments(title)
+    if len(parts) == 1:
+        colon = re.match(r"^([^:]{2,40}):\s+(\S.*)$", title)
+        if colon and names.is_site(colon.group(1)):
+            return colon.group(2), [colon.group(1)]
+    while len(parts) > 1:
+        # The site's name may stand behind a section or a date: "… - BBC中文网 - 两岸三地".
+        behind = next(
+            (
+                i
+                for i in range(len(parts) - 1, max(len(parts) - 4, 0), -1)
+                if _decoration(parts[i], names, cut)
+            ),
+            None,
+        )
+        ahead = next(
+            (i for i in range(min(2, len(parts) - 1)) if names.is_site(parts[i]) or is_date(parts[i])), None
+        )
+        if behind is not None and (names.is_site(parts[behind]) or behind == len(parts) - 1):
+            cut += reversed(parts[behind:])
+            parts = parts[:behind]
+        elif ahead is not None:
+            cut += parts[: ahead + 1]
+            parts = parts[ahead + 1 :]
+        else:
+            break
+    if not cut:
+        return title, cut
+    # Keep the headline's own punctuation: cut the original at the kept parts' ends.
+    start = title.find(parts[0])
+    end = title.rfind(parts[-1]) + len(parts[-1])
+    return title[start:end].strip(), cut
+
+
+def _decoration(part: str, names: Names, cut: list[str]) -> bool:
+    return names.is_site(part) or is_date(part) or bool(cut and part.casefold() in SECTIONS)
+
+
+def leftover(title: str, headline: str) -> list[str]:
+    """The parts of a page's <title> around its headline: ["Sociedad", "EL PAÍS"]."""
+    parts = segments(title)
+    for size in range(len(parts) - 1, 0, -1):
+        if fold(" ".join(parts[:size])) == fold(headline):
+            return parts[size:][::-1]
+        if fold(" ".join(parts[-size:])) == fold(headline):
+            return parts[:-size]
+    return []
+
+
+def runs(text: str) -> set[str]:
+    """Every run of consecutive segments of `text`, folded."""
+    parts = segments(text)
+    return {fold(" ".join(parts[i:j])) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
+
+
+def choose_title(candidates: list[str], names: Names) -> tuple[str, bool]:
+    """The headline most of the page's statements agree on, and whether it had to be cut from one."""
+    stripped = [(c, *strip_site(c, names)) for c in candidates if c and fold(c)]
+    usable = [(raw, clean) for raw, clean, _ in stripped if _headline_like(clean, names)]
+    if not usable:
+        return "", False
+    all_runs = [runs(raw) | runs(clean) for raw, clean in usable]
+
+    def support(text: str) -> int:
+        return sum(fold(text) in r for r in all_runs)
+
+    best = max(range(len(usable)), key=lambda i: (support(usable[i][1]), -i))
+    title = usable[best][1]
+    if ELLIPSIS.search(title):
+        title = _completed(title, [clean for _, clean in usable])
+    return title, all(title != raw for raw, _ in usable)
+
+
+def _headline_like(text: str, names: Names) -> bool:
+    if names.is_site(text) or text.casefold() in SECTIONS:
+        return False
+    cjk = sum(1 for c in text if ord(c) > 0x2E80)
+    return cjk >= 5 or len(text.split()) >= 2
+
+
+def _completed(title: str, others: list[str]) -> str:
+    """A cut-off headline ("… Plans to…") replaced by a complete one that starts the same way."""
+    stem = fold(ELLIPSIS.sub("", title))
+    for other in others:
+        if not ELLIPSIS.search(other) and fold(other).startswith(stem) and len(fold(other)) > len(stem):
+            return other
+    return title
+
+
+def site_part(cut: list[str], names: Names) -> str | None:
+    """The publisher's name among the parts cut from a title: the one like the address, else the outermost."""
+    named = [c for c in cut if not is_date(c) and c.casefold() not in SECTIONS]
+    for part in named:
+        if names.like_host(part):
+            return part
+    return named[0] if named else None
+
+
+def clean_authors(raw: str, names: Names) -> list[str]:
+    """The people or agencies an author line names, without roles, dates or the site's own name."""
+    text = " ".join(raw.split())
+    if "://" in text or text.startswith("@"):
+        return []
+    text = LEAD_IN.sub("", text)
+    text = re.sub(r"\s+-\s+.*$", "", text)  # "Name - AP Technology Writers"
+    text = TAIL.sub("", text)
+    found: list[str] = []
+    for part in SPLIT_NAMES.split(text):
+        name = _one_name(part, names)
+        if name and name.casefold() not in (f.casefold() for f in found):
+            found.append(name)
+    return found[:6]
+
+
+def _one_name(part: str, names: Names) -> str | None:
+    part = CJK_TITLES.sub(" ", LEAD_IN.sub("", part)).strip(" .,:;-=()[]（）【】")
+    if not part or part.casefold() in PLACEHOLDERS or names.is_site(part):
+        return None
+    if any(ord(c) > 0x2E80 for c in part):
+        return part if len(part) <= 20 else None
+    if len(part.split()) > 1:
+        part = ROLE_WORDS.sub("", part).strip(" ,.-")
+    kept: list[str] = []
+    for word in part.split():
+        if names.is_site(word):
+            break
+        if word.casefold().strip(".,:;'’s") in INTERFACE or word.casefold() in PLACEHOLDERS:
+            return None
+        if not word[:1].isupper() and word.casefold() not in PARTICLES:
+            return None
+        kept.append(word)
+    while kept and kept[-1].casefold() in PARTICLES:
+        kept.pop()
+    if not kept or len(kept) > 5 or any(w.casefold() in PLACEHOLDERS for w in kept):
+        return None
+    if len(kept) == 1 and not (kept[0].isupper() or kept[0].casefold() in AGENCIES):
+        return None  # one word is a name only for an agency ("AP", "Reuters", "dpa")
+    name = " ".join(kept)
+    if name.isupper() and len(name) > 4 and " " in name:
+        name = name.title()
+    return None if names.is_site(name) else name

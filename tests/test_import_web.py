@@ -138,17 +138,20 @@ def run_import(site: Path, *args: str) -> tuple[int, str, str]:
 def test_saved_article_page(site: Path, tmp_path: Path) -> None:
     page = tmp_path / "saved.html"
     page.write_text(ARTICLE, encoding="utf-8")
-    status, _out, err = run_import(site, str(page))
+    status, _out, err = run_import(site, str(page), "--full-text")
     assert status == 0, err
     [file] = briefings_in(site)
-    assert file.name == "2025-07-10-harbour-plan-approved-after-long-debate.md"
+    # Two dates: the briefing is dated by its capture, the source by when the page says it appeared.
+    assert file.name == "2025-07-13-harbour-plan-approved-after-long-debate.md"
     meta = front_matter(file)
     assert meta["title"] == "Harbour plan approved after long debate"
-    assert str(meta["date"]) == "2025-07-10 08:30:00+09:00"
+    assert str(meta["date"]) == "2025-07-13 09:00:00+09:00"
     [source] = meta["sources"]  # type: ignore[misc]
     assert source["name"] == "The Coastal Times"
     assert source["url"] == "https://coastal.example/news/harbour-plan?id=7"
     assert source["author"] == "Mika Sato"
+    assert str(source["published"]) == "2025-07-10 08:30:00+09:00"
+    assert "via" not in meta
     assert meta["topics"] == ["Ferries"]
     body = body_of(file)
     assert PARAGRAPH in body
@@ -167,7 +170,7 @@ def test_page_without_author_or_date_gets_none_invented(site: Path, tmp_path: Pa
     meta = front_matter(file)
     [source] = meta["sources"]  # type: ignore[misc]
     assert "author" not in source and "published" not in source and "url" not in source
-    assert str(meta["date"]) == "2025-07-13"  # dated by the capture, not guessed
+    assert str(meta["date"]) == "2025-07-13 09:00:00+09:00"  # the capture's time; no publication guessed
     build(site, tmp_path / "out")
 
 
@@ -178,7 +181,7 @@ def test_url_import_resolves_links_against_the_page(
     (folder / "bare.html").write_text(
         BARE_PAGE.replace("today,", 'today, <a href="stalls.html">see</a>'), "utf-8"
     )
-    status, _out, err = run_import(site, f"{base}/bare.html?utm_medium=email")
+    status, _out, err = run_import(site, f"{base}/bare.html?utm_medium=email", "--full-text")
     assert status == 0, err
     [file] = briefings_in(site)
     [source] = front_matter(file)["sources"]  # type: ignore[misc]

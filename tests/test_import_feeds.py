@@ -5,6 +5,10 @@ media-only entries, Google News, and imports that find nothing to write."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -408,3 +412,76 @@ def test_an_import_that_finds_nothing_says_why_and_fails(
     assert path in err and "nothing to import" in err and why in err
     assert "nothing was written" in err and "Traceback" not in err
     assert not (site / "content" / "briefings").exists() or not by_title(site)
+
+
+BING = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:News="https://www.bing.com:443/news/search?q=harbour&amp;format=rss">
+<channel><title>harbour - Bing News</title><link>https://www.bing.com/news/search?q=harbour</link>
+<item><title>Harbour pilots strike for better pay</title>
+<link>http://www.bing.com/news/apiclick.aspx?ref=FexRss&amp;aid=&amp;tid=6870ABC&amp;url=https%3a%2f%2fwww.reuters.com%2fworld%2fharbour-pilots-strike-2025-07-11%2f%3futm_source%3dbing&amp;c=1234&amp;mkt=en-us</link>
+<description>Pilots stopped work at dawn.</description>
+<pubDate>Fri, 11 Jul 2025 06:12:00 GMT</pubDate><News:Source>Reuters</News:Source></item>
+<item><title>Pier lights switched on</title><guid>https://pier.example/news/lights</guid>
+<dc:creator xmlns:dc="http://purl.org/dc/elements/1.1/">By Lena Park</dc:creator>
+<pubDate>Fri, 11 Jul 2025 07:00:00 GMT</pubDate></item>
+</channel></rss>
+"""
+
+
+def test_click_counting_links_give_the_original_and_its_publisher(site: Path, tmp_path: Path) -> None:
+    status, _out, err = run_import(site, write(tmp_path, "bing.xml", BING))
+    assert status == 0, err
+    metas = by_title(site)
+    pilots = metas["Harbour pilots strike for better pay"]
+    assert source_of(pilots) == {
+        "name": "Reuters",
+        "url": "https://www.reuters.com/world/harbour-pilots-strike-2025-07-11/",
+        "published": dt.datetime(2025, 7, 11, 6, 12, tzinfo=dt.UTC),
+    }
+    assert pilots["via"] == "harbour - Bing News"
+    lights = source_of(metas["Pier lights switched on"])
+    assert lights["url"] == "https://pier.example/news/lights"  # the guid is the permalink
+    assert lights["author"] == "Lena Park"
+
+
+class _Charset(SimpleHTTPRequestHandler):
+    """Serves .rss files as a server that names the charset only in its Content-Type does."""
+
+    extensions_map = {".rss": "application/rss+xml; charset=windows-1251"}  # noqa: RUF012
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    folder = tmp_path / "www"
+    folder.mkdir()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Charset, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", folder
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_a_feed_whose_encoding_only_the_server_names(site: Path, served: tuple[str, Path]) -> None:
+    base, folder = served
+    feed = rss(
+        item("Порт открыт после ремонта", "Fri, 11 Jul 2025 10:00:00 +0300", "https://wire.example/news/1"),
+        "Новости порта",
+    )
+    body = feed.replace('<?xml version="1.0" encoding="utf-8"?>\n', "")  # no declaration in the file
+    (folder / "news.rss").write_bytes(body.encode("windows-1251"))
+    status, _out, err = run_import(site, f"{base}/news.rss")
+    assert status == 0, err
+    [(title, meta)] = by_title(site).items()
+    assert title == "Порт открыт после ремонта"
+    assert source_of(meta) == {
+        "name": "Новости порта",
+        "url": "https://wire.example/news/1",
+        "published": dt.datetime(2025, 7, 11, 10, tzinfo=zone(3)),
+    }

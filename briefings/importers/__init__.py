@@ -138,7 +138,9 @@ def _with_via(article: Article, via: str | None) -> Article:
 
 
 def _from_feed(source: str, raw: _Raw, captured: Stamp, options: ImportOptions) -> Found:
-    items = read_feed(raw.data, raw.url, since=options.since, limit=options.limit)
+    items = read_feed(
+        raw.data, raw.url, since=options.since, limit=options.limit, content_type=raw.content_type
+    )
     if items is None:
         raise _Unusable("not an RSS or Atom feed")
     articles = tuple(_with_via(a, options.via) for a in items.articles)

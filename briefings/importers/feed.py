@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import feedparser  # type: ignore[import-untyped]
 
@@ -41,10 +41,18 @@ class FeedItems:
 
 
 def read_feed(
-    raw: bytes, url: str | None, *, since: dt.date | None = None, limit: int | None = None
+    raw: bytes,
+    url: str | None,
+    *,
+    since: dt.date | None = None,
+    limit: int | None = None,
+    content_type: str = "",
 ) -> FeedItems | None:
-    """The feed's entries as articles, newest first when limited; None when `raw` is no feed."""
+    """The feed's entries as articles, newest first when limited; None when `raw` is no feed.
+    `content_type` is the server's, whose charset can name the feed's encoding."""
     headers = {"content-location": url} if url else {}
+    if content_type:
+        headers["content-type"] = content_type
     parsed = feedparser.parse(raw, response_headers=headers, sanitize_html=True, resolve_relative_uris=True)
     if not parsed.get("version") and not parsed.entries:
         return None
@@ -152,14 +160,30 @@ def _link(entry: Any, base: str | None) -> str | None:
     for candidate in (entry.get("feedburner_origlink"), *alternates, entry.get("link")):
         cleaned = clean_url(candidate if isinstance(candidate, str) else None, base)
         if cleaned:
-            return cleaned
+            return _unwrapped(cleaned)
     return None
 
 
+# The query parameter in which a click-counting address carries the original's:
+# "https://www.bing.com/news/apiclick.aspx?ref=FexRss&url=https%3a%2f%2fwww.reuters.com%2f...".
+_CARRIERS = ("url", "u", "target", "dest", "destination", "redirect", "redirect_url", "to")
+
+
+def _unwrapped(url: str) -> str:
+    """The original address a click-counting one forwards to, else `url` itself."""
+    carried = dict(parse_qsl(urlsplit(url).query))
+    for name in _CARRIERS:
+        original = clean_url(carried.get(name))
+        if original:
+            return original
+    return url
+
+
 def _publisher(entry: Any) -> str | None:
-    """The publisher an entry credits with `<source>` (Google News and planets write it)."""
+    """The publisher an entry credits: `<source>` (Google News and planets write it), or
+    Bing News's `<News:Source>`."""
     source = entry.get("source")
-    title = source.get("title") if isinstance(source, dict) else None
+    title = source.get("title") if isinstance(source, dict) else entry.get("news_source")
     return " ".join(title.split()) or None if isinstance(title, str) else None
 
 
@@ -201,13 +225,16 @@ def _author(entry: Any) -> str | None:
     names = [d.get("name") for d in details if isinstance(d, dict)]
     if not any(names):
         names = [written]
-    clean = [" ".join(n.split()) for n in names if isinstance(n, str) and _is_name(n)]
+    clean = [_BY.sub("", " ".join(n.split())) for n in names if isinstance(n, str) and _is_name(n)]
     return ", ".join(dict.fromkeys(clean)) or None
 
 
 def _is_name(text: str) -> bool:
     text = text.strip()
     return bool(text) and "://" not in text and not ("@" in text and " " not in text)
+
+
+_BY = re.compile(r"^by\s+", re.IGNORECASE)
 
 
 def _lang(entry: Any) -> str | None:

@@ -485,3 +485,12 @@ def test_a_feed_whose_encoding_only_the_server_names(site: Path, served: tuple[s
         "url": "https://wire.example/news/1",
         "published": dt.datetime(2025, 7, 11, 10, tzinfo=zone(3)),
     }
+
+
+def test_an_empty_feed_among_others_is_reported(site: Path, tmp_path: Path) -> None:
+    empty = write(tmp_path, "empty.xml", rss(""))
+    full = write(tmp_path, "full.xml", rss(item("Kept", "Fri, 11 Jul 2025 09:00:00 +0900")))
+    status, out, err = run_import(site, empty, full)
+    assert status == 0, err
+    assert list(by_title(site)) == ["Kept"]
+    assert f"skipped   {empty}: the feed has no entries" in out.splitlines()

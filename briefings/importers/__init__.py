@@ -96,6 +96,7 @@ def import_sources(
         raise CaptureError(problems)
     outcomes = write_briefings(config, found, draft=options.draft)
     skipped = tuple((f"{f.origin}: {what}", why) for f in found for what, why in f.skipped)
+    skipped += tuple((f.origin, "the feed has no entries") for f in found if not f.articles and not f.skipped)
     notes = tuple((a.title, note) for f in found for a in f.articles for note in a.notes)
     return ImportReport(outcomes, skipped, notes)
 

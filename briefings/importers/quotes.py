@@ -37,6 +37,7 @@ _MARKS = (
     ("『", "』", r"[^『』]"),
 )
 _QUOTED = [re.compile(f"{o}\\s*(?P<q>{c}{{10,600}}?)\\s*{e}") for o, e, c in _MARKS]
+_INNER_END = re.compile(r"[\"'”’»」』]\W*$")
 _OPENING = frozenset('"“«„‘「『')
 _SAID = (
     r"said|says|told|added|wrote|explained|stated|warned|insisted|noted|declared|argued|asked|replied|"
@@ -74,26 +75,20 @@ _VAGUE = frozenset(
      "er", "sie", "es", "man", "él", "ella", "ellos", "ellas", "lui", "lei", "egli", "ele", "eles"}
 )  # fmt: skip
 _DETERMINERS = frozenset(
-    {
-        "the",
-        "a",
-        "an",
-        "la",
-        "le",
-        "les",
-        "el",
-        "los",
-        "las",
-        "der",
-        "die",
-        "das",
-        "il",
-        "lo",
-        "o",
-        "os",
-        "as",
-    }
+    {"the", "a", "an", "la", "le", "les", "el", "los", "las", "der", "die", "das", "il", "lo", "o", "os",
+     "as", "un", "une", "uno", "una", "ein", "eine", "des", "du", "del", "um", "uma"}
+)  # fmt: skip
+_ADVERBS = frozenset(
+    {"later", "also", "again", "then", "now", "once", "recently", "previously", "earlier", "finally",
+     "simply", "today", "yesterday", "tonight", "still", "too"}
+)  # fmt: skip
+_CONJUNCTIONS = frozenset(
+    {"and", "but", "or", "as", "when", "while", "who", "which", "that", "y", "et", "und"}
 )
+_CIRCUMSTANCE = re.compile(
+    r"\s+(?:at|in|on|during|from|to|after|before|while|when|with|en|à|dans|lors|bei|im|am|nach|durante)\s.*$"
+)
+_CJK_CIRCUMSTANCE = re.compile(r"[在于對对向]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,14 +124,15 @@ def _quotes(paragraph: str) -> list[Quote]:
     for pattern in _QUOTED:
         for match in pattern.finditer(paragraph):
             speaker = _speaker_after(paragraph[match.end() :]) or _speaker_before(paragraph[: match.start()])
-            if speaker:
+            # A quote that ends in a quote of its own ("People say, 'Oh, I didn't care,'") is left out.
+            if speaker and not _INNER_END.search(match.group("q")):
                 out.append((match.start(), Quote(_as_sentence(match.group("q")), speaker)))
     return [quote for _, quote in sorted(out, key=lambda pair: pair[0])]
 
 
 def _cjk_quotes(paragraph: str) -> list[Quote]:
     found = [(m.start(), m.group("q"), m.group("s")) for p in _CJK_PATTERNS for m in p.finditer(paragraph)]
-    return [Quote(q.strip(), _clear(s) or "") for _, q, s in sorted(found) if _clear(s)]
+    return [Quote(q.strip(), _clear_cjk(s) or "") for _, q, s in sorted(found) if _clear_cjk(s)]
 
 
 def _speaker_after(rest: str) -> str | None:
@@ -153,15 +149,26 @@ def _speaker_before(head: str) -> str | None:
 
 
 def _clear(speaker: str) -> str | None:
-    """The speaker when the article names one: not a pronoun, not a vague plural, not a clause."""
-    words = speaker.strip().split()
-    if not words or len(words) > MAX_SPEAKER_WORDS or speaker.strip().lower() in _VAGUE:
+    """The speaker when the article names one: not a pronoun, not a vague plural, not a clause.
+
+    What follows the name is left out: an adverb ("Rosenberg later"), a place or time ("Jane
+    Lubchenco at an Aug. 4 briefing")."""
+    words = _CIRCUMSTANCE.sub("", speaker.strip()).split()
+    while words and words[-1].lower() in _ADVERBS:
+        words.pop()
+    if not words or len(words) > MAX_SPEAKER_WORDS or words[-1].lower() in _CONJUNCTIONS:
         return None
-    if words[0].lower() in _VAGUE:
+    if words[0].lower() in _VAGUE or " ".join(words).lower() in _VAGUE:
         return None
-    if not any(w[:1].isupper() for w in words) and words[0].lower() not in _DETERMINERS:
-        return None if words[0].isascii() else speaker.strip()
-    return speaker.strip()
+    if not any(word[:1].isupper() for word in words) and words[0].lower() not in _DETERMINERS:
+        return None  # "spoke on Friday's call": no name, no "the …"
+    return " ".join(words)
+
+
+def _clear_cjk(speaker: str) -> str | None:
+    """A Chinese, Japanese or Korean speaker without the circumstance after the name ("…在发言中")."""
+    name = _CJK_CIRCUMSTANCE.split(speaker.strip())[0]
+    return name if len(name) >= 2 else None
 
 
 def _as_sentence(quoted: str) -> str:

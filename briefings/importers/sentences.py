@@ -29,12 +29,15 @@ MIN_CJK_CHARS = 10
 CAPTION_WORDS = 60
 
 _LINK = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[((?:\\.|[^\]\\])*)\]\([^)]*\)")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+# Emphasis marks: a literal * or _ in the article's text is escaped (\*), and an underscore inside
+# a word (snake_case) is not one.
+_EMPHASIS = re.compile(r"(?<!\\)\*+|(?<![\\\w])_+|(?<![\\\W])_+(?!\w)")
 _HEADING = re.compile(r"^\s{0,3}(?:#{1,6}\s.*|(\*\*|__)[^*_]+\1\s*)$")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _BLOCK_MARK = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d{1,3}[.)]\s+)")
 # A stray full stop inside a sentence, as line-wrapped captures leave them: "a woman who . claims".
 _STRAY_STOP = re.compile(r"\s+\.\s+(?=[a-z])")
+_FRAGMENT = re.compile(r"[a-z]+\b|[(（\[].*[)）\]]\W*$")
 _END = re.compile(r"[.!?。！？؟։…][\"'”’»」』)）\]]*\s*$")
 
 # Datelines: a place and an agency in brackets then a dash ("Canberra, Australia (CNN) --",
@@ -130,8 +133,9 @@ def plain_paragraphs(text: str) -> list[str]:
     for block in _blocks(text):
         lines = [_BLOCK_MARK.sub("", line) for line in block.splitlines()]
         plain = _LINK.sub(lambda m: m.group(1) or "", " ".join(lines))
-        plain = _ESCAPED.sub(r"\1", _EMPHASIS.sub(r"\2", plain))
+        plain = _ESCAPED.sub(r"\1", _EMPHASIS.sub("", plain))
         plain = " ".join(html.unescape(unicodedata.normalize("NFC", plain)).split())
+        plain = _STRAY_STOP.sub(" ", plain)
         if plain:
             out.append(plain)
     return out
@@ -171,8 +175,6 @@ def split_sentences(text: str, lang: str) -> list[Sentence]:
 
 
 def _segments(paragraph: str, lang: str, cjk: bool) -> list[str]:
-    if not cjk:
-        paragraph = _STRAY_STOP.sub(" ", paragraph)
     pieces: list[str] = []
     found: list[str] = sentencex.segment(lang, paragraph)
     for piece in (p.strip() for p in found):
@@ -225,6 +227,8 @@ def _is_timestamp(sentence: str) -> bool:
 def _usable(sentence: str, cjk: bool) -> bool:
     if not _END.search(sentence):
         return False  # a heading, a caption or a cut-off line, not a sentence
+    if _FRAGMENT.match(sentence):
+        return False  # the end of a sentence cut in two, or an editor's note in brackets
     if cjk:
         return len(re.sub(r"\s", "", sentence)) >= MIN_CJK_CHARS
     return len(sentence.split()) >= MIN_WORDS

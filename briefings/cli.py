@@ -181,6 +181,12 @@ def _add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     parser.add_argument("--draft", action="store_true", help="mark the new briefings 'draft: true'")
     parser.add_argument(
+        "--full-text",
+        action="store_true",
+        help="write each article's whole text, not its key points (only where its licence allows "
+        "republishing); the original is recorded as `canonical:`",
+    )
+    parser.add_argument(
         "--since",
         type=dt.date.fromisoformat,
         metavar="DATE",
@@ -325,7 +331,7 @@ def _import(args: argparse.Namespace) -> int:
 
     options = ImportOptions(
         captured=args.captured, via=args.via, format=args.format, draft=args.draft,
-        since=args.since, limit=args.limit,
+        full_text=args.full_text, since=args.since, limit=args.limit,
     )  # fmt: skip
     report = import_sources(Path(args.site), args.sources, options, now=dt.datetime.now(dt.UTC))
     labels = {"new": "written", "updated": "updated", "unchanged": "unchanged", "skipped": "skipped"}

@@ -41,6 +41,7 @@ class ImportOptions:
     via: str | None = None
     format: str = "auto"
     draft: bool = False
+    full_text: bool = False
     since: dt.date | None = None
     limit: int | None = None
     captured_at: dt.datetime | None = None  # `captured` read in the site's timezone
@@ -94,7 +95,7 @@ def import_sources(
         problems = [_problem(f.origin, _why_nothing(f)) for f in found]
     if problems:
         raise CaptureError(problems)
-    outcomes = write_briefings(config, found, draft=options.draft)
+    outcomes = write_briefings(config, found, draft=options.draft, full_text=options.full_text)
     skipped = tuple((f"{f.origin}: {what}", why) for f in found for what, why in f.skipped)
     skipped += tuple((f.origin, "the feed has no entries") for f in found if not f.articles and not f.skipped)
     notes = tuple((a.title, note) for f in found for a in f.articles for note in a.notes)
@@ -127,7 +128,7 @@ def _read_source(source: str, config: SiteConfig, options: ImportOptions, now: d
     if kind == "feed":
         return _from_feed(source, raw, captured, options)
     if kind == "html":
-        article = read_page(raw.data, raw.url, raw.captured)
+        article = read_page(raw.data, raw.url)
         if article is None:
             raise _Unusable("no article text found in this HTML page")
         return Found(source, (_with_via(article, options.via),), captured)

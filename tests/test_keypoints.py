@@ -135,11 +135,27 @@ def test_captions_credits_and_site_furniture_are_never_points(furniture: str) ->
     assert briefing.points[0].startswith(LEAD)
 
 
+@pytest.mark.parametrize(
+    "note",
+    [
+        "(Corrects the second paragraph to show the plot was foiled in March, not May.)",
+        "pictures of the ministry's hotline posters, which went up in every city last year.",
+        "A poster for the ministry's hotline, pictured in Beijing, urges citizens to report spies.",
+    ],
+)
+def test_editors_notes_fragments_and_pictures_are_never_points(note: str) -> None:
+    briefing = key_points(note + "\n\n" + STORY, "en")
+    assert note not in briefing.points
+    assert briefing.points[0].startswith(LEAD)
+
+
 def test_markdown_is_plain_text_in_the_points() -> None:
     text = STORY.replace("three spying plots", "[three spying plots](https://example.com/a) **at once**")
     text = text.replace("honeytrap", "honey\\*trap")
     briefing = key_points(text, "en")
     assert "three spying plots at once, one of them a honey*trap" in briefing.points[0]
+    linked = STORY.replace("three spying plots", "**[**three spying plots**](https://example.com/a)**")
+    assert "had cracked three spying plots, one of them" in key_points(linked, "en").points[0]
 
 
 def test_quotes_come_with_their_speaker() -> None:
@@ -180,6 +196,25 @@ def test_each_way_of_attributing_a_quote(sentence: str, quote: Quote) -> None:
     assert quote in key_points(STORY.replace(LEAKS, sentence), "en").quotes
 
 
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ('"We expect every case to be tried in open court," Rosenberg later recalled.', "Rosenberg"),
+        (
+            '"We expect every case to be tried in open court," said Jane Lubchenco at a briefing.',
+            "Jane Lubchenco",
+        ),
+        (
+            '"We expect every case to be tried in open court," former minister Li Wei said.',
+            "former minister Li Wei",
+        ),
+    ],
+)
+def test_a_speaker_is_named_without_what_follows_the_name(sentence: str, speaker: str) -> None:
+    quotes = key_points(STORY.replace(LEAKS, sentence), "en").quotes
+    assert Quote("We expect every case to be tried in open court.", speaker) in quotes
+
+
 def test_a_quote_without_a_clear_speaker_is_left_out() -> None:
     text = STORY.replace("the ministry said.", "he said.").replace(
         "Prime Minister Shigeru Ishiba said", "She said"
@@ -214,6 +249,27 @@ def test_quotes_in_chinese_and_japanese() -> None:
     assert Quote("事態を注視しており、邦人の安全確保に万全を期す", "石破茂首相") in key_points(ja).quotes
 
 
+def test_quotes_in_korean() -> None:
+    ko = "\n\n".join(
+        [
+            "중국 국가안전부는 일요일 외국 간첩이 관련된 사건 세 건을 적발했다고 밝혔다.",
+            '국가안전부는 "기밀 유출은 종종 우리 업무와 생활의 작은 부분에 숨어 있다"고 말했다.',
+            "국가안전부는 공무원들에게 의심스러운 접촉이 있으면 즉시 신고하라고 촉구했다.",
+            "베이징은 최근 서방 국가들과의 관계가 악화되면서 간첩 경계를 강화해 왔다.",
+            "두 번째 사건에서는 한 연구원이 조사 자료를 외국 정보기관의 위장 회사에 팔았다.",
+            "세 번째 사건에서는 퇴직한 기술자가 항구에서 군사 장비를 촬영해 해외로 보냈다.",
+            "국가안전부는 세 사건이 언제 발견됐는지, 재판을 받은 사람이 있는지는 밝히지 않았다.",
+            "전문가들은 이번 홍보 활동이 외국인에 대한 경고이자 공무원 교육을 위한 것이라고 분석했다.",
+            "국가안전부는 2015년 신고 전화를 개설했으며 유용한 제보에는 포상금을 지급하겠다고 밝혔다.",
+            "중국은 지난해에도 외국 정보기관과 연계된 것으로 의심되는 사건 여러 건을 공개한 바 있다.",
+            "일부 서방 국가들은 중국의 이러한 발표가 외국 기업에 대한 압박으로 이어질 수 있다고 우려했다.",
+        ]
+    )
+    briefing = key_points(ko)
+    assert Quote("기밀 유출은 종종 우리 업무와 생활의 작은 부분에 숨어 있다", "국가안전부") in briefing.quotes
+    assert briefing.points[0].startswith("중국 국가안전부는")
+
+
 def test_a_cjk_summary_keeps_to_120_characters() -> None:
     long_lead = (
         "香港行政长官" + "在各方压力下就其大宅的违章建筑问题到立法会接受质询并向香港民众道歉" * 4 + "。"
@@ -242,6 +298,15 @@ def test_a_long_english_lead_is_not_the_summary() -> None:
     assert len(lead.split()) > 50
     assert 0 < len(briefing.summary.split()) <= 50
     assert briefing.summary in " ".join(STORY.split())
+
+
+def test_a_summary_is_cut_at_a_clause_when_no_sentence_is_short_enough() -> None:
+    long = " ".join(["The ministry said that the plot, which involved many people in many places,"] * 6)
+    text = "\n\n".join(f"{long} was the {n}th foiled." for n in ("first", "second", "third"))
+    summary = key_points(text, "en").summary
+    assert summary.endswith("…")
+    assert len(summary.split()) <= 50
+    assert summary[:-1] in " ".join(text.split())
 
 
 def test_a_briefing_is_at_most_200_words() -> None:

@@ -70,7 +70,7 @@ def raw_lead3(article: str) -> list[str]:
 
 def clean_lead3(article: str) -> list[str]:
     """The first three sentences after the cleaning the key points get."""
-    return [s.text for s in split_sentences(article, "en") if s.usable][:3]
+    return [s.text for s in split_sentences(article, "en") if s.story][:3]
 
 
 def ours(article: str) -> list[str]:

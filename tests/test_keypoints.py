@@ -141,9 +141,10 @@ def test_captions_credits_and_site_furniture_are_never_points(furniture: str) ->
         "(Corrects the second paragraph to show the plot was foiled in March, not May.)",
         "pictures of the ministry's hotline posters, which went up in every city last year.",
         "A poster for the ministry's hotline, pictured in Beijing, urges citizens to report spies.",
+        "Will the ministry's new campaign really deter foreign spies from trying again?",
     ],
 )
-def test_editors_notes_fragments_and_pictures_are_never_points(note: str) -> None:
+def test_editors_notes_fragments_questions_and_pictures_are_never_points(note: str) -> None:
     briefing = key_points(note + "\n\n" + STORY, "en")
     assert note not in briefing.points
     assert briefing.points[0].startswith(LEAD)
@@ -371,7 +372,7 @@ def test_key_points_score_at_least_clean_lead_3_against_the_newsroom_highlights(
     ours: dict[str, list[float]] = {m: [] for m in metrics}
     lead: dict[str, list[float]] = {m: [] for m in metrics}
     for story in _stories():
-        lead3 = [s.text for s in split_sentences(story["article"], "en") if s.usable][:3]
+        lead3 = [s.text for s in split_sentences(story["article"], "en") if s.story][:3]
         points = key_points(story["article"], "en").points
         for scores, chosen in ((ours, points), (lead, lead3)):
             result = scorer.score(story["highlights"].strip(), "\n".join(chosen))

@@ -38,6 +38,7 @@ _BLOCK_MARK = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d{1,3}[.)]\s+)")
 # A stray full stop inside a sentence, as line-wrapped captures leave them: "a woman who . claims".
 _STRAY_STOP = re.compile(r"\s+\.\s+(?=[a-z])")
 _FRAGMENT = re.compile(r"[a-z]+\b|[(（\[].*[)）\]]\W*$")
+_QUESTION = re.compile(r"[?？؟][\"'”’»」』)）]*\s*$")
 _END = re.compile(r"[.!?。！？؟։…][\"'”’»」』)）\]]*\s*$")
 
 # Datelines: a place and an agency in brackets then a dash ("Canberra, Australia (CNN) --",
@@ -58,6 +59,7 @@ _DATELINES = (
     re.compile(r"^[\[(（][^\])）]{1,30}=[^\])）]{1,20}[\])）]\s*(?:[^\s=]{1,12}\s+(?:기자|특파원)\s*=\s*)?"),
 )
 _BYLINE = re.compile(r"^(?:By|BY|Por|POR|Par|PAR|Von|VON|Door|Di|Av|Af)\b[\s.:]*(.*)$", re.S)
+_BARE_BY = re.compile(r"^(?:By|BY|Por|Par|Von)\s*[.:]?$")
 _CONNECTORS = frozenset(
     {"and", "y", "e", "et", "und", "de", "del", "da", "van", "von", "der", "den", "la", "le"}
 )
@@ -90,10 +92,13 @@ _FURNITURE = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
-    """One sentence of the article as plain text; `usable` when it may be a key point or summary."""
+    """One piece of the article as the splitter cut it, in plain text. `story` when it is a
+    sentence of the story itself, not a byline, caption, credit, site furniture, heading or
+    fragment; `usable` when it may also be a key point or the summary: a statement, not a
+    question, long enough to say something."""
 
     text: str
-    paragraph: int
+    story: bool
     usable: bool
 
 
@@ -161,7 +166,7 @@ def split_sentences(text: str, lang: str) -> list[Sentence]:
     paragraph, furniture marked unusable."""
     cjk = lang in CJK_LANGS
     out = []
-    for number, paragraph in enumerate(plain_paragraphs(text)):
+    for paragraph in plain_paragraphs(text):
         pieces = _segments(paragraph, lang, cjk)
         # A short paragraph with a photo credit in it is a caption, all of it.
         caption = size(paragraph, cjk) <= CAPTION_WORDS * (2.4 if cjk else 1) and any(
@@ -169,8 +174,8 @@ def split_sentences(text: str, lang: str) -> list[Sentence]:
         )
         for index, piece in enumerate(pieces):
             trimmed = trim_dateline(piece) if index == 0 else piece
-            usable = not caption and _usable(trimmed, cjk) and not is_furniture(piece)
-            out.append(Sentence(trimmed, number, usable))
+            story = not caption and _is_sentence(trimmed) and not is_furniture(piece)
+            out.append(Sentence(trimmed, story, story and _usable(trimmed, cjk)))
     return out
 
 
@@ -180,6 +185,8 @@ def _segments(paragraph: str, lang: str, cjk: bool) -> list[str]:
     for piece in (p.strip() for p in found):
         if pieces and piece and not cjk and piece[0].islower():
             pieces[-1] = f"{pieces[-1]} {piece}"  # a split after an abbreviation the splitter did not know
+        elif pieces and piece and _BARE_BY.match(pieces[-1]):
+            pieces[-1] = f"{pieces[-1]} {piece}"  # "By . Associated Press .": one byline
         elif piece:
             pieces.append(piece)
     return [_tidy(piece) for piece in pieces]
@@ -224,11 +231,15 @@ def _is_timestamp(sentence: str) -> bool:
     return len(rest) <= 1 and bool(re.search(r"\d", sentence))
 
 
+def _is_sentence(text: str) -> bool:
+    if not _END.search(text) or not any(char.isalpha() for char in text):
+        return False  # a heading, a caption or a cut-off line
+    return not _FRAGMENT.match(text)  # the end of a sentence cut in two, or an editor's note
+
+
 def _usable(sentence: str, cjk: bool) -> bool:
-    if not _END.search(sentence):
-        return False  # a heading, a caption or a cut-off line, not a sentence
-    if _FRAGMENT.match(sentence):
-        return False  # the end of a sentence cut in two, or an editor's note in brackets
+    if _QUESTION.search(sentence):
+        return False  # a briefing says what the article says; a question says nothing yet
     if cjk:
         return len(re.sub(r"\s", "", sentence)) >= MIN_CJK_CHARS
     return len(sentence.split()) >= MIN_WORDS

@@ -44,7 +44,7 @@ logger = logging.getLogger(__name__)
 REQUEST_WAIT = 60.0  # longest a request waits for a rebuild before it gets the last good build
 POLL_WAIT = 20.0  # a long-poll answers at least this often, so dead connections are noticed
 PAGES = (".html", ".htm")  # what a browser opens as a page; every other file is one a page may load
-LISTED_FILES = 500  # more changed files than this, and every open page reloads rather than check them
+LISTED_FILES = 500  # more changed files than this are listed by their folders, so answers stay small
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,15 +349,24 @@ class LiveState:
             changed = {p for version, paths in self._history if version > since for p in paths}
             forgotten = bool(self._history) and self._history[0][0] > since + 1
             files = sorted(p for p in changed if not p.endswith(PAGES))
-            reload = instance != self.instance or forgotten or not pages.isdisjoint(changed)
-            reload = reload or len(files) > LISTED_FILES
+            listed = _listed([p for p in files if not p.endswith(".css")])
+            reload = instance != self.instance or forgotten or not pages.isdisjoint(changed) or listed is None
             return {
                 "version": self.version,
                 "reload": reload,
                 "styles": [] if reload else [p for p in files if p.endswith(".css")],
-                "files": [] if reload else [p for p in files if not p.endswith(".css")],
+                "files": [] if reload or listed is None else listed,
                 "problems": list(self.problems),
             }
+
+
+def _listed(files: list[str]) -> list[str] | None:
+    """Changed files for a browser to look for among those its page loaded: each of them, or,
+    when there are many (an edit on a large site changes hundreds of files of its search index),
+    the top folders of those in a folder (as `pagefind/`); None when even those are too many."""
+    if len(files) > LISTED_FILES:
+        files = sorted({p.partition("/")[0] + "/" if "/" in p else p for p in files})
+    return files if len(files) <= LISTED_FILES else None
 
 
 def _holds(path: Path, content: bytes) -> bool:

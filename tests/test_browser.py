@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from briefings import preview
 from briefings.preview import Rebuild
 from briefings.serve import PreviewServer
 from tests.conftest import SITE_TOML, MakeSite, briefing
@@ -146,7 +147,18 @@ TABS = {
 }
 
 
-def test_one_save_reloads_each_page_it_changes_once(searched: tuple[PreviewServer, list[Rebuild]]) -> None:
+# Each save changes a dozen files besides pages (feeds, the search index): listed one by one, or,
+# as on a large site where they are hundreds, by their folders (the five entries of this site).
+@pytest.mark.parametrize(
+    ("listed", "by_folder"), [(preview.LISTED_FILES, False), (8, True)], ids=["files", "folders"]
+)
+def test_one_save_reloads_each_page_it_changes_once(
+    searched: tuple[PreviewServer, list[Rebuild]],
+    listed: int,
+    by_folder: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(preview, "LISTED_FILES", listed)
     server, rebuilds = searched
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -164,6 +176,8 @@ def test_one_save_reloads_each_page_it_changes_once(searched: tuple[PreviewServe
                         shown = "text => document.body.innerText.includes(text)"
                         pages[path].wait_for_function(shown, arg=text.format(n=n))
                 _acted_on_build(server, rebuilds, built, pages, polled)
+                told = server.state.wait_newer(server.state.version - 1, server.state.instance, ())
+                assert ("pagefind/" in told["files"]) is by_folder
                 loads = {path: _loads(page) for path, page in pages.items()}
                 assert loads == {path: 1 if text is None else n + 2 for path, text in TABS.items()}
         finally:

@@ -206,15 +206,17 @@ class _Polls:
         return self.got
 
 
-def test_many_changed_files_reload_every_open_page_rather_than_list_them(tmp_path: Path) -> None:
+def test_many_changed_files_are_listed_by_their_folders(tmp_path: Path) -> None:
     state = LiveState(tmp_path)
     state.publish(Rebuild("start", 0.0, frozenset({"index.html"})), 0)
-    images = frozenset(f"images/{n}.png" for n in range(LISTED_FILES))
-    state.publish(Rebuild("static/images", 0.0, images), 0)
+    index = {f"pagefind/index/en_{n}.pf_index" for n in range(LISTED_FILES)}
+    state.publish(Rebuild("content/briefings/a.md", 0.0, frozenset(index | {"rss.xml"})), 0)
     listed = state.wait_newer(1, state.instance, ["index.html"])
-    assert listed["reload"] is False and listed["files"] == sorted(images)
-    state.publish(Rebuild("static/images", 0.0, images | {"images/one-more.png"}), 0)
-    assert state.wait_newer(2, state.instance, ["index.html"])["reload"] is True
+    assert listed["reload"] is False and listed["files"] == ["pagefind/", "rss.xml"]
+    state.publish(Rebuild("content/briefings/a.md", 0.0, frozenset(index)), 0)
+    assert state.wait_newer(2, state.instance, ["index.html"])["files"] == sorted(index)
+    state.publish(Rebuild("static", 0.0, frozenset(f"{n}.png" for n in range(LISTED_FILES + 1))), 0)
+    assert state.wait_newer(3, state.instance, ["index.html"])["reload"] is True  # too many to list
 
 
 def test_a_css_change_swaps_the_stylesheet_without_a_reload(preview: Preview) -> None:

@@ -43,6 +43,8 @@
     new PerformanceObserver((list) => note(list.getEntries())).observe({ type: "resource", buffered: true });
   }
 
+  // Whether the page uses one of `paths`: changed files, or folders (ending in "/") where many
+  // files changed.
   function usesAny(paths) {
     if (!paths.length) return false;
     // What the page names but may not have fetched yet: lazy images, its icon.
@@ -52,7 +54,12 @@
       const path = pathOf(element.getAttribute("src") ?? element.getAttribute("href"));
       if (path !== null) used.add(path);
     }
-    return paths.some((path) => used.has(path) || [...bundles].some((folder) => path.startsWith(folder)));
+    const under = (path, folder) => folder.endsWith("/") && path.startsWith(folder);
+    return paths.some(
+      (changed) =>
+        [...used].some((file) => file === changed || under(file, changed)) ||
+        [...bundles].some((folder) => under(changed, folder) || under(folder, changed)),
+    );
   }
 
   function overlayFor(problems) {

@@ -63,44 +63,47 @@ def main() -> int:
 # --- 1. ROUGE on the CNN/Daily Mail stories ----------------------------------------------------
 
 
-def raw_lead3(article: str) -> list[str]:
+def raw_lead3(article: str) -> tuple[list[str], list[str]]:
     """The first three sentences as the splitter finds them, whatever they are."""
-    return [s.strip() for s in sentencex.segment("en", article) if s.strip()][:3]
+    return [s.strip() for s in sentencex.segment("en", article) if s.strip()][:3], []
 
 
-def clean_lead3(article: str) -> list[str]:
-    """The first three sentences after the cleaning the key points get."""
-    return [s.text for s in split_sentences(article, "en") if s.story][:3]
+def clean_lead3(article: str) -> tuple[list[str], list[str]]:
+    """The first three sentences of the story itself, by the cleaning the key points get."""
+    return [s.text for s in split_sentences(article, "en") if s.story][:3], []
 
 
-def ours(article: str) -> list[str]:
-    return list(key_points(article, "en").points)
+def ours(article: str) -> tuple[list[str], list[str]]:
+    briefing = key_points(article, "en")
+    return list(briefing.points), [quote.text for quote in briefing.quotes]
 
 
 def rouge_table(path: Path) -> None:
+    """ROUGE of the points (quotes are not scored), and the words of the whole briefing."""
     stories = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeLsum"], use_stemmer=True)
-    systems: dict[str, Callable[[str], list[str]]] = {
+    systems: dict[str, Callable[[str], tuple[list[str], list[str]]]] = {
         "raw Lead-3": raw_lead3,
         "clean Lead-3": clean_lead3,
         "ours": ours,
     }
-    print(f"CNN/Daily Mail: {len(stories)} stories, F1 x 100 against the highlights")
-    print(f"{'':14} {'R-1':>6} {'R-2':>6} {'R-Lsum':>6} {'words':>6} {'% art':>6} {'sents':>6}")
+    print(f"CNN/Daily Mail: {len(stories)} stories, F1 x 100 of the points against the highlights")
+    header = ("R-1", "R-2", "R-Lsum", "points", "quotes", "words", "% art")
+    print(f"{'':14} " + " ".join(f"{h:>6}" for h in header))
     for name, system in systems.items():
         rows = []
         for story in stories:
-            chosen = system(story["article"])
-            score = scorer.score(story["highlights"].strip(), "\n".join(chosen))
-            words = sum(len(s.split()) for s in chosen)
+            points, quotes = system(story["article"])
+            score = scorer.score(story["highlights"].strip(), "\n".join(points))
+            words = sum(len(s.split()) for s in points + quotes)
             share = 100 * words / len(story["article"].split())
             rows.append(
                 [score[k].fmeasure * 100 for k in ("rouge1", "rouge2", "rougeLsum")]
-                + [words, share, len(chosen)]
+                + [len(points), len(quotes), words, share]
             )
         means = [statistics.mean(column) for column in zip(*rows, strict=True)]
         print(f"{name:14} " + " ".join(f"{m:6.1f}" for m in means))
-    print()
+    print("(words and % of the article: points and quotes together)\n")
 
 
 # --- 2. The saved pages ------------------------------------------------------------------------

@@ -45,7 +45,10 @@ LEAD_SPAN = 4.0
 IDEAL_WORDS = 12
 LONG_WORDS = 35
 FLOOR = 0.1
-REPEATED = 0.5
+REPEATED = 0.4
+# For "the same fact", words are cut to their first STEM letters: a stemmer for any language
+# that writes words apart ("Genehmigung", "genehmigen"; "plots", "plotted").
+STEM = 5
 QUOTED = 0.5
 _TOKEN = re.compile(r"\w+")
 _CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3]+")
@@ -72,11 +75,12 @@ def key_points(text: str, lang: str | None = None) -> KeyPoints:
     vectors = _vectors([s.text for s in usable], cjk)
     ranks = _ranks(usable, vectors, cjk)
     budget = _budget(sentences, cjk)
-    chosen = _choose(usable, vectors, ranks, budget, cjk)
+    stems = _vectors([s.text for s in usable], cjk, STEM)
+    chosen = _choose(usable, stems, ranks, budget, cjk)
     left = budget - sum(size(usable[i].text, cjk) for i in chosen)
     points = tuple(usable[i].text for i in sorted(chosen))
     quotes = _pick_quotes(find_quotes(text, language), points, vectors, left, cjk)
-    return KeyPoints(_summary(usable, ranks, cjk), points, quotes)
+    return KeyPoints(_summary(usable, chosen, ranks, cjk), points, quotes)
 
 
 def _budget(sentences: Sequence[Sentence], cjk: bool) -> float:
@@ -84,23 +88,24 @@ def _budget(sentences: Sequence[Sentence], cjk: bool) -> float:
     return min(MAX_WORDS * (CJK_CHARS_PER_WORD if cjk else 1), MAX_SHARE * whole)
 
 
-def _terms(text: str, cjk: bool) -> list[str]:
+def _terms(text: str, cjk: bool, cut: int | None = None) -> list[str]:
     words = [w for w in _TOKEN.findall(text.lower()) if len(w) > 1 or not w.isascii()]
     if not cjk:
-        return [_stem(w) for w in words]
+        return [word[:cut] if cut else _plural(word) for word in words]
     # No spaces between words: overlapping character pairs stand for them.
     runs = _CJK_RUN.findall(text)
     pairs = [run[i : i + 2] for run in runs for i in range(max(1, len(run) - 1))]
     return pairs + [w for w in words if not _CJK_RUN.search(w)]
 
 
-def _stem(word: str) -> str:
+def _plural(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
-def _vectors(texts: Sequence[str], cjk: bool) -> list[dict[str, float]]:
-    """TF-IDF vectors of the sentences, the article's sentences being the documents."""
-    counts = [Counter(_terms(text, cjk)) for text in texts]
+def _vectors(texts: Sequence[str], cjk: bool, cut: int | None = None) -> list[dict[str, float]]:
+    """TF-IDF vectors of the sentences, the article's sentences being the documents; `cut` words
+    to that many letters."""
+    counts = [Counter(_terms(text, cjk, cut)) for text in texts]
     frequency = Counter(term for count in counts for term in count)
     total = len(counts)
     idf = {term: math.log((1 + total) / (1 + df)) for term, df in frequency.items()}
@@ -158,19 +163,27 @@ def _choose(
         missing = wanted - len(chosen) - 1
         others = sorted(sizes[i] for i in range(len(usable)) if i != index and i not in chosen)
         room = sum(others[:missing]) if len(others) >= missing else 0
-        repeats = any(_cosine(vectors[index], vectors[j]) > REPEATED for j in chosen)
+        # Against each point and against all of them: a sentence may join two facts already told.
+        said = [vectors[j] for j in chosen] + (
+            [_sum([vectors[j] for j in chosen])] if len(chosen) > 1 else []
+        )
+        repeats = any(_cosine(vectors[index], other) > REPEATED for other in said)
         if spent + sizes[index] + room <= budget and not repeats:
             chosen.append(index)
             spent += sizes[index]
     return chosen
 
 
-def _summary(usable: Sequence[Sentence], ranks: Sequence[float], cjk: bool) -> str:
+def _summary(usable: Sequence[Sentence], chosen: Sequence[int], ranks: Sequence[float], cjk: bool) -> str:
+    """The first point that is short enough (a news story's lead sums it up), else the best
+    ranked sentence that is, else the first point cut at a clause."""
     limit = SUMMARY_CJK_CHARS if cjk else SUMMARY_WORDS
-    for index in sorted(range(len(usable)), key=lambda i: -ranks[i]):
+    others = sorted((i for i in range(len(usable)) if i not in chosen), key=lambda i: -ranks[i])
+    for index in [*sorted(chosen), *others]:
         if size(usable[index].text, cjk) <= limit:
             return usable[index].text
-    return _shortened(usable[0].text, limit, cjk) if usable else ""
+    first = min(chosen, default=0)
+    return _shortened(usable[first].text, limit, cjk) if usable else ""
 
 
 def _shortened(sentence: str, limit: int, cjk: bool) -> str:

@@ -63,8 +63,13 @@ _BARE_BY = re.compile(r"^(?:By|BY|Por|Par|Von)\s*[.:]?$")
 _CONNECTORS = frozenset(
     {"and", "y", "e", "et", "und", "de", "del", "da", "van", "von", "der", "den", "la", "le"}
 )
+# A page's own timestamps and credits: "PUBLISHED: 14:11 EST", "aktualisiert 23. März 2017",
+# "| Quelle: Handelsblatt".
 _STAMP = re.compile(
-    r"\b(?:PUBLISHED|UPDATED|Last updated|Published|Updated|Actualizado|Mis à jour|Aktualisiert)\b"
+    r"\b(?:PUBLISHED|UPDATED|Last updated|Published|Updated|Actualizado|Mis à jour|Aktualisiert)\b|"
+    r"(?i:\b(?:updated|published|aktualisiert|veröffentlicht|actualizado|publicado|mis à jour|publié|"
+    r"aggiornato|pubblicato)\b[\s:,]*(?:am|on|at|le|el|il)?\s*\d)|"
+    r"\|\s*(?:Quelle|Source|Fuente|Fonte)\s*:"
 )
 _DATE_WORDS = re.compile(
     r"\b(?:\d{1,4}(?::\d\d)?(?:st|nd|rd|th)?|am|pm|a\.m|p\.m|[ECMP][SD]T|GMT|BST|UTC|CET|at|on|"

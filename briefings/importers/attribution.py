@@ -131,6 +131,16 @@ class Names:
                 return True
         return short and self.like_host(text)
 
+    def is_named(self, text: str) -> bool:
+        """Whether `text` is exactly one of the site's names, or its address."""
+        folded = fold(text.removeprefix("www."))
+        return any(folded == fold(n.removeprefix("www.")) for n in self.names) or self.like_host(text)
+
+    def starts_with_name(self, text: str) -> bool:
+        """Whether `text` begins with one of the site's names: "ESPN.com Archive", "El País"."""
+        folded = fold(text)
+        return any(len(f) >= 3 and folded.startswith(f) for f in (fold(n) for n in self.names))
+
     def like_host(self, text: str) -> bool:
         folded = re.sub(r"(com|org|net|couk|de|fr|es|jp|cn|kr|cz|it)$", "", fold(text.removeprefix("www.")))
         ascii_part = "".join(c for c in folded if c.isascii())
@@ -162,10 +172,7 @@ def is_date(text: str) -> bool:
 def strip_site(title: str, names: Names) -> tuple[str, list[str]]:
     """The headline without the site's names, dates and sections at either end, and what was cut."""
     cut: list[str] = []
-    credit = CREDIT.search(title)
-    if credit and names.is_site(credit.group(1)):
-        cut.append(credit.group(1).strip())
-        title = title[: credit.start()].rstrip()
+    title = _without_credit(title, names, cut)
     parts = segments(title)
     if len(parts) == 1:
         colon = re.match(r"^([^:]{2,40}):\s+(\S.*)$", title)
@@ -173,17 +180,10 @@ def strip_site(title: str, names: Names) -> tuple[str, list[str]]:
             return colon.group(2), [colon.group(1)]
     while len(parts) > 1:
         # The site's name may stand behind a section or a date: "… - BBC中文网 - 两岸三地".
-        behind = next(
-            (
-                i
-                for i in range(len(parts) - 1, max(len(parts) - 4, 0), -1)
-                if _decoration(parts[i], names, cut)
-            ),
-            None,
-        )
-        ahead = next(
-            (i for i in range(min(2, len(parts) - 1)) if names.is_site(parts[i]) or is_date(parts[i])), None
-        )
+        last = range(len(parts) - 1, max(len(parts) - 4, 0), -1)
+        behind = next((i for i in last if _decoration(parts[i], names, cut)), None)
+        first = range(min(2, len(parts) - 1))
+        ahead = next((i for i in first if names.is_site(parts[i]) or is_date(parts[i])), None)
         if behind is not None and (names.is_site(parts[behind]) or behind == len(parts) - 1):
             cut += reversed(parts[behind:])
             parts = parts[:behind]
@@ -192,12 +192,43 @@ def strip_site(title: str, names: Names) -> tuple[str, list[str]]:
             parts = parts[ahead + 1 :]
         else:
             break
+    if not cut and len(parts) > 1:
+        # A short name behind or before the headline that the page names nowhere else: "…-新华网".
+        if _name_like(parts[-1]) and _weight(" ".join(parts[:-1])) >= 2 * _weight(parts[-1]):
+            cut.append(parts.pop())
+        elif _name_like(parts[0]) and _weight(" ".join(parts[1:])) >= 2 * _weight(parts[0]) and "|" in title:
+            cut.append(parts.pop(0))
     if not cut:
         return title, cut
     # Keep the headline's own punctuation: cut the original at the kept parts' ends.
     start = title.find(parts[0])
     end = title.rfind(parts[-1]) + len(parts[-1])
-    return title[start:end].strip(), cut
+    return _without_credit(title[start:end].strip(), names, cut), cut
+
+
+def _without_credit(title: str, names: Names, cut: list[str]) -> str:
+    """The title without a credit in brackets at its end that names the site: "…（CNET Japan）"."""
+    credit = CREDIT.search(title)
+    if credit and names.is_site(credit.group(1)):
+        cut.append(credit.group(1).strip())
+        return title[: credit.start()].rstrip()
+    return title
+
+
+def _weight(text: str) -> int:
+    """A text's width as a reader sees it: a CJK character is as wide as two Latin ones."""
+    return len(text) + sum(1 for c in text if ord(c) > 0x2E80)
+
+
+def _name_like(part: str) -> bool:
+    """Short, capitalised, without a sentence's punctuation: how sites write their names."""
+    if re.search(r"[.?!,;:。、？！]\s|[?!？！。]$", part):
+        return False
+    cjk = sum(1 for c in part if ord(c) > 0x2E80)
+    if cjk:
+        return len(part) <= 10
+    words = part.split()
+    return len(words) <= 3 and all(w[:1].isupper() or w[:1].isdigit() for w in words)
 
 
 def _decoration(part: str, names: Names, cut: list[str]) -> bool:
@@ -225,6 +256,8 @@ def choose_title(candidates: list[str], names: Names) -> tuple[str, bool]:
     """The headline most of the page's statements agree on, and whether it had to be cut from one."""
     stripped = [(c, *strip_site(c, names)) for c in candidates if c and fold(c)]
     usable = [(raw, clean) for raw, clean, _ in stripped if _headline_like(clean, names)]
+    # A very short headline ("大雨警報") is still the headline when the page offers no longer one.
+    usable = usable or [(raw, clean) for raw, clean, _ in stripped if not names.is_named(clean)]
     if not usable:
         return "", False
     all_runs = [runs(raw) | runs(clean) for raw, clean in usable]
@@ -243,7 +276,7 @@ def _headline_like(text: str, names: Names) -> bool:
     if names.is_site(text) or text.casefold() in SECTIONS:
         return False
     cjk = sum(1 for c in text if ord(c) > 0x2E80)
-    return cjk >= 5 or len(text.split()) >= 2
+    return cjk >= 4 or len(text.split()) >= 2
 
 
 def _completed(title: str, others: list[str]) -> str:
@@ -282,15 +315,16 @@ def clean_authors(raw: str, names: Names) -> list[str]:
 
 def _one_name(part: str, names: Names) -> str | None:
     part = CJK_TITLES.sub(" ", LEAD_IN.sub("", part)).strip(" .,:;-=()[]（）【】")
-    if not part or part.casefold() in PLACEHOLDERS or names.is_site(part):
+    if not part or part.casefold() in PLACEHOLDERS or names.is_named(part):
         return None
     if any(ord(c) > 0x2E80 for c in part):
         return part if len(part) <= 20 else None
     if len(part.split()) > 1:
         part = ROLE_WORDS.sub("", part).strip(" ,.-")
     kept: list[str] = []
-    for word in part.split():
-        if names.is_site(word):
+    words = part.split()
+    for at, word in enumerate(words):
+        if names.starts_with_name(" ".join(words[at:])) or names.like_host(word):
             break
         if word.casefold().strip(".,:;'’s") in INTERFACE or word.casefold() in PLACEHOLDERS:
             return None
@@ -306,4 +340,4 @@ def _one_name(part: str, names: Names) -> str | None:
     name = " ".join(kept)
     if name.isupper() and len(name) > 4 and " " in name:
         name = name.title()
-    return None if names.is_site(name) else name
+    return None if names.is_named(name) else name

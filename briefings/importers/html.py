@@ -37,7 +37,7 @@ from briefings.importers.attribution import (
 from briefings.importers.links import clean_url
 from briefings.importers.pagedates import printed_day, read_stamp, url_day
 from briefings.importers.pagemeta import PageMeta, read_meta, squash
-from briefings.importers.text import safe_markdown
+from briefings.importers.pagetext import article_text, extract_blocks
 from briefings.model import Source, Stamp
 
 PUBLISHED_META = ("article:published_time", "og:article:published_time", "og:published_time",
@@ -49,16 +49,6 @@ AUTHOR_META = ("author", "article:author", "byl", "dc.creator", "sailthru.author
                "search.byline", "byline", "og:author", "citation_author", "dcterms.creator",
                "twitter:creator")  # fmt: skip
 ORGANIZATIONS = {"organization", "newsmediaorganization", "corporation", "website"}
-# Lines that are not the article: trust statements, share and subscribe prompts, photo credits.
-BOILERPLATE = re.compile(
-    r"^(?:our standards:.*|.*trust principles\.?|share (?:this|on|via)\b.*|(?:subscribe|sign up)\b.{0,80}|"
-    r"follow (?:us|@).{0,60}|advertisement|anzeige|werbung|広告|광고|广告|read more:?.{0,80}|"
-    r"(?:photo|photograph|image|foto|bild|credit|crédit(?:s)? photo|写真|사진|图片?)\s*[:：/].{0,100}|"
-    r"\(?(?:photo|foto):?\s.{0,60}\)?|"
-    r".{0,40}(?:all rights reserved|無断転載|무단\s*전재|版权所有|禁止转载).*|"
-    r"©.{0,100}|copyright\b.{0,100}|【纠错】.*|【责任编辑[:：].*|\[?责任编辑[:：].{0,20})$",
-    re.IGNORECASE,
-)
 PROVIDER_LINE = re.compile(
     r"^(?:提供|配信|出典|出处|来源|來源|출처|source|quelle|fuente|fonte)\s*[:：]\s*(\S.{0,40})$",
     re.IGNORECASE,
@@ -74,11 +64,8 @@ def read_page(raw: bytes | str, url: str | None) -> Article | None:
         return None
     page = read_meta(tree)
     canonical = _canonical(page, url)
-    markdown = trafilatura.extract(
-        html, url=canonical or url, output_format="markdown", include_comments=False, include_links=True,
-        include_formatting=True, include_tables=True, include_images=False, with_metadata=False,
-    )  # fmt: skip
-    if not markdown or not markdown.strip():
+    blocks = extract_blocks(html, canonical or url)
+    if not blocks:
         return None
     found = extract_metadata(
         html, default_url=url, date_config={"extensive_search": False, "original_date": True}
@@ -89,14 +76,19 @@ def read_page(raw: bytes | str, url: str | None) -> Article | None:
                    aggregator], canonical or url)  # fmt: skip
     if found.sitename and names.like_host(found.sitename):
         names = names.plus(found.sitename)
+    text = "\n\n".join(blocks)
+    # An aggregator's page names the publisher it carries; that name is cut from the headline too.
+    carried = _carried(page, aggregator, text) if aggregator else None
+    names = names.plus(carried)
     title, cut = choose_title(_title_candidates(page), names)
     if not title:
         title, cut = choose_title([found.title or ""], names)
     if not title:
         return None
-    text = _without_title(_without_boilerplate(safe_markdown(markdown, canonical or url)), title)
-    publisher, via, carried = _publisher(page, names, aggregator, canonical or url, text, title)
-    authors = _authors(page, names, found.author, text, carried)
+    publisher = carried or _publisher(page, names, canonical or url, title)
+    via = aggregator if carried else None
+    authors = _authors(page, names, found.author, text)
+    text = article_text(blocks, tree, [title, *page.headings], authors)
     lang = _lang(page)
     published = _published(page, canonical or url, _month_first(lang, canonical or url))
     notes = [n for n, missing in (("no author", not authors), ("no date: add `published:`", not published),
@@ -167,10 +159,8 @@ def _title_candidates(page: PageMeta) -> list[str]:
     return [squash(t) for t in texts if isinstance(t, str) and t.strip()]
 
 
-def _publisher(
-    page: PageMeta, names: Names, aggregator: str | None, url: str | None, text: str, title: str
-) -> tuple[str, str | None, str | None]:
-    """(publisher, via, the publisher an aggregator carries) — the site itself unless it is an aggregator."""
+def _publisher(page: PageMeta, names: Names, url: str | None, title: str) -> str:
+    """The site's own name: JSON-LD, og:site_name unless a section, the <title>'s site part, the address."""
     site_name = page.first("og:site_name")
     cut = strip_site(page.title, names)[1] or leftover(page.title, title)
     candidates = [*_publishers(page), site_name, site_part(cut, names), page.first("application-name"),
@@ -182,13 +172,10 @@ def _publisher(
     if own is None:
         host = (urlsplit(url).hostname or "") if url else ""
         own = host.removeprefix("www.") or "Unknown source"
-    if aggregator is None:
-        return own, None, None
-    carried = _carried(page, names, aggregator, text)
-    return (carried, aggregator, carried) if carried else (own, None, None)
+    return own
 
 
-def _carried(page: PageMeta, names: Names, aggregator: str, text: str) -> str | None:
+def _carried(page: PageMeta, aggregator: str, text: str) -> str | None:
     """The publisher whose story an aggregator's page carries, as the page names it."""
     site = Names([aggregator, page.first("og:site_name"), page.first("application-name")], None)
     stated: list[str | None] = []
@@ -209,9 +196,8 @@ def _carried(page: PageMeta, names: Names, aggregator: str, text: str) -> str | 
     return None
 
 
-def _authors(page: PageMeta, names: Names, found: str | None, text: str, carried: str | None) -> list[str]:
+def _authors(page: PageMeta, names: Names, found: str | None, text: str) -> list[str]:
     """The article's authors from the most exact statement that names someone."""
-    names = names.plus(carried)
     sources: list[list[str]] = []
     for article in page.articles:
         author = article.get("author") or article.get("creator")
@@ -291,19 +277,3 @@ def _lang(page: PageMeta) -> str | None:
         if match:
             return match.group(1).lower()
     return None
-
-
-def _without_boilerplate(markdown: str) -> str:
-    """The text without share and subscribe prompts, trust statements and photo credits."""
-    kept = [
-        p for p in re.split(r"\n\s*\n", markdown.strip()) if not BOILERPLATE.match(squash(p).strip("*_ "))
-    ]
-    return "\n\n".join(kept)
-
-
-def _without_title(markdown: str, title: str) -> str:
-    """The extracted text without the headline the page repeats as its first line."""
-    first, _, rest = markdown.strip().partition("\n")
-    if fold(first.lstrip("# ")) == fold(title):
-        return rest.strip()
-    return markdown.strip()

@@ -21,7 +21,7 @@ ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "blogposting"
                  "socialmediaposting", "scholarlyarticle", "techarticle", "report", "posting"}  # fmt: skip
 # Page parts that are not the article's own header: readers' comments, lists of other stories.
 ASIDE = re.compile(
-    r"(?:[a-z0-9]+[-_])?(?:comments?|comment[-_]\w+|related\w*|sidebar|footer|promo\w*|popular|most[-_]\w+|"
+    r"(?:[a-z0-9]+[-_])?(?:comments?|comment[-_]\w+|related[-\w]*|sidebar|footer|promo\w*|popular|most[-_]\w+|"
     r"trending|newsletter|teaser\w*|dont[-_]?miss\w*|more[-_]on\w*|more[-_]from\w*|rail|outbrain|"
     r"taboola|nav|navbar|navigation|menu|recommend\w*)",
     re.IGNORECASE,
@@ -36,6 +36,7 @@ BY_TEXT = re.compile(r"^(?:by|par|von|por|door|di|av|af|autor(?:a)?|text)\s*:?\s
 PROVIDER = re.compile(
     r"provider|source|partner|origin|media[-_]?name|press[-_]?name|cp[-_]?name", re.IGNORECASE
 )
+MEDIA = re.compile(r"caption|photo|image|\bimg|media|gallery|video|slideshow|picture", re.IGNORECASE)
 WINDOW_AFTER = 150  # elements after the headline that may still hold its byline
 WINDOW_BEFORE = 25
 
@@ -147,7 +148,7 @@ def _microdata(tree: HtmlElement) -> dict[str, tuple[str, ...]]:
     """itemprop values that describe an article: headline, author, datePublished, publisher."""
     found: dict[str, list[str]] = {}
     for element in tree.xpath("//*[@itemprop]"):
-        if element.tag == "meta" or _in_aside(element):
+        if element.tag == "meta" or in_aside(element):
             continue
         for prop in (element.get("itemprop") or "").split():
             if prop not in ("headline", "datePublished", "publisher"):
@@ -166,7 +167,8 @@ def _item_name(element: HtmlElement) -> str:
     return text_of(element)
 
 
-def _in_aside(element: HtmlElement) -> bool:
+def in_aside(element: HtmlElement) -> bool:
+    """Inside readers' comments, navigation, or a list of other stories."""
     for ancestor in element.iterancestors():
         if ancestor.tag in ("body", "html"):
             break
@@ -189,7 +191,7 @@ def _header(tree: HtmlElement, hints: list[str]) -> tuple[list[HtmlElement], lis
     at = next((i for i, e in enumerate(elements) if _is_headline(e, hints)), None)
     start, end = (0, len(elements)) if at is None else (max(at - WINDOW_BEFORE, 0), at + WINDOW_AFTER)
     kept = [
-        e for e in elements[start:end] if e.tag not in ("script", "style", "noscript") and not _in_aside(e)
+        e for e in elements[start:end] if e.tag not in ("script", "style", "noscript") and not in_aside(e)
     ]
     after = [] if at is None else [e for e in kept if e in set(elements[at + 1 : at + 40])]
     return kept, after
@@ -219,6 +221,16 @@ def _credited(elements: Iterable[HtmlElement]) -> list[str]:
     return found
 
 
+def _in_media(element: HtmlElement) -> bool:
+    """Inside a photo, video or its caption, where a name is a photographer's credit."""
+    for ancestor in (element, *element.iterancestors()):
+        if ancestor.tag in ("figure", "figcaption", "body"):
+            return bool(ancestor.tag != "body")
+        if MEDIA.search(_marks(ancestor)):
+            return True
+    return False
+
+
 def _in_comments(element: HtmlElement) -> bool:
     return any(re.search(r"comment|respon|reply", _marks(a), re.IGNORECASE) for a in element.iterancestors())
 
@@ -234,7 +246,7 @@ def _bylines(header: list[HtmlElement]) -> Iterator[str]:
         if not text or len(text) > 160:
             continue
         marks = f"{_marks(element)} {element.get('itemprop') or ''} {' '.join(_rel(element))}"
-        marked = BYLINE.search(marks) and not _aside(element)
+        marked = BYLINE.search(marks) and not _aside(element) and not _in_media(element)
         if marked or (element.tag != "a" and BY_TEXT.match(text) and len(text) < 100):
             yield text
 

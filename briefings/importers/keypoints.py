@@ -1,12 +1,15 @@
-"""Import, briefing: an article's text → what its briefing says: a one-sentence summary, 3-5 key
-points and up to two attributed quotes, every one of them the article's own words.
+"""Import, briefing: an article's text → what its briefing says: a one-sentence summary, three
+key points and up to two attributed quotes, every one of them the article's own words.
 
 Sentences are ranked as news editors write: the lead carries the story (a position prior), a
-sentence that shares the article's vocabulary carries more of it (centrality: similarity of its
-TF-IDF vector to the whole article's), and a sentence of middling length says one thing well (a
-length prior). Points are chosen greedily by rank, skipping any that repeats a point already
-chosen (maximal marginal relevance), within the briefing's budget: points and quotes together at
-most 200 words and 40% of the article. The chosen points keep the article's order.
+sentence that shares the rest of the article's vocabulary carries more of it (centrality: the
+cosine of its TF-IDF vector with the other sentences'), and a sentence of middling length says
+one thing well (a length prior). Points are chosen greedily by rank, skipping any that repeats
+what the points so far say (the redundancy step of maximal marginal relevance), within the
+briefing's budget: points and quotes together at most 200 words and 40% of the article. The
+chosen points keep the article's order; the summary is the first of them that is short enough.
+Bylines, datelines, captions and furniture never reach the ranking (see `sentences`), nor do
+sentences that are mostly someone's words in quotation marks: those are the quotes' (`quotes`).
 
 Everything here is pure: text in, plain text out. The writer escapes it for Markdown.
 """
@@ -27,6 +30,7 @@ from briefings.importers.sentences import CJK_LANGS, Sentence, language_of, size
 
 __all__ = ["KeyPoints", "Quote", "key_points"]
 
+# Three points are chosen; a briefing may hold up to MAX_POINTS (a curator may add).
 MIN_POINTS = 3
 MAX_POINTS = 5
 MAX_QUOTES = 2
@@ -57,7 +61,7 @@ _CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3]+"
 @dataclass(frozen=True, slots=True)
 class KeyPoints:
     """A briefing's words: `summary` is one sentence of the article (empty when it has none),
-    `points` 3-5 of its sentences in its order (fewer when it has fewer usable ones or is short),
+    `points` three of its sentences in its order (fewer when it has fewer usable ones or is short),
     `quotes` up to two attributed direct quotes."""
 
     summary: str

@@ -1,12 +1,13 @@
 """Import, briefing: an article's text (paragraphs of plain text or light Markdown) → its plain
-sentences, in order, each marked usable or not as a key point.
+sentences, in order, each marked as the story's own or not, and as fit to be a key point or not.
 
 Sentences are found by sentencex (Wikimedia's splitter: abbreviations and the full stops of many
 scripts, 。！？ and ؟ included); what is ours is the news furniture around them. A dateline
-("KOBE –", "LONDON, Jan 5 (Reuters) -", "(CNN) --") is trimmed from the sentence it opens;
-bylines, timestamps, photo captions and credits, and "Read more"/"Advertisement"/"Sign up" lines
-are kept in order but never usable, and neither is a fragment: a heading without a full stop, or a
-sentence too short to say anything. Sentences are returned as plain text, never reworded.
+("KOBE –", "LONDON, Jan 5 (Reuters) -", "(CNN) --") is trimmed from the sentence that opens a
+paragraph. Bylines, timestamps, photo captions and credits, "Read more"/"Advertisement"/"Sign up"
+lines, headings without a full stop, fragments and editor's notes are kept in order but are not
+the story's; a question, or a sentence too short to say anything, is the story's but no key point.
+Sentences are returned as plain text, never reworded.
 """
 
 # Full-width and other scripts' punctuation is meant wherever it appears here.

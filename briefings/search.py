@@ -92,7 +92,7 @@ def _import_pagefind(site: Site) -> type[PagefindService]:
         from pagefind.service import PagefindService
     except ImportError:
         message = "[search] enabled = true needs Pagefind, which is not installed"
-        hint = "pip install 'briefings[search]', or set enabled = false"
+        hint = "install it with pip install 'pagefind[extended]', or set enabled = false"
         raise ConfigError([Problem(message, site.config.root / "site.toml", hint=hint)]) from None
     return PagefindService
 

@@ -182,11 +182,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, body, _content_type(missing) if missing else "text/plain", head)
 
     def _body(self, path: Path, raw_path: str) -> bytes:
-        content = path.read_bytes()
         if path.suffix not in (".html", ".htm"):
-            return content
+            return path.read_bytes()
+        # The build version is read before the page: a build landing in between then makes the
+        # page look older than it is (one reload too many), never newer (a stale page kept).
         pages = {path.relative_to(self.server.preview.folder.resolve()).as_posix(), _page_named(raw_path)}
-        return inject(content, live_snippet(self.server.preview.state, sorted(p for p in pages if p)))
+        snippet = live_snippet(self.server.preview.state, sorted(p for p in pages if p))
+        return inject(path.read_bytes(), snippet)
 
     def _live(self, name: str, query: str, head: bool) -> None:
         if name in ("reload.js", "overlay.css"):

@@ -78,7 +78,9 @@ def test_a_source_without_url_warns_and_fails_only_when_strict(
 def test_a_site_with_search_passes_and_its_script_is_built(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, base_url: str
 ) -> None:
-    pytest.importorskip("pagefind", reason="building with search needs pip install 'briefings[search]'")
+    pytest.importorskip(
+        "pagefind", reason="building with search needs Pagefind (pip install 'pagefind[extended]')"
+    )
     toml = SITE_TOML.replace("https://example.org/", base_url) + "[search]\nenabled = true\n"
     site = make_site({"site.toml": toml, "content/briefings/a.md": briefing("A", body="Text.")})
     monkeypatch.chdir(site)

@@ -18,7 +18,7 @@ import pytest
 from conftest import MakeSite, briefing, run_cli, snapshot
 from sitecheck import broken_links, parse
 
-pytest.importorskip("pagefind", reason="search tests need pip install 'briefings[search]'")
+pytest.importorskip("pagefind", reason="search tests need Pagefind (pip install 'pagefind[extended]')")
 
 QUERY_SCRIPT = Path(__file__).parent / "pagefind_query.mjs"
 SEARCH_TOML = 'title = "Search test"\nbase_url = "https://example.org/desk/"\nlanguage = "en"\n'
@@ -143,7 +143,7 @@ def test_search_without_pagefind_is_a_clear_config_error(
     status, _, err = run_cli("build", str(root))
     assert status == 1
     assert "site.toml: [search] enabled = true needs Pagefind, which is not installed" in err
-    assert "pip install 'briefings[search]'" in err
+    assert "pip install 'pagefind[extended]'" in err
     assert not (root / "output").exists()
 
 

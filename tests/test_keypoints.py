@@ -122,6 +122,7 @@ def test_a_sentence_starting_with_by_is_not_a_byline() -> None:
         "The ministry's headquarters in Beijing, seen on Sunday morning. Photograph: Getty Images",
         "China's state security ministry building is seen in Beijing on Sunday (AP Photo/Andy Wong).",
         "China's security minister (left) and his deputy (right) at a press conference in Beijing.",
+        "Wang Xiaohong, center, China's security minister, greets officers in Beijing on July 11.",
         "Related: China's spy agency opens a hotline for the public to report foreign agents.",
         "Read more: How Beijing's ministry of state security became a social media star.",
         "Advertisement",
@@ -133,6 +134,14 @@ def test_captions_credits_and_site_furniture_are_never_points(furniture: str) ->
     briefing = key_points(furniture + "\n\n" + STORY, "en")
     assert not any(point in furniture for point in briefing.points)
     assert briefing.points[0].startswith(LEAD)
+
+
+def test_a_photo_credit_before_a_sentence_is_not_part_of_it() -> None:
+    caption = "Wang Xiaohong, center, greets officers in Beijing on July 11. (Andy Wong) "
+    # As a capture gives it: the caption, its credit and the story on one line.
+    briefing = key_points(caption + " ".join(STORY.split("\n\n")), "en")
+    assert any(point.startswith(LEAD) for point in briefing.points)
+    assert not any("Andy Wong" in point or "greets" in point for point in briefing.points)
 
 
 @pytest.mark.parametrize(

@@ -78,11 +78,14 @@ _DATE_WORDS = re.compile(
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|[^\w\s]",
     re.I,
 )
+_CREDIT = re.compile(r"^\((?:[A-Z][\w.'-]+ ){1,3}[A-Z][\w.'-]+\)\s+(?=[A-Z\"\u201c])")
 _CAPTION = re.compile(
     r"\((?:AP |AFP |Reuters |EPA |Getty )?(?:Photo|Picture|Image|Foto|Photograph|Credit|Bild|Video)\b[^)]*\)|"
     r"\b(?:Image copyright|Image caption|Getty Images|AP Photo|Photograph:|Photo:|Picture:|Credit:|Foto:|"
     r"Bild:|Pictured:|Shutterstock|Scroll down for video)|"
     r"\((?:left|right|above|below|top|bottom|centre|center|inset|second left|second right)\)|"
+    # "Hiroshi Moriyama, center, greets …": where someone stands in a photo.
+    r",\s(?:centre|center|left|right|(?:second|third|far) (?:from )?(?:left|right)|front|rear),\s|"
     # A sentence about a picture means nothing in a briefing that does not show it.
     r"\bpictured\b|"
     r"(?:[/|]\s*|\s)(?:AP|AFP|Reuters|EPA|PA|Xinhua|Getty)\)?\s*$"
@@ -199,8 +202,9 @@ def _segments(paragraph: str, lang: str, cjk: bool) -> list[str]:
 
 
 def _tidy(sentence: str) -> str:
-    # A space before the last full stop is what line-wrapped captures leave: "from her injuries ."
-    return re.sub(r"\s+([.!?])$", r"\1", sentence)
+    # A space before the last full stop is what line-wrapped captures leave: "from her injuries .";
+    # a name in parentheses before a sentence is the credit of the photo before it.
+    return _CREDIT.sub("", re.sub(r"\s+([.!?])$", r"\1", sentence))
 
 
 def trim_dateline(sentence: str) -> str:

@@ -358,6 +358,121 @@ def test_trust_statements_share_prompts_and_photo_credits_are_left_out() -> None
         assert left_out not in article.text
 
 
+# Modern page layouts, written here after the patterns of real news sites.
+WIRE_1 = (
+    "The council met on Tuesday and agreed a plan that will change how the harbour is run for years "
+    "to come, officials said."
+)
+WIRE_2 = (
+    "Opponents said the history of the harbour was ignored, and that the cost and the timing were "
+    "wrong for a town of this size."
+)
+WIRE_LD = {
+    "@context": "http://schema.org",
+    "@type": "NewsArticle",
+    "headline": "Ukraine and Russia resume talks in Geneva",
+    "datePublished": "2025-07-10T08:30:00.000Z",
+    "author": [{"@type": "Person", "name": "Jane Doe"}, {"@type": "Person", "name": "John Roe"}],
+    "publisher": {"@type": "Organization", "name": "Reuters"},
+}
+REUTERS = f"""<html lang="en"><head>
+<title>Ukraine and Russia resume talks in Geneva | Reuters</title>
+<meta property="og:site_name" content="U.S.">
+<meta property="og:title" content="Ukraine and Russia resume talks in Geneva">
+<meta property="article:section" content="World">{ld(WIRE_LD)}
+</head><body><nav><a href="/">World</a></nav><main><article>
+<h1>Ukraine and Russia resume talks in Geneva</h1>
+<div class="article-header__info">
+<span>By <a href="/authors/jane-doe">Jane Doe</a> and <a href="/authors/john-roe">John Roe</a></span>
+<time datetime="2025-07-10T08:30:00Z">July 10, 2025 8:30 AM UTC</time><span>Updated 2 hours ago</span>
+</div>
+<figure><img src="x.jpg">
+<figcaption>Delegates arrive in Geneva. REUTERS/Denis Balibouse/File Photo</figcaption></figure>
+<p>GENEVA, July 10 (Reuters) - {WIRE_1}</p><p>{WIRE_2}</p>
+<p>The Reuters Daily Briefing newsletter provides all the news you need to start your day.
+Sign up here.</p>
+<p>Reporting by Jane Doe and John Roe; Editing by Alex Richardson</p>
+<p>Our Standards: The Thomson Reuters Trust Principles.</p></article></main></body></html>"""
+XINHUA = """<html><head><meta charset="utf-8">
+<title>中方就日本核污染水排海问题表明严正立场-新华网</title>
+<meta name="keywords" content="核污染水"></head><body>
+<div class="header"><a href="/">新华网</a></div>
+<div class="head-line"><h1><span class="title">中方就日本核污染水排海问题表明严正立场</span></h1>
+<div class="header-time left"><span class="year"><em> 2025</em></span>
+<span class="day"><em> 07</em>/<em>10</em></span><span class="time"> 08:30:00</span></div>
+<div class="source">来源：新华网</div></div>
+<div id="detail"><p>新华社北京7月10日电（记者张三、李四）外交部发言人10日在例行记者会上就日本核污染水排海问题
+回答了记者提问，表明了中方的严正立场和关切。</p>
+<p>发言人表示，日方应当以负责任的态度处理核污染水问题，接受严格的国际监督，切实回应国际社会和周边国家的关切。</p>
+<p>【纠错】 【责任编辑:王琦】</p></div></body></html>"""
+KOREAN = """<html lang="ko"><head><title>배우 김민수, 새 드라마 주연 확정 - 엔터 미디어</title>
+<meta property="og:title" content="엔터 미디어"><meta property="og:site_name" content="엔터미디어">
+</head><body><div class="article-head"><h1 class="headline">배우 김민수, 새 드라마 주연 확정</h1>
+<div class="info"><span class="writer">박지영 기자</span><span class="date">입력 2025.07.10 08:30</span></div>
+</div><div class="article-body">
+<p>배우 김민수가 새 드라마의 주연을 맡는다. 10일 소속사에 따르면 김민수는 내년 상반기 방송 예정인 새 드라마에
+출연을 확정했다고 밝혔다.</p>
+<p>이번 작품은 서울을 배경으로 한 로맨틱 코미디로, 김민수는 평범한 회사원 역할을 맡아 새로운 모습을 보여줄
+예정이라고 전했다.</p>
+<p>박지영 기자 park@entermedia.co.kr</p>
+<p>저작권자 © 엔터미디어 무단전재 및 재배포 금지</p></div></body></html>"""
+CZECH = """<html lang="cs"><head><title>Vláda schválila rozpočet na příští rok | Zprávy</title>
+<meta property="og:site_name" content="Seznam Zprávy"></head><body><article>
+<h1>Vláda schválila rozpočet na příští rok</h1>
+<div class="author-info"><span class="author">Aleš Vávra před</span><span> 3 hodinami</span></div>
+<p>Vláda ve středu schválila návrh státního rozpočtu na příští rok, který počítá se schodkem nižším než
+letos, uvedl ministr financí.</p>
+<p>Opozice návrh kritizovala a tvrdí, že vláda podceňuje výdaje na zdravotnictví a školství, které v
+příštích letech porostou.</p></article></body></html>"""
+
+
+def test_a_wire_story_page_reads_whole() -> None:
+    article = read(REUTERS, "https://www.reuters.com/world/europe/ukraine-russia-talks-2025-07-10/")
+    source = article.source
+    assert (article.title, source.name, source.author) == (
+        "Ukraine and Russia resume talks in Geneva",
+        "Reuters",
+        "Jane Doe, John Roe",
+    )
+    assert source.published is not None and source.published.iso == "2025-07-10T08:30:00+00:00"
+    assert (article.lang, article.notes) == ("en", ())
+    assert article.text.startswith("GENEVA, July 10 (Reuters) - The council met")
+    for left_out in ("Trust Principles", "Sign up here", "Balibouse", "Updated 2 hours ago"):
+        assert left_out not in article.text
+
+
+def test_a_chinese_page_with_its_site_glued_to_the_headline() -> None:
+    article = read(XINHUA, "http://www.news.cn/world/2025-07/10/c_1130.htm")
+    source = article.source
+    assert (article.title, source.name, source.author) == (
+        "中方就日本核污染水排海问题表明严正立场",
+        "新华网",
+        "张三, 李四",
+    )
+    assert source.published is not None and source.published.iso == "2025-07-10"
+    assert "纠错" not in article.text and "责任编辑" not in article.text
+
+
+def test_a_korean_page_whose_og_title_is_the_site() -> None:
+    article = read(KOREAN, "https://www.entermedia.co.kr/news/articleView.html?idxno=1")
+    source = article.source
+    assert (article.title, source.name, source.author) == (
+        "배우 김민수, 새 드라마 주연 확정",
+        "엔터미디어",
+        "박지영",
+    )
+    assert source.published is not None and source.published.iso == "2025-07-10"
+    assert article.lang == "ko"
+    assert "무단전재" not in article.text and "park@" not in article.text
+
+
+def test_a_czech_byline_loses_its_relative_time() -> None:
+    article = read(CZECH, "https://www.seznamzpravy.cz/clanek/domaci-politika-vlada-1")
+    assert (article.source.name, article.source.author) == ("Seznam Zprávy", "Aleš Vávra")
+    assert article.source.published is None  # "před 3 hodinami" is no date
+    assert article.text.startswith("Vláda ve středu schválila")
+
+
 # Real pages, read by us: (page, headline, publisher, authors, day published).
 VERIFIED = [
     (

@@ -57,6 +57,11 @@ INTERFACE = {
     "menu", "search", "home", "photo", "photos", "images", "getty", "reuters/", "wordpress", "all",
     "read", "full", "story", "article", "articles", "bio", "latest", "about",
 }  # fmt: skip
+# Words that make an author line name a newsroom or a programme rather than a person.
+ORGANISATION = re.compile(
+    r"(?i)studio|büro|bureau|redaktion|agentur|agency|zeitung|\bnews\b|\bpress\b|\btv\b|radio|"
+    r"\bonline\b|\bmagazin|\bdesk\b|\bteam\b|\bstaff\b|\bnachrichten|\bnoticias|\bredacci|\bredaz"
+)
 ROLE_WORDS = re.compile(
     r"\b(?:senior|chief|staff|correspondent|correspondents|writer|writers|reporter|reporters|editor|"
     r"editors|contributor|columnist|journalist|journaliste|envoyés?|envoyées?|spécia[lu]x?|"
@@ -314,11 +319,16 @@ def clean_authors(raw: str, names: Names) -> list[str]:
 
 
 def _one_name(part: str, names: Names) -> str | None:
-    part = CJK_TITLES.sub(" ", LEAD_IN.sub("", part)).strip(" .,:;-=()[]（）【】")
+    part = re.sub(r"\s*[（(][^（）()]*[）)]", "", LEAD_IN.sub("", part))  # "坂本純子 (編集部)"
+    part = CJK_TITLES.sub(" ", part).strip(" .,:;-=()[]（）【】")
     if not part or part.casefold() in PLACEHOLDERS or names.is_named(part):
         return None
+    if part.casefold() in AGENCIES:
+        return part
     if any(ord(c) > 0x2E80 for c in part):
         return part if len(part) <= 20 else None
+    if ORGANISATION.search(part):
+        return None
     if len(part.split()) > 1:
         part = ROLE_WORDS.sub("", part).strip(" ,.-")
     kept: list[str] = []

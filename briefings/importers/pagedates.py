@@ -8,6 +8,8 @@ importer never guesses when an article appeared.
 
 from __future__ import annotations
 
+# Month names are spelled as each language writes them, Turkish dotless i included.
+# ruff: noqa: RUF001
 import datetime as dt
 import re
 import unicodedata
@@ -16,18 +18,22 @@ from briefings.dates import parse_published
 from briefings.model import Stamp
 
 _MONTH_NAMES = [
-    "january jan janvier janv enero ene januar jän gennaio genn janeiro januari leden ledna stycznia",
-    "february feb février févr fev febrero februar febbraio fevereiro februari únor února lutego",
-    "march mar mars marzo märz mär marz março maart březen března marca",
-    "april apr avril abril aprile duben dubna kwietnia",
-    "may mai mayo maggio maio mei květen května maja",
-    "june jun juin junio juni giugno junho červen června czerwca",
-    "july jul juillet juil julio juli luglio julho červenec července lipca",
-    "august aug août aout agosto augustus srpen srpna sierpnia",
-    "september sep sept septembre septiembre settembre setembro září września",
-    "october oct octobre octubre oktober ott ottobre outubro okt říjen října października",
-    "november nov novembre noviembre novembro listopad listopadu listopada",
-    "december dec décembre déc diciembre dic dezember dez dicembre dezembro prosinec prosince grudnia",
+    "january jan janvier janv enero ene januar jän gennaio genn janeiro januari leden ledna stycznia "
+    "января январь ocak",
+    "february feb février févr fev febrero februar febbraio fevereiro februari únor února lutego "
+    "февраля февраль şubat",
+    "march mar mars marzo märz mär marz março maart březen března marca марта март mart",
+    "april apr avril abril aprile duben dubna kwietnia апреля апрель nisan",
+    "may mai mayo maggio maio mei květen května maja мая май mayıs",
+    "june jun juin junio juni giugno junho červen června czerwca июня июнь haziran",
+    "july jul juillet juil julio juli luglio julho červenec července lipca июля июль temmuz",
+    "august aug août aout agosto augustus agustus srpen srpna sierpnia августа август ağustos",
+    "september sep sept septembre septiembre settembre setembro září września сентября сентябрь eylül",
+    "october oct octobre octubre oktober ott ottobre outubro okt říjen října października октября "
+    "октябрь ekim",
+    "november nov novembre noviembre novembro listopad listopadu listopada ноября ноябрь kasım",
+    "december dec décembre déc diciembre dic dezember dez dicembre dezembro desember prosinec prosince "
+    "grudnia декабря декабрь aralık",
 ]
 # Arabic month names, Levantine and Egyptian ("آب/اغسطس" names August twice).
 ARABIC_MONTHS = {
@@ -69,6 +75,8 @@ PRINTED = [
     ),
     # 28.10.2012, 28/10/2012, 04/19/13, 10/ 5/11
     re.compile(r"(?<!\d)(?P<a>\d{1,2})\s?[./]\s?(?P<b>\d{1,2})\s?[./]\s?(?P<y>(?:19|20)?\d\d)(?![\d./])"),
+    # 2025 07/10: a year printed apart from the month and day
+    re.compile(r"(?P<y>20\d\d)\s+(?P<m>\d{1,2})\s*[/.-]\s*(?P<d>\d{1,2})(?![\d/.-])"),
 ]
 
 

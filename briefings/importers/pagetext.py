@@ -30,7 +30,8 @@ BOILERPLATE = re.compile(
     r".{0,60}\b(?:reuters|afp|ap|getty images|epa)/[\w .-]{2,40}\W{0,3}|"
     r".{0,40}(?:all rights reserved|無断転載|무단\s*전재|版权所有|禁止转载).*|"
     r"©.{0,100}|copyright\b.{0,100}|【纠错】.*|【责任编辑[:：].*|\[?责任编辑[:：].{0,20}|"
-    r"more from .{0,120}|.{0,30}site search:.*)$",
+    r"more from .{0,120}|.{0,30}site search:.*|.{0,160}\b(?:sign up|subscribe) here\.?|suggested topics:.*|"
+    r"【関連記事】.*|関連記事|最終更新[:：].*|記事に関する報告|\d+\s*件のコメント|(?:関連|相关)(?:記事|新闻|阅读)[:：]?)$",
     re.IGNORECASE,
 )
 LEAD_MARKS = re.compile(
@@ -59,6 +60,8 @@ def _plain(block: str) -> str:
 def article_text(blocks: list[str], tree: HtmlElement, headlines: list[str], authors: list[str]) -> str:
     """The article's text: the lead the extraction missed, then its paragraphs without the header."""
     blocks = _without_header(blocks, headlines, authors)
+    while len(blocks) > 1 and _signature(blocks[-1], authors):
+        blocks = blocks[:-1]
     lead = missing_lead(tree, headlines, fold(" ".join(blocks)))
     return "\n\n".join([*(escape_text(p) for p in lead), *blocks])
 
@@ -71,6 +74,13 @@ def _without_header(blocks: list[str], headlines: list[str], authors: list[str])
     while rest and _header_line(rest[0], authors, loose=heading is not None):
         rest = rest[1:]
     return rest
+
+
+def _signature(block: str, authors: list[str]) -> bool:
+    """A reporter's signature closing the text: "박지영 기자 park@entermedia.co.kr"."""
+    plain = _plain(block)
+    named = any(fold(author) in fold(plain) for author in authors)
+    return len(plain) <= 60 and named and (bool(re.search(r"\S+@\S+\.\w+", plain)) or len(plain.split()) <= 3)
 
 
 def _header_line(block: str, authors: list[str], loose: bool) -> bool:
@@ -105,6 +115,7 @@ def missing_lead(tree: HtmlElement, headlines: list[str], kept: str) -> list[str
     return []
 
 
+BLOCKS = {"p", "div", "section", "article", "header", "main", "ul", "ol", "table", "h1", "h2", "h3", "h4"}
 INLINE = {"a", "em", "strong", "b", "i", "span", "font", "small", "abbr", "cite", "q", "u", "sup", "sub"}
 
 
@@ -113,7 +124,9 @@ def _paragraph(node: object, parent: HtmlElement) -> str:
     block = parent.getparent() if getattr(node, "is_tail", False) else parent
     while block is not None and block.tag in INLINE:
         block = block.getparent()
-    whole = squash(" ".join(block.xpath(".//text()"))) if block is not None else ""
+    if block is None or any(isinstance(e.tag, str) and e.tag in BLOCKS for e in block.iterdescendants()):
+        return squash(str(node))  # a container of paragraphs, not one paragraph
+    whole = squash(" ".join(block.xpath(".//text()")))
     return whole if whole and len(whole) <= 600 else squash(str(node))
 
 

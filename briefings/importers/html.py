@@ -28,12 +28,12 @@ from briefings.importers.attribution import (
     SECTIONS,
     Names,
     choose_title,
-    clean_authors,
     fold,
     leftover,
     site_part,
     strip_site,
 )
+from briefings.importers.bylines import clean_authors
 from briefings.importers.links import clean_url
 from briefings.importers.pagedates import printed_day, read_stamp, url_day
 from briefings.importers.pagemeta import PageMeta, read_meta, squash

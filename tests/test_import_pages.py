@@ -280,6 +280,28 @@ def test_a_byline_names_only_people_and_agencies(byline: str, lang: str, authors
     assert read(page(head, body, lang=lang)).source.author == authors
 
 
+def test_authors_of_other_stories_are_not_this_ones() -> None:
+    related = (
+        '<aside class="related-stories"><h2>More news</h2>'
+        '<a href="/b" rel="author">Ken Ito</a><span class="date">July 1, 2024</span></aside>'
+    )
+    html = page("<title>Harbour plan approved</title>").replace("</article>", "</article>" + related)
+    article = read(html)
+    assert article.source.author is None and article.source.published is None
+
+
+def test_a_web_page_described_in_json_ld_stands_in_for_the_article() -> None:
+    data = {
+        "@type": "WebPage",
+        "headline": "Harbour plan approved",
+        "datePublished": "2025-07-10",
+        "author": {"@type": "Person", "name": "Mika Sato"},
+    }
+    article = read(page(ld(data) + "<title>Harbour plan approved | Coast News</title>"))
+    assert article.source.author == "Mika Sato"
+    assert article.source.published is not None and article.source.published.iso == "2025-07-10"
+
+
 def test_json_ld_authors_are_joined() -> None:
     data = {
         "@type": "NewsArticle",

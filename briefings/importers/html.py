@@ -87,7 +87,7 @@ def read_page(raw: bytes | str, url: str | None) -> Article | None:
         return None
     publisher = carried or _publisher(page, names, canonical or url, title)
     via = aggregator if carried else None
-    authors = _authors(page, names, found.author, text)
+    authors = _authors(page, names, text)
     text = article_text(blocks, tree, [title, *page.headings], authors)
     lang = _lang(page)
     published = _published(page, canonical or url, _month_first(lang, canonical or url))
@@ -196,8 +196,11 @@ def _carried(page: PageMeta, aggregator: str, text: str) -> str | None:
     return None
 
 
-def _authors(page: PageMeta, names: Names, found: str | None, text: str) -> list[str]:
-    """The article's authors from the most exact statement that names someone."""
+def _authors(page: PageMeta, names: Names, text: str) -> list[str]:
+    """The article's authors from the most exact statement that names someone.
+
+    trafilatura's guess is not among them: it takes names from lists of other stories.
+    """
     sources: list[list[str]] = []
     for article in page.articles:
         author = article.get("author") or article.get("creator")
@@ -210,7 +213,6 @@ def _authors(page: PageMeta, names: Names, found: str | None, text: str) -> list
     # Byline elements nest and repeat: the first that names someone is the byline.
     sources += [[line] for line in page.bylines]
     sources.append(_text_bylines(text))
-    sources.append([found] if found else [])
     for statements in sources:
         people: list[str] = []
         for statement in statements:

@@ -26,6 +26,12 @@ ASIDE = re.compile(
     r"taboola|nav|navbar|navigation|menu|recommend\w*)",
     re.IGNORECASE,
 )
+# Lists of other stories: their names and dates belong to those stories.
+LISTING = re.compile(
+    r"(?:[a-z0-9]+[-_])?(?:related[-\w]*|recommend\w*|popular|trending|teaser\w*|most[-_]\w+|more[-_]\w+|"
+    r"outbrain|taboola|promo\w*|footer)",
+    re.IGNORECASE,
+)
 BYLINE = re.compile(r"byline|by-line|author|writer|reporter|creator|autor|auteur|journalist|firma|signature|"
                     r"\bvcard\b|\bfn\b", re.IGNORECASE)  # fmt: skip
 DATED = re.compile(
@@ -82,7 +88,9 @@ def read_meta(tree: HtmlElement) -> PageMeta:
         if key:
             meta.setdefault(key.strip(), []).append(squash(element.get("content") or ""))
     things = tuple(_json_ld(tree))
+    # A WebPage stands in for the article when the page describes no article itself.
     articles = tuple(t for t in things if _types(t) & ARTICLE_TYPES)
+    articles = articles or tuple(t for t in things if "webpage" in _types(t) and "headline" in t)
     headings = tuple(squash(h.text_content()) for h in tree.iter("h1"))
     title = next((squash(t.text_content()) for t in tree.iter("title")), "")
     hints = [title, *meta.get("og:title", []), *meta.get("twitter:title", [])]
@@ -223,16 +231,24 @@ def _credited(elements: Iterable[HtmlElement]) -> list[str]:
 
 def _in_media(element: HtmlElement) -> bool:
     """Inside a photo, video or its caption, where a name is a photographer's credit."""
-    for ancestor in (element, *element.iterancestors()):
+    for depth, ancestor in enumerate((element, *element.iterancestors())):
         if ancestor.tag in ("figure", "figcaption", "body"):
             return bool(ancestor.tag != "body")
-        if MEDIA.search(_marks(ancestor)):
+        # A photo's own box is near; far up, "image" may only say the story has a picture.
+        if depth < 2 and MEDIA.search(_marks(ancestor)):
             return True
     return False
 
 
 def _in_comments(element: HtmlElement) -> bool:
-    return any(re.search(r"comment|respon|reply", _marks(a), re.IGNORECASE) for a in element.iterancestors())
+    """Among readers' comments or in a list of other stories, where names are not this article's."""
+    for ancestor in element.iterancestors():
+        marks = _marks(ancestor)
+        if re.search(r"comment|respon|reply", marks, re.IGNORECASE):
+            return True
+        if any(LISTING.fullmatch(token) for token in marks.split()):
+            return True
+    return False
 
 
 def text_of(element: HtmlElement) -> str:

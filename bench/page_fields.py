@@ -313,7 +313,8 @@ VIA = {"yahoo": "Yahoo News", "msn1": "MSN"}
 TELLTALES = re.compile(
     r"^(?:our standards|share (?:this|on)|subscribe|sign up|follow us|advertisement|anzeige|photo:|"
     r"photograph:|image:|credit:|copyright|©|all rights reserved|read more|click here|comments?\b|"
-    r"print\b|email\b|tweet\b|related (?:articles|stories)|more from)",
+    r"print\b|email\b|tweet\b|related (?:articles|stories)|more from|follow .{0,40} on (?:twitter|facebook)|"
+    r"sponsored|loading|.{0,40}newsletter|get .{0,20}alerts|\[[^\]]+\]\([^)]*\)$)",
     re.IGNORECASE,
 )
 FIELDS = ("title", "publisher", "author", "date", "text kept", "no boilerplate", "via")

@@ -23,7 +23,12 @@ from briefings.importers.text import escape_text, safe_markdown
 # Paragraphs that are not the article: trust statements, share and subscribe prompts, credits.
 BOILERPLATE = re.compile(
     r"^(?:our standards:.*|.*trust principles\.?|share (?:this|on|via)\b.*|(?:subscribe|sign up)\b.{0,80}|"
-    r"follow (?:us|@).{0,60}|advertisement|anzeige|werbung|広告|광고|广告|read more:?.{0,80}|"
+    r"follow (?:us|@).{0,60}|follow .{0,60} on (?:twitter|facebook|instagram|x|linkedin)\.?|"
+    r"sponsored(?: ads| content| links)?|loading\b.{0,40}|(?:get )?(?:reporter |breaking news )?alerts|"
+    r"\d+ (?:comments?|réactions?|commentaires?|kommentare?|comentarios?)|.{0,50}\bnewsletter\b.{0,20}|"
+    r"sur le web|on the web|(?:listen|watch|see|video|also read|read also|lire aussi|mehr zum thema):.{0,160}"
+    r"|"
+    r"advertisement|anzeige|werbung|広告|광고|广告|read more:?.{0,80}|"
     r"(?:photo|photograph|image|foto|bild|credit|crédit(?:s)? photo|写真|사진|图片?)\s*[:：/].{0,100}|"
     r"\(?(?:photo|foto):?\s.{0,60}\)?|(?:courtesy|photo courtesy)\b.{0,60}|"
     r"(?:illustration|photo|photograph|image|graphic|video)s?\s+(?:by|courtesy|credit)\b.{0,60}|"
@@ -34,6 +39,8 @@ BOILERPLATE = re.compile(
     r"【関連記事】.*|関連記事|最終更新[:：].*|記事に関する報告|\d+\s*件のコメント|(?:関連|相关)(?:記事|新闻|阅读)[:：]?)$",
     re.IGNORECASE,
 )
+# A paragraph that is nothing but a link: a promotion or a way out of the article.
+LINK_ONLY = re.compile(r"[#*_>\s-]*\[[^\]]+\]\([^)]*\)[*_\s.]*")
 LEAD_MARKS = re.compile(
     r"deck|standfirst|summary|lead|intro|teaser|\bdek\b|subtitle|excerpt|descr|chapo", re.I
 )
@@ -49,7 +56,7 @@ def extract_blocks(html: str, url: str | None) -> list[str]:
     if not markdown or not markdown.strip():
         return []
     blocks = [b.strip() for b in re.split(r"\n\s*\n", safe_markdown(markdown, url)) if b.strip()]
-    return [b for b in blocks if not BOILERPLATE.match(_plain(b))]
+    return [b for b in blocks if not BOILERPLATE.match(_plain(b)) and not LINK_ONLY.fullmatch(b)]
 
 
 def _plain(block: str) -> str:

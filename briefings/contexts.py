@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from functools import cache, partial
 from typing import Any, NamedTuple
 
+from briefings.jsonld import news_article
 from briefings.model import Briefing, Edition, Site, SiteConfig, Topic
-from briefings.previews import news_article
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,15 +5,12 @@ media-only entries, Google News, and imports that find nothing to write."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import MakeSite, run_cli
+from conftest import MakeSite, QuietHandler, run_cli, serving
 
 from briefings.pipeline import build
 
@@ -444,28 +441,18 @@ def test_click_counting_links_give_the_original_and_its_publisher(site: Path, tm
     assert lights["author"] == "Lena Park"
 
 
-class _Charset(SimpleHTTPRequestHandler):
+class _Charset(QuietHandler):
     """Serves .rss files as a server that names the charset only in its Content-Type does."""
 
     extensions_map = {".rss": "application/rss+xml; charset=windows-1251"}  # noqa: RUF012
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     folder = tmp_path / "www"
     folder.mkdir()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Charset, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", folder
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(folder, _Charset) as base:
+        yield base, folder
 
 
 def test_a_feed_whose_encoding_only_the_server_names(site: Path, served: tuple[str, Path]) -> None:

@@ -3,19 +3,16 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MakeSite, briefing, run_cli, snapshot
+from conftest import MakeSite, briefing, run_cli, serving, snapshot
 from sitecheck import broken_links, parse
 
 pytest.importorskip("pagefind", reason="search tests need Pagefind (pip install 'pagefind[extended]')")
@@ -152,21 +149,8 @@ def test_search_without_pagefind_is_a_clear_config_error(
 
 @pytest.fixture(scope="module")
 def served(output: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(output.parent))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/desk/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+    with serving(output.parent) as base:
+        yield f"{base}/desk/"
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import json
 import os
 import re
 import unicodedata
@@ -39,7 +38,6 @@ from briefings.limits import body_problem
 from briefings.model import Located, ParsedBriefing, ParsedPage, SiteConfig, Source, Stamp
 from briefings.reuse import Taken, metadata_stamp
 from briefings.slugs import slug_problem
-from briefings.stability import LEDGER_NAME, Ledger, PublishedItem
 
 BRIEFINGS_DIR = Path("content") / "briefings"
 PAGES_DIR = Path("content") / "pages"
@@ -355,20 +353,3 @@ def _slug(read: _Reader, path: Path, *, dated: bool) -> tuple[str, int]:
     if slug and problem:
         read.errors.append(FieldError(f"slug '{slug}' {problem}", line))
     return slug, line
-
-
-def load_ledger(root: Path) -> Ledger | None:
-    """The feed ledger (published.json), None when the site has none yet."""
-    path = root / LEDGER_NAME
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        items = {
-            str(key): PublishedItem(str(item["path"]), str(item["date"]), str(item["title"]))
-            for key, item in data["items"].items()
-        }
-        return Ledger(str(data["base_url"]), items)
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-        hint = "it is written by the build; restore it from version control, or delete it to start afresh"
-        raise ContentError([Problem(f"cannot read the feed ledger: {error}", path, None, hint)]) from None

@@ -18,8 +18,6 @@ import contextlib
 import ctypes
 import errno
 import fcntl
-import hashlib
-import json
 import os
 import shutil
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -27,7 +25,6 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from briefings.errors import OutputError, Problem
-from briefings.stability import LEDGER_NAME, Ledger
 
 
 class Spare:
@@ -314,37 +311,3 @@ def _rename_exchange(first: Path, second: Path) -> bool:
     if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
         return False
     raise OSError(code, os.strerror(code))
-
-
-def write_ledger(root: Path, data: bytes) -> None:
-    """Save the feed ledger's bytes (see ledger_text) beside site.toml, atomically."""
-    path = root / LEDGER_NAME
-    temporary = path.with_name(f".{LEDGER_NAME}.tmp")
-    try:
-        if not path.exists() or path.read_bytes() != data:
-            temporary.write_bytes(data)
-            os.replace(temporary, path)
-    except OSError as error:
-        raise OutputError([Problem(f"cannot write the feed ledger: {error.strerror}", path)]) from None
-
-
-def ledger_text(ledger: Ledger) -> str:
-    """The ledger as JSON, sorted so that it diffs well: what `json.dumps` writes with an indent
-    of one and no escaping of non-ASCII text, written line by line (its indenting encoder is
-    Python's own, a few times slower for the tens of thousands of lines of a large site)."""
-    quote = json.encoder.encode_basestring  # a JSON string, non-ASCII characters as they are
-    items = [
-        f'  {quote(key)}: {{\n   "path": {quote(item.path)},\n   "date": {quote(item.date)},\n'
-        f'   "title": {quote(item.title)}\n  }}'
-        for key, item in sorted(ledger.items.items())
-    ]
-    listed = "{\n" + ",\n".join(items) + "\n }" if items else "{}"
-    return f'{{\n "base_url": {quote(ledger.base_url)},\n "items": {listed}\n}}\n'
-
-
-def ledger_digest(root: Path) -> str:
-    """A digest of the feed ledger's bytes, "" when there is none."""
-    try:
-        return hashlib.sha256((root / LEDGER_NAME).read_bytes()).hexdigest()
-    except OSError:
-        return ""

@@ -28,9 +28,9 @@ from briefings.cache import Cache, collector_paused, finish_writing
 from briefings.config import load_config
 from briefings.content import BRIEFINGS_DIR, PAGES_DIR, Document, list_documents
 from briefings.errors import ContentError, Problem, TemplateError
-from briefings.feedcheck import Checked, check
+from briefings.ledger import Checked, check_site, write_ledger
 from briefings.model import OutputFile, ParsedBriefing, ParsedPage, Site, SiteConfig, Stamp
-from briefings.output import Spare, spare_folder, write_ledger, writing
+from briefings.output import Spare, spare_folder, writing
 from briefings.parallel import can_fork, forked, forked_pool
 from briefings.reuse import FilesStamp, Lists, Taken, files_stamp
 from briefings.schedule import Schedule, schedule
@@ -384,12 +384,12 @@ def _feeds_apart(work: _Work) -> tuple[list[str], list[str], _Fed]:
 def _checking_ledger(
     site: Site, record: _Record, *, publishing: bool, accept: bool
 ) -> AbstractContextManager[Callable[[], Checked]]:
-    """The feed ledger's check (see feedcheck), made in a forked process for a large site while
+    """The feed ledger's check (see ledger), made in a forked process for a large site while
     this one renders; only a build that publishes checks it (see build)."""
     if not publishing:
         return nullcontext(lambda: Checked([], None, None))
     last = record.ledger_checked()
-    return forked(lambda: check(site, last, accept=accept), apart=len(site.briefings) >= APART_FROM)
+    return forked(lambda: check_site(site, last, accept=accept), apart=len(site.briefings) >= APART_FROM)
 
 
 def _inputs(config: SiteConfig, *, drafts: bool, future: bool, taken: Taken) -> FilesStamp:
@@ -463,7 +463,7 @@ class _Record:
         return build
 
     def ledger_checked(self) -> str | None:
-        """What the last build checked the feed ledger against and found holding (see feedcheck)."""
+        """What the last build checked the feed ledger against and found holding (see ledger)."""
         checked: str | None = self._last("ledger")
         return checked
 

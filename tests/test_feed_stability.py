@@ -10,9 +10,8 @@ import feedparser
 import pytest
 from conftest import MakeSite, briefing, files_look_old, run_cli, snapshot
 
-from briefings import feedcheck
-from briefings.output import ledger_text
-from briefings.stability import Ledger, PublishedItem, check_ledger
+from briefings import ledger as feed_ledger
+from briefings.ledger import Ledger, PublishedItem, check_ledger, ledger_text
 
 
 def site_with_two(make_site: MakeSite) -> Path:
@@ -89,7 +88,7 @@ def checks_counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         checks.append(1)
         return check_ledger(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(feedcheck, "check_ledger", counted)
+    monkeypatch.setattr(feed_ledger, "check_ledger", counted)
     return checks
 
 

@@ -1,7 +1,15 @@
-"""The build cache: each file's parsed front matter and rendered Markdown, keyed by its bytes.
+"""The build cache: named tables of what a build keeps for the next, in `.briefings-cache/`.
 
-Kept in `.briefings-cache/` in the site folder, so a warm build converts only the files that
-changed. The cache is a pickle, and unpickling runs code, so each cache file is signed with a key
+Kept in the site folder, so that a build converts and renders only what changed. Its tables:
+each file's parsed front matter, rendered Markdown and digest, keyed by its bytes (`documents`:
+see convert); the compiled templates (`templates`) and each briefing's card and list entry as
+rendered (`fragments`: see render); the assembled site, its briefings, the files it was made from
+and the related scoring (`site`, `site-briefings`, `site-files`, `related`: see snapshot); and,
+for each output folder, what its last build was made from and a fingerprint of every page and
+feed it holds (`builds`, `pages`: see pipeline). The large ones are written by a process of their
+own at the lowest priority while the build goes on (see Cache.save, parallel.in_background).
+
+The cache is a pickle, and unpickling runs code, so each cache file is signed with a key
 that lives outside the site (in the user's cache folder): a cache that came with someone else's
 site, or was edited, fails the signature and is ignored, never loaded.
 """

@@ -33,15 +33,15 @@ if TYPE_CHECKING:
     from briefings.preview import Rebuild
 
 IMPORT_FORMATS = ("auto", "capture", "html", "feed")  # what the importers read
-_LEFT_TO_EXIT: list[object] = []  # what a command made that the process's exit frees (see run)
 
 
 def run() -> NoReturn:
     """The `briefings` command: `main`, then an exit that leaves this process's memory to the
     operating system, instead of freeing a large site's millions of objects one at a time
     (a tenth of a second at 10,000 briefings). Whatever was printed is flushed first."""
+    left: list[object] = []  # what the command made, held until the exit frees it
     try:
-        code = main(exits=True)
+        code = main(left_to_exit=left)
     except BrokenPipeError:  # the reader of the output has gone (`| head -1`): as if by SIGPIPE
         code = 128 + signal.SIGPIPE
     for stream in (sys.stdout, sys.stderr):
@@ -51,12 +51,13 @@ def run() -> NoReturn:
     os._exit(code)
 
 
-def main(argv: Sequence[str] | None = None, *, exits: bool = False) -> int:
-    """Run the command in `argv` (default: this process's arguments); its exit code. `exits`
-    says the process ends right after (see `run`)."""
+def main(argv: Sequence[str] | None = None, *, left_to_exit: list[object] | None = None) -> int:
+    """Run the command in `argv` (default: this process's arguments); its exit code. With
+    `left_to_exit`, the process ends right after (see `run`): the command puts in it what it made
+    for the exit to free, instead of freeing it on its return."""
     parser = _parser()
     args = parser.parse_args(argv)
-    args.exits = exits
+    args.left_to_exit = left_to_exit
     if args.command is None:
         parser.print_help()
         return 2
@@ -250,7 +251,8 @@ def _positive(text: str) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    if args.exits:
+    left: list[object] | None = args.left_to_exit
+    if left is not None:
         # The build pauses Python's cycle collector (see pipeline.build); as it resumed, it would
         # walk every object the build made once more (half a second at 10,000 briefings). When the
         # process ends with the build, there is nothing for it to collect: it stays paused, and
@@ -272,7 +274,7 @@ def _build(args: argparse.Namespace) -> int:
             accept_feed_changes=args.accept_feed_changes,
             progress=progress,
             future=args.future,
-            on_site=_LEFT_TO_EXIT.append if args.exits else None,
+            on_site=left.append if left is not None else None,
         )
     finally:
         if progress:

@@ -13,6 +13,7 @@ import pytest
 from conftest import MakeSite, briefing
 
 from briefings import cli
+from briefings.model import Site
 
 
 def briefings(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -50,12 +51,12 @@ def test_a_build_that_ends_the_process_leaves_its_objects_to_the_exit(
     test, the preview) resumes the collector and lets the site go."""
     site = make_site({"content/briefings/a.md": briefing("A")})
     monkeypatch.chdir(site)
-    monkeypatch.setattr(cli, "_LEFT_TO_EXIT", [])
+    left: list[object] = []
     try:
-        assert cli.main(["build", "--quiet"]) == 0 and gc.isenabled() and not cli._LEFT_TO_EXIT
+        assert cli.main(["build", "--quiet"]) == 0 and gc.isenabled()
         (site / "content/briefings/b.md").write_text(briefing("B"))
-        assert cli.main(["build", "--quiet"], exits=True) == 0 and not gc.isenabled()
-        assert [len(left.briefings) for left in cli._LEFT_TO_EXIT] == [2]
+        assert cli.main(["build", "--quiet"], left_to_exit=left) == 0 and not gc.isenabled()
+        assert [len(kept.briefings) for kept in left if isinstance(kept, Site)] == [2] and len(left) == 1
     finally:
         gc.enable()
 

@@ -66,3 +66,24 @@ def test_the_header_marks_the_page_or_section_a_reader_is_in(
     output: Path, page: str, current: dict[str, str]
 ) -> None:
     assert current_links(output / page) == current
+
+
+def test_every_page_offers_each_feed_by_name_and_links_a_favicon(output: Path) -> None:
+    pages = sorted(output.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        root = parse(page)
+        block = next(e for e in root.iter("aside") if e.get("id") == "subscribe")
+        offered = {"".join(a.itertext()).strip(): a.get("href", "") for a in block.iter("a")}
+        assert offered == {
+            "RSS": "/desk/rss.xml",
+            "Atom": "/desk/atom.xml",
+            "JSON Feed": "/desk/feed.json",
+            "Daily editions (RSS)": "/desk/editions/rss.xml",
+        }, page
+        assert "#subscribe" in [a.get("href") for a in next(root.iter("nav")).iter("a")], page
+        icons = [link.get("href", "") for link in root.iter("link") if link.get("rel") == "icon"]
+        assert icons == ["/desk/favicon.svg"], page
+    for href in offered.values():
+        assert (output / href.removeprefix("/desk/")).is_file(), href
+    assert (output / "favicon.svg").read_bytes().startswith(b"<svg")

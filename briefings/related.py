@@ -22,18 +22,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from briefings.model import RelatedConfig
-from briefings.parallel import can_fork, forked_pool
+from briefings.parallel import forked
 
 WORD = re.compile(r"[^\W\d_]{3,}")
 _ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z]{2,}")  # WORD in ASCII text, found faster
 CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]{2,}")
 KEYWORDS_PER_BRIEFING = 15
 TEXT_CHARS = 1500  # the title and the opening of the text say what a story is about
-NEAREST = 30  # candidates taken from each topic's and source's posting list
+NEAREST = 30  # candidates taken from each topic's and source's posting list (see Reach)
 NEAREST_TEXT = 12  # and from each keyword's: there are many more keywords than topics
 COMMON_SHARE = 0.1  # a keyword in more than this share of briefings says nothing
 FEW_WORDS = 16  # words whose rarity moved: up to this many are looked for one by one
-PARALLEL_FROM = 2000  # briefings: below this, a second process costs more than it saves
+PARALLEL_FROM = 2000  # lists to score: below this, a second process costs more than it saves
 FEW_LISTS = 8  # scoring fewer lists than one in this many of the site's indexes only their keys
 
 
@@ -140,44 +140,69 @@ def _key_since(last: Scored, ordered: Sequence[Subject]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Reach:
+    """How many briefings a related list takes as candidates from each of its keys' postings, on
+    each side of its own briefing in time (see _Index): the nearest, as a story's related
+    briefings are most often close to it in time. A longer reach may find a better list, and
+    costs more; a short one leaves most lists out of reach of an edit (see _reached)."""
+
+    keys: int = NEAREST  # from each topic's and each source's postings
+    words: int = NEAREST_TEXT  # from each keyword's
+
+
+@dataclass(frozen=True, slots=True)
 class Scored:
     """Related lists (slug → related slugs, best first) and what they were scored from, for the
     next scoring with the same settings to rescore only the lists that its changes reach."""
 
     key: str  # equal keys, equal subjects (see subjects_digest and _key_since)
     config: RelatedConfig
+    reach: Reach
     subjects: tuple[Subject, ...]  # oldest first
     frequency: dict[str, int]  # keyword → how many briefings have it
     chosen: tuple[str, ...]  # each briefing's most telling keywords, space-separated, oldest first
     related: dict[str, tuple[str, ...]]
 
 
-def score_related(subjects: Sequence[Subject], config: RelatedConfig, last: Scored | None = None) -> Scored:
-    """Each briefing's related briefings: up to `config.count`, best first (ties: newer first).
+def score_related(
+    subjects: Sequence[Subject],
+    config: RelatedConfig,
+    last: Scored | None = None,
+    *,
+    reach: Reach = Reach(),
+    parallel_from: int = PARALLEL_FROM,
+) -> Scored:
+    """Each briefing's related briefings: up to `config.count`, best first (ties: newer first),
+    from the candidates within `reach` of it.
 
     A score adds, per signal, its weight times the share of the briefing's own topics, sources or
     keywords (each weighted by rarity) that the other briefing shares, so each signal gives 0 to
     its weight and the threshold means the same on a site of ten briefings or ten thousand.
 
-    Given the `last` scoring, with the same settings and the same scale of rarity (see _scale),
+    Given the `last` scoring, with the same settings, reach and scale of rarity (see _scale),
     only the lists that the changes since can reach are scored again (see _rescored); the lists
-    are the same as a scoring from nothing."""
+    are the same as a scoring from nothing. From `parallel_from` lists to score, where this process
+    may fork (see parallel.forked), a forked process scores half of them: the lists are the same."""
     ordered = tuple(sorted(subjects, key=lambda s: s.order))
     packed = tuple(s.keywords for s in ordered)
+    if last is not None and last.reach != reach:
+        last = None  # its lists read other candidates: none of them holds
     if last is not None and last.config == config and _scale(len(last.subjects)) == _scale(len(ordered)):
         key = _key_since(last, ordered)
-        return last if key == last.key else _rescored(last, key, ordered, packed)
+        return last if key == last.key else _rescored(last, key, ordered, packed, parallel_from)
     key = subjects_digest(ordered, config)
     if last is not None and last.key == key:
         return last
     frequency = Counter(word for text in packed for word in text.split()[::2])
     rarity = _rarity(frequency, len(ordered))
     chosen = tuple(_choose(text, rarity) for text in packed)
-    related = _score(ordered, chosen, config, range(len(ordered)))
-    return Scored(key, config, ordered, dict(frequency), chosen, related)
+    related = _score(ordered, chosen, config, range(len(ordered)), reach, parallel_from)
+    return Scored(key, config, reach, ordered, dict(frequency), chosen, related)
 
 
-def _rescored(last: Scored, key: str, ordered: tuple[Subject, ...], packed: tuple[str, ...]) -> Scored:
+def _rescored(
+    last: Scored, key: str, ordered: tuple[Subject, ...], packed: tuple[str, ...], parallel_from: int
+) -> Scored:
     """The last scoring, on the same scale, brought up to date with what changed since: some
     briefings' keywords, topics, sources or dates, briefings added or removed."""
     was = {subject.slug: at for at, subject in enumerate(last.subjects)}
@@ -188,8 +213,8 @@ def _rescored(last: Scored, key: str, ordered: tuple[Subject, ...], packed: tupl
     rescore = _reached(last, ordered, chosen, before, gone)
     related = {s.slug: last.related[s.slug] for s, at in zip(ordered, before, strict=True) if at is not None}
     if rescore:
-        related.update(_score(ordered, chosen, last.config, sorted(rescore)))
-    return Scored(key, last.config, ordered, frequency, tuple(chosen), related)
+        related.update(_score(ordered, chosen, last.config, sorted(rescore), last.reach, parallel_from))
+    return Scored(key, last.config, last.reach, ordered, frequency, tuple(chosen), related)
 
 
 def _rechosen(
@@ -307,7 +332,7 @@ def _near_changes(
     few after each briefing that came, or after the place of one that went (and the few before,
     when lists take newer briefings). If the nearest briefings of one changed, one of the
     briefings nearest to it now came, or one went from between them and it."""
-    config, total, then = last.config, len(ordered), len(last.subjects)
+    config, reach, total, then = last.config, last.reach, len(ordered), len(last.subjects)
     postings = (
         _holders([subject.topics for subject in ordered], changes[0]),
         _holders([subject.sources for subject in ordered], changes[1]),
@@ -316,9 +341,9 @@ def _near_changes(
     orders = [subject.order for subject in ordered]
     reached: set[int] = set()
     signals: tuple[tuple[int, float, float], ...] = (
-        (max(NEAREST, config.count), total, then),  # a list with nothing scored takes a topic's newest
-        (NEAREST, total, then),
-        (NEAREST_TEXT, _most(total), _most(then)),
+        (max(reach.keys, config.count), total, then),  # a list with nothing scored takes a topic's newest
+        (reach.keys, total, then),
+        (reach.words, _most(total), _most(then)),
     )
     for known, index, (nearest, most, most_then) in zip(changes, postings, signals, strict=True):
         for key, places in known.items():
@@ -428,10 +453,15 @@ def _choose(packed: str, rarity: Mapping[str, float]) -> str:
 
 
 def _score(
-    ordered: Sequence[Subject], chosen: Sequence[str], config: RelatedConfig, positions: Sequence[int]
+    ordered: Sequence[Subject],
+    chosen: Sequence[str],
+    config: RelatedConfig,
+    positions: Sequence[int],
+    reach: Reach,
+    parallel_from: int,
 ) -> dict[str, tuple[str, ...]]:
     """The related lists of the briefings at `positions` (in time order), shared with a forked
-    process when there are many."""
+    process from `parallel_from` of them."""
     if config.count == 0:
         return {ordered[i].slug: () for i in positions}
     total = len(ordered)
@@ -449,23 +479,19 @@ def _score(
         words = [tuple(choice.split()) for choice in chosen]
         postings = (_postings(topics), _postings(sources), _postings(words))
     indexes = (
-        (_Index(postings[0], total, config.topics, total, NEAREST), topics),
-        (_Index(postings[1], total, config.sources, total, NEAREST), sources),
-        (_Index(postings[2], total, config.text, _most(total), NEAREST_TEXT), words),
+        (_Index(postings[0], total, config.topics, total, reach.keys), topics),
+        (_Index(postings[1], total, config.sources, total, reach.keys), sources),
+        (_Index(postings[2], total, config.text, _most(total), reach.words), words),
     )
     scoring = _Scoring(ordered, indexes, config)
-    if len(positions) < PARALLEL_FROM or not can_fork():
+    if len(positions) < parallel_from:
         return scoring.score(positions)
-    global _shared
-    _shared = scoring  # each briefing is scored on its own: a forked process scores the later half
+    # Each briefing is scored on its own: a forked process, which inherits the indexes, scores the
+    # later half meanwhile.
     half = len(positions) // 2
-    try:
-        with forked_pool(1) as pool:
-            later = pool.submit(_score_share, positions[half:])
-            related = scoring.score(positions[:half])
-            related.update(later.result())
-    finally:
-        _shared = None
+    with forked(lambda: scoring.score(positions[half:])) as later:
+        related = scoring.score(positions[:half])
+        related.update(later())
     return related
 
 
@@ -487,14 +513,6 @@ class _Scoring:
                 ordered, position, self.indexes[0][0], config
             )
         return related
-
-
-_shared: _Scoring | None = None  # for the forked process to inherit
-
-
-def _score_share(positions: Sequence[int]) -> dict[str, tuple[str, ...]]:
-    assert _shared is not None
-    return _shared.score(positions)
 
 
 def _best(

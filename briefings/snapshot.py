@@ -50,7 +50,9 @@ if TYPE_CHECKING:  # conversion loads Markdown: only a build that converts needs
 Slugs = tuple[str, ...]
 FILES, BRIEFINGS, SITE = "site-files", "site-briefings", "site"
 MEMO = "related"  # the table in which assembly keeps the related scoring (see assemble_site)
-MEMO_FORMAT = 3  # raised whenever scoring makes other lists of the same briefings (and snapshots go)
+# Raised whenever scoring makes other lists of the same briefings, or what it keeps (related.Scored)
+# changes shape; snapshots go with it.
+MEMO_FORMAT = 4
 BUILD = "build"  # the entry naming the build that kept a table (in the files table: and its due time)
 FILE = "file "  # a files table key: the file's path follows
 MOST_EDITS = 100  # more edited files than this are converted and assembled anew, all at once

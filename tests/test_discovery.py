@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import feedparser
 import pytest
@@ -15,8 +15,7 @@ from sitecheck import broken_links, parse
 
 from briefings import related
 from briefings.model import RelatedConfig
-from briefings.parallel import forked_pool
-from briefings.related import Subject, keywords, pack_keywords, score_related
+from briefings.related import Reach, Subject, keywords, pack_keywords, score_related
 
 STORIES = {
     "ceasefire": ("Gaza", ["ceasefire", "hostages", "mediators", "truce", "negotiators"]),
@@ -148,16 +147,16 @@ def test_scoring_shared_with_a_forked_process_gives_the_same_lists(monkeypatch: 
         for n in range(60)
     ]
     config = RelatedConfig(count=4, threshold=0.1)
-    alone = score_related(subjects, config).related
-    monkeypatch.setattr(related, "PARALLEL_FROM", 2)
+    alone = score_related(subjects, config, parallel_from=len(subjects) + 1).related
     forks: list[int] = []
+    fork = os.fork
 
-    def counted_pool(workers: int) -> Any:
-        forks.append(workers)
-        return forked_pool(workers)
+    def counted_fork() -> int:
+        forks.append(1)
+        return fork()
 
-    monkeypatch.setattr(related, "forked_pool", counted_pool)
-    shared = score_related(subjects, config).related
+    monkeypatch.setattr(os, "fork", counted_fork)
+    shared = score_related(subjects, config, parallel_from=2).related
     assert forks == [1]
     assert list(shared.items()) == list(alone.items())
     assert any(alone.values())
@@ -276,23 +275,33 @@ def test_rescoring_tells_a_keyword_from_the_longer_words_that_hold_it(seed: int)
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_rescoring_near_the_changes_gives_the_lists_of_a_scoring_from_nothing(
-    seed: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_rescoring_near_the_changes_gives_the_lists_of_a_scoring_from_nothing(seed: int) -> None:
     """With few nearest briefings taken from each key's postings, most lists read none of the
     briefings that changed: those are kept, and the others must still be what scoring gives."""
     rng = random.Random(seed)
-    monkeypatch.setattr(related, "NEAREST", rng.randint(1, 4))
-    monkeypatch.setattr(related, "NEAREST_TEXT", rng.randint(1, 3))
+    reach = Reach(keys=rng.randint(1, 4), words=rng.randint(1, 3))
     vocabulary = VOCABULARY[: rng.randint(40, 120)]
     subjects = _random_subjects(rng, rng.randint(100, 250), vocabulary)
     config = RelatedConfig(  # a threshold of 100: every list is the newest sharing a topic
         count=rng.randint(1, 6), threshold=rng.choice([0.05, 0.2, 100]), include_newer=rng.random() < 0.3
     )
     edited = _edited(rng, subjects, vocabulary)
-    again = score_related(edited, config, score_related(subjects, config))
-    anew = score_related(edited, config)
+    again = score_related(edited, config, score_related(subjects, config, reach=reach), reach=reach)
+    anew = score_related(edited, config, reach=reach)
     assert again.related == anew.related and again.chosen == anew.chosen
+
+
+def test_a_scoring_of_another_reach_is_not_brought_up_to_date() -> None:
+    """Its lists read other candidates: a scoring of the same briefings to another reach starts
+    from nothing, and gives the lists it gives from nothing."""
+    rng = random.Random(5)
+    subjects = _random_subjects(rng, 200, VOCABULARY)
+    config = RelatedConfig(count=4, threshold=0.05)
+    short, long = Reach(keys=1, words=1), Reach()
+    last = score_related(subjects, config, reach=short)
+    anew = score_related(subjects, config, last, reach=long)
+    assert anew.reach == long and anew.related == score_related(subjects, config).related
+    assert anew.related != last.related
 
 
 def test_a_briefing_added_rescores_only_the_lists_near_it(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache, partial
 from typing import Any, NamedTuple
 
+from briefings.editions import edition_groups
 from briefings.jsonld import news_article
 from briefings.model import Briefing, Edition, Site, SiteConfig, Topic
 
@@ -169,13 +170,3 @@ def _sitemap(site: Site) -> list[tuple[str, str | None]]:
     entries += [(p.url, None) for p in site.pages]
     entries += [(f"{base}{name}/", newest) for name in ("topics", "sources", "archive")]
     return sorted(dict(entries).items())
-
-
-def edition_groups(briefings: Sequence[Briefing]) -> list[tuple[Topic | None, list[Briefing]]]:
-    """A day's briefings under their first topic, topics in name order, those without one last."""
-    groups: dict[Topic | None, list[Briefing]] = {}
-    for briefing in sorted(briefings, key=lambda b: (b.date.moment, b.slug)):
-        groups.setdefault(briefing.topics[0] if briefing.topics else None, []).append(briefing)
-    return sorted(
-        groups.items(), key=lambda item: (item[0] is None, item[0].name.casefold() if item[0] else "")
-    )

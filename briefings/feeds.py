@@ -27,16 +27,27 @@ from urllib.parse import urljoin, urlsplit
 from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseEntryExtension
 from feedgen.feed import FeedGenerator
-from lxml.etree import SubElement
+from lxml.etree import Element, SubElement
 
 from briefings import __version__
-from briefings.model import MONTHS, Briefing, Edition, OutputFile, Site, SiteConfig, Source, Stamp
+from briefings.editions import edition_groups
+from briefings.model import (
+    MONTHS,
+    Briefing,
+    Edition,
+    OutputFile,
+    Site,
+    SiteConfig,
+    Source,
+    Stamp,
+    Topic,
+)
 from briefings.reuse import Fingerprints, Rendered
 from briefings.slugs import slugify
 
 URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 ENTITY_START = re.compile(r"&(?=#?\w+;)")
-FEED_FORMAT = "2"  # bumped when the same site makes other feed bytes: kept feeds are made again
+FEED_FORMAT = "3"  # bumped when the same site makes other feed bytes: kept feeds are made again
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
@@ -170,6 +181,7 @@ def _channel(
     feed.language(config.language)
     feed.author({"name": config.author or config.title})
     feed.generator("briefings", __version__)
+    feed.load_extension("dc", atom=False, rss=True)  # RSS items' dc:creator (see _creators)
     feed.updated(newest)
     feed.lastBuildDate(newest)
     return feed
@@ -218,11 +230,18 @@ def _edition_entry(
     entry.published(day)
     entry.updated(max([day, *(b.date.moment for b in items)]))
     entry.author({"name": config.author or config.title})
+    entry.dc.dc_creator(config.author or config.title)
+    groups = edition_groups(items)  # the order of the edition's page
+    ordered = [b for _, group in groups for b in group]
     count = f"{len(items)} briefing{'s' if len(items) != 1 else ''}"
-    entry.summary(escape(f"{count}: " + "; ".join(b.title for b in items), quote=False), type="html")
-    entry.content(
-        "\n".join(_edition_item(config, b) for b in sorted(items, key=lambda b: b.title)), type="html"
-    )
+    entry.summary(escape(f"{count}: " + "; ".join(b.title for b in ordered), quote=False), type="html")
+    entry.content("\n".join(_edition_group(config, topic, group) for topic, group in groups), type="html")
+
+
+def _edition_group(config: SiteConfig, topic: Topic | None, briefings: Sequence[Briefing]) -> str:
+    """One topic's briefings under its name, as the edition's page shows them."""
+    heading = f"<h3>{escape(topic.name) if topic else 'Other news'}</h3>\n"
+    return heading + "\n".join(_edition_item(config, b) for b in briefings)
 
 
 def _edition_item(config: SiteConfig, briefing: Briefing) -> str:
@@ -246,32 +265,56 @@ def _entry(config: SiteConfig, content: str, briefing: Briefing) -> _SharedEntry
     entry.content(content, type="html")
     for topic in briefing.topics:
         entry.category(term=topic.name, label=topic.name)
-    entry.source(**_source_element(config, briefing))
-    entry.register_extension("originals", _OriginalLinks, atom=True, rss=False)
+    publisher = _publisher_url(config, briefing.sources[0])
+    entry.source(url=publisher, title=briefing.sources[0].name)
+    entry.load_extension("dc", atom=False, rss=True)
+    entry.dc.dc_creator(_creators(config, briefing))
+    entry.register_extension("originals", _AtomAttribution, atom=True, rss=False)
     entry.originals.sources = briefing.sources
+    entry.originals.publisher = publisher
+    entry.originals.updated = _moment(briefing.sources[0].published or briefing.date)
     return entry
 
 
-class _OriginalLinks(BaseEntryExtension):  # type: ignore[misc]  # feedgen is untyped
-    """Atom `<link rel="related">` to each original article. (feedgen drops `rel` on entry links.)"""
+def _creators(config: SiteConfig, briefing: Briefing) -> list[str]:
+    """Who RSS names for an item (dc:creator, since RSS's own <author> must be an e-mail address):
+    the authors of its sources, when known, else the site's author."""
+    authors = list(dict.fromkeys(s.author for s in briefing.sources if s.author))
+    return authors or [config.author or config.title]
+
+
+class _AtomAttribution(BaseEntryExtension):  # type: ignore[misc]  # feedgen is untyped
+    """Atom `<link rel="related">` to each original article (feedgen drops `rel` on entry links),
+    and the `<id>` and `<updated>` Atom asks of an entry's `<source>`, which feedgen leaves out:
+    the publisher's address, and when its article appeared (else when it was briefed)."""
 
     sources: tuple[Source, ...] = ()
+    publisher = ""
+    updated = _EPOCH
 
     def extend_atom(self, entry: Any) -> Any:
         for source in self.sources:
             if source.url:
                 SubElement(entry, "link", href=source.url, rel="related", title=source.name)
+        for element in entry.iterchildren("source"):
+            element.insert(0, _text_element("id", self.publisher))
+            element.append(_text_element("updated", self.updated.isoformat()))
         return entry
 
 
-def _source_element(config: SiteConfig, briefing: Briefing) -> dict[str, str]:
-    """The first source as the publisher: its site, or (feeds need a URL) its page on this site."""
-    source = briefing.sources[0]
+def _text_element(tag: str, text: str) -> Any:
+    element = Element(tag)
+    element.text = text
+    return element
+
+
+def _publisher_url(config: SiteConfig, source: Source) -> str:
+    """A source's publisher: its site, or (feeds need a URL) its page on this site."""
     if source.url:
         parts = urlsplit(source.url)
-        return {"url": f"{parts.scheme}://{parts.netloc}/", "title": source.name}
+        return f"{parts.scheme}://{parts.netloc}/"
     slug = slugify(source.name)
-    return {"url": config.url_for(f"sources/{slug}/" if slug else ""), "title": source.name}
+    return config.url_for(f"sources/{slug}/" if slug else "")
 
 
 def _rss_title(text: str) -> str:

@@ -7,10 +7,17 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import feedparser
+import html5lib
 import pytest
 from conftest import MakeSite, briefing, run_cli
+from sitecheck import parse
 
 BASE = "https://example.org/"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def parse_fragment(html: str) -> ElementTree.Element:
+    return html5lib.parse(html, treebuilder="etree", namespaceHTMLElements=False)
 
 
 def entries(path: Path) -> list[feedparser.FeedParserDict]:
@@ -169,3 +176,50 @@ def test_titles_stay_as_written_and_summaries_are_escaped_html(make_site: MakeSi
         [entry] = entries(root / "output" / name)
         assert entry.title == title
         assert entry.summary_detail.type == "text/html" and entry.summary == "Tariffs &amp; trade: 5 &lt; 6"
+
+
+def test_rss_items_name_the_original_author_or_else_the_desk(site: Path) -> None:
+    """RSS's own <author> must be an e-mail address, so the name is a dc:creator."""
+    items = entries(site / "rss.xml")
+    assert [(e.link, e.author) for e in items] == [
+        (f"{BASE}briefings/lavrov/", "Test Desk"),
+        (f"{BASE}briefings/spies/", "Staff Writer"),
+    ]
+    rss = ElementTree.parse(site / "rss.xml").getroot()
+    assert rss.findall("channel/item/author") == []
+
+
+def test_atom_sources_have_an_id_and_a_date(site: Path) -> None:
+    """The publisher's address, and when its article appeared (else when it was briefed)."""
+    atom = ElementTree.parse(site / "atom.xml").getroot()
+    sources = [
+        (source.findtext(f"{ATOM}id"), source.findtext(f"{ATOM}title"), source.findtext(f"{ATOM}updated"))
+        for source in atom.iter(f"{ATOM}source")
+    ]
+    assert sources == [
+        (f"{BASE}sources/nhk/", "NHK", "2025-07-12T21:00:00+09:00"),
+        ("https://www.japantimes.co.jp/", "Japan Times", "2025-07-10T00:00:00+00:00"),
+    ]
+
+
+def test_an_editions_item_lists_the_day_as_its_page_does(make_site: MakeSite) -> None:
+    day = "2025-07-13T0{}:00:00+00:00"
+    root = make_site(
+        {
+            "content/briefings/a.md": briefing("Zebra talks", date=day.format(1), extra="topics: [Trade]\n"),
+            "content/briefings/b.md": briefing("Apple harvest", date=day.format(2)),
+            "content/briefings/c.md": briefing("Mango prices", date=day.format(3), extra="topics: [Trade]\n"),
+            "content/briefings/d.md": briefing("Bridge opens", date=day.format(4), extra="topics: [City]\n"),
+        }
+    )
+    assert run_cli("build", str(root))[0] == 0
+    output = root / "output"
+    page = next(parse(output / "editions" / "2025-07-13" / "index.html").iter("main"))
+    on_page = ["".join(h.itertext()) for h in page.iter("h3")]
+    assert on_page == ["Bridge opens", "Zebra talks", "Mango prices", "Apple harvest"]
+    for name in ("rss.xml", "atom.xml"):
+        [item] = entries(output / "editions" / name)
+        content = parse_fragment(item.content[0].value)
+        assert ["".join(a.itertext()) for a in content.iter("a")] == on_page
+        assert ["".join(h.itertext()) for h in content.iter("h3")] == ["City", "Trade", "Other news"]
+        assert item.summary == "4 briefings: " + "; ".join(on_page)

@@ -31,6 +31,7 @@ VNU_JAR = Path(
 INSTALL = "npm install --ignore-scripts --no-save --no-package-lock --prefix .validators vnu-jar@26.9.27"
 SITE_FILES = ("site.toml", "content", "templates", "static", "published.json")
 ATOM = "{http://www.w3.org/2005/Atom}"
+DC = "{http://purl.org/dc/elements/1.1/}"
 RFC_822 = re.compile(
     r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} "
     r"\d{2}:\d{2}:\d{2} [+-]\d{4}$"
@@ -110,6 +111,7 @@ def test_rss_carries_what_the_feed_validator_requires(sites: dict[str, Path]) ->
                 assert (item.findtext("guid") or "").strip(), path
                 assert item.findtext("title") or item.findtext("description"), path
                 assert RFC_822.match(item.findtext("pubDate") or ""), path
+                assert (item.findtext(DC + "creator") or "").strip(), path  # <author> needs an e-mail
 
 
 def test_atom_carries_what_the_feed_validator_requires(sites: dict[str, Path]) -> None:
@@ -126,5 +128,9 @@ def test_atom_carries_what_the_feed_validator_requires(sites: dict[str, Path]) -
                     assert (entry.findtext(ATOM + required) or "").strip(), (path, required)
                 assert RFC_3339.match(entry.findtext(ATOM + "updated") or ""), path
                 assert feed_author or entry.find(f"{ATOM}author/{ATOM}name") is not None, path
+                for source in entry.findall(ATOM + "source"):  # what the validator asks of one
+                    for required in ("id", "title", "updated"):
+                        assert (source.findtext(ATOM + required) or "").strip(), (path, required)
+                    assert RFC_3339.match(source.findtext(ATOM + "updated") or ""), path
                 content = entry.find(ATOM + "content")  # the body, always HTML (summaries too, escaped)
                 assert content is not None and content.get("type") == "html", path

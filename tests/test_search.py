@@ -29,6 +29,7 @@ FILES = {
     "content/briefings/2025-07-10-lavrov.md": briefing(
         "Lavrov visits Pyongyang",
         source="  - name: Japan Times\n    url: https://www.japantimes.co.jp/a\n  - name: AP\n",
+        extra="via: Daily8\ntopics: [Diplomacy]\n",
         body="Russia's foreign minister met officials in Pyongyang on Saturday.",
     ),
     "content/briefings/2025-07-11-tokyo.md": briefing(
@@ -182,6 +183,7 @@ def search_in_browser(page: Any, served: str, words: str) -> list[dict[str, str]
                 href: li.querySelector("h2 a").getAttribute("href"),
                 meta: li.querySelector(".meta").textContent,
                 marks: [...li.querySelectorAll("mark")].map(m => m.textContent).join("|"),
+                excerpt: li.querySelector(".summary").textContent,
                 scripts: li.querySelectorAll("script, b, img").length,
             }))""",
         )
@@ -194,6 +196,21 @@ def test_the_search_page_shows_title_source_and_date_in_a_browser(browser_page: 
     assert result["href"].endswith("/desk/briefings/lavrov/")
     assert result["meta"] == "10 July 2025 · Japan Times, AP"
     assert "Pyongyang" in result["marks"]
+
+
+def test_excerpts_are_the_briefings_own_words_in_a_browser(browser_page: Any, served: str) -> None:
+    """Not the page around it: its dates, topics, attribution, navigation or footer."""
+    for words in ("Pyongyang", "Saturday"):
+        [result] = search_in_browser(browser_page, served, words)
+        assert "foreign minister met officials in Pyongyang" in result["excerpt"]
+        furniture = ("Briefed", "Diplomacy", "Sources", "published", "Daily8", "Subscribe", "Search test")
+        assert [word for word in furniture if word in result["excerpt"]] == []
+
+
+def test_a_source_name_finds_its_briefings(output: Path) -> None:
+    """Sources are searched, though their names stay out of the excerpts of other words."""
+    assert [r["url"] for r in query(output, "AP")["AP"]] == ["/briefings/lavrov/"]
+    assert [r["url"] for r in query(output, "NHK")["NHK"]] == ["/briefings/tokyo/"]
 
 
 def test_the_search_page_finds_japanese_in_a_browser(browser_page: Any, served: str) -> None:

@@ -39,7 +39,7 @@ function excerptInto(parent, excerpt) {
 
 function resultItem(data) {
   const item = document.createElement("li");
-  item.className = "search-result";
+  item.className = "item search-result"; // a result looks like the site's other lists
   const heading = document.createElement("h2");
   const link = document.createElement("a");
   link.href = new URL(data.url, location.href).href;

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from urllib.parse import quote
 
 SLUG = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")
 MAX_SLUG_BYTES = 180
@@ -31,3 +32,9 @@ def slugify(text: str) -> str:
     while len(words.encode("utf-8")) > MAX_SLUG_BYTES:
         words = words[:-1].rstrip("-")
     return words
+
+
+def address_length(slug: str) -> int:
+    """How many characters `slug` takes in an address, percent-encoded: one for a Latin letter,
+    nine for a Chinese, Japanese or Korean one (東 is %E6%9D%B1)."""
+    return len(quote(slug, safe=""))

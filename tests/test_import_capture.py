@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import yaml
@@ -196,7 +197,7 @@ def test_no_related_articles_yesterday_and_cjk_title(site: Path, tmp_path: Path)
     status, _out, err = import_file(site, path)
     assert status == 0, err
     [file] = briefings_in(site).values()
-    assert file.name == "2025-07-13-中国-日本産牛肉の輸入再開へ-前向き.md"  # posted on the capture's day
+    assert file.name == "2025-07-13-中国-日本産牛肉の.md"  # posted on the capture's day, a short address
     meta = front_matter(file)
     assert meta["title"] == title
     assert str(meta["date"]) == "2025-07-13 09:00:00+09:00"
@@ -206,6 +207,51 @@ def test_no_related_articles_yesterday_and_cjk_title(site: Path, tmp_path: Path)
     assert meta["summary"] == "中国政府は十一日、輸入を再開すると発表した。"
     assert body_of(file).strip() == ""  # one sentence: the summary says it all, and there is no link
     build(site, tmp_path / "out")
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        # no word breaks: cut between two characters, 8 of them (72 characters once percent-encoded)
+        (
+            "北朝鮮のミサイル発射について政府が緊急会議を開催、首相は国民に冷静な対応を呼びかけ",
+            "北朝鮮のミサイル",
+        ),
+        # words: cut after the last whole one that fits
+        ("북한, 러시아와 군사 협력 강화 합의…미국은 강력 반발", "북한-러시아와-군사"),
+        # Latin titles as before: up to 80 letters, cut at a word break
+        (
+            "Lavrov says Russia understands why North Korea pursues nuclear development and will go on",
+            "lavrov-says-russia-understands-why-north-korea-pursues-nuclear-development-and",
+        ),
+    ],
+)
+def test_a_long_title_gives_a_short_address(site: Path, tmp_path: Path, title: str, slug: str) -> None:
+    path = tmp_path / "c.txt"
+    path.write_text(capture(title, "NHK1 day ago", ["첫 문장입니다. 二つ目の文です."], []), encoding="utf-8")
+    status, _, err = import_file(site, path)
+    assert status == 0, err
+    assert list(briefings_in(site)) == [f"2025-07-13-{slug}.md"]
+    assert front_matter(briefings_in(site)[f"2025-07-13-{slug}.md"])["title"] == title
+    assert len(quote(slug)) <= 80
+    build(site, tmp_path / "out")
+    assert (tmp_path / "out" / "briefings" / slug / "index.html").is_file()
+
+
+def test_a_briefing_keeps_its_long_address_when_imported_again(site: Path, tmp_path: Path) -> None:
+    title = "北朝鮮のミサイル発射について政府が緊急会議を開催"
+    long_slug = "北朝鮮のミサイル発射について政府が緊急会議を開催"
+    existing = site / "content" / "briefings" / f"2025-07-12-{long_slug}.md"
+    existing.parent.mkdir(parents=True)
+    existing.write_text(
+        f"---\ntitle: {title}\ndate: 2025-07-12\nsources:\n  - name: NHK\n---\n\nWritten by hand.\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "c.txt"
+    path.write_text(capture(title, "NHK1 day ago", ["政府は会議を開いた。"], []), encoding="utf-8")
+    status, _, err = import_file(site, path)
+    assert status == 0, err
+    assert list(briefings_in(site)) == [existing.name]
 
 
 TOKYO = dt.timezone(dt.timedelta(hours=9))

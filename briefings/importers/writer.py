@@ -34,10 +34,12 @@ from briefings.importers.keypoints import KeyPoints, key_points
 from briefings.importers.sentences import language_of
 from briefings.importers.text import escape_text
 from briefings.model import SiteConfig, Source, Stamp
-from briefings.slugs import slug_problem, slugify
+from briefings.slugs import address_length, slug_problem, slugify
 from briefings.topics import TopicMatcher
 
-MAX_SLUG_CHARS = 80
+# A new briefing's slug in its address, percent-encoded: 80 Latin letters, or 8 Chinese, Japanese or
+# Korean ones (9 characters each), rather than a title's worth of %XX.
+MAX_SLUG_ADDRESS = 80
 _PLAIN = re.compile(r"[^\W_][\w .&'()/-]*[\w.)]|[^\W_]")
 
 
@@ -126,12 +128,17 @@ def _unique_slug(folder: Path, article: Article, captured: Stamp, taken: set[str
 
 
 def _readable_slug(text: str) -> str:
-    """The title's slug, cut at a word break so it stays short enough to read in an address."""
+    """The title's slug, short enough to read in an address: at most MAX_SLUG_ADDRESS characters
+    once percent-encoded. It is cut at a word break in its second half, else between two
+    characters (whole ones: slugify keeps no combining marks)."""
     slug = slugify(text)
-    if len(slug) <= MAX_SLUG_CHARS:
+    if address_length(slug) <= MAX_SLUG_ADDRESS:
         return slug
-    cut = slug[:MAX_SLUG_CHARS]
-    return cut[: cut.rfind("-")] if cut.rfind("-") > MAX_SLUG_CHARS // 2 else cut.rstrip("-_")
+    end, used = 0, 0
+    while (used := used + address_length(slug[end])) <= MAX_SLUG_ADDRESS:
+        end += 1
+    cut = slug[:end]
+    return cut[: cut.rfind("-")] if cut.rfind("-") > len(cut) // 2 else cut.rstrip("-_")
 
 
 def _file_name(date: Stamp, slug: str) -> str:

@@ -6,8 +6,9 @@ see convert); the compiled templates (`templates`) and each briefing's card and 
 rendered (`fragments`: see render); the assembled site, its briefings, the files it was made from
 and the related scoring (`site`, `site-briefings`, `site-files`, `related`: see snapshot); and,
 for each output folder, what its last build was made from and a fingerprint of every page and
-feed it holds (`builds`, `pages`: see pipeline). The large ones are written by a process of their
-own at the lowest priority while the build goes on (see Cache.save, parallel.in_background).
+feed it holds (`builds`, `pages`: see pipeline). The large ones are written aside, by a process
+of their own at the lowest priority while the build goes on (see Cache.save, Writes and
+parallel.in_background).
 
 The cache is a pickle, and unpickling runs code, so each cache file is signed with a key
 that lives outside the site (in the user's cache folder): a cache that came with someone else's
@@ -25,9 +26,10 @@ import mmap
 import os
 import pickle
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 from typing import Any, BinaryIO, Protocol
 
 from briefings.parallel import in_background, wait_for
@@ -36,7 +38,6 @@ CACHE_DIR = ".briefings-cache"
 KEY_BYTES = 32
 DELTA_LEAST = 100  # a change of up to this many entries (or a tenth of the table) is saved alone
 log = logging.getLogger(__name__)
-_writing: dict[Path, int] = {}  # cache file → the background process writing it
 
 
 def user_cache_home() -> Path:
@@ -97,13 +98,11 @@ class Cache:
         self.key = _key()
         self.base_signature = b""
         self.base: dict[str, Any] = {}  # the table as saved whole
-        if fresh:  # nothing is loaded, but a table being written aside must be in place first
-            finish_writing(self.path)
         self.entries: dict[str, Any] = {} if fresh else self._load()  # with the saved change applied
         self.used: dict[str, Any] = {}
+        self.aside: Writes | None = None  # what the table was last written aside by (see save)
 
     def _load(self) -> dict[str, Any]:
-        finish_writing(self.path)
         loaded = self._read(self.path)
         if loaded is None:
             return {}
@@ -155,7 +154,8 @@ class Cache:
     def forget(self) -> None:
         """Drop the saved table now (what is in use stays, for `save`): for a step that a killed
         build could leave half done, after which the saved table would no longer be true."""
-        finish_writing(self.path)
+        if self.aside is not None:
+            self.aside.finish(self.path)
         self.entries, self.base, self.base_signature = {}, {}, b""
         for path in (self.delta_path, self.path):
             try:
@@ -165,13 +165,13 @@ class Cache:
             except OSError as error:
                 log.warning("cannot remove the build cache %s: %s", path, error)
 
-    def save(self, *, background: bool = False) -> bool:
+    def save(self, *, aside: Writes | None = None) -> bool:
         """Keep what this build used (so deleted files drop out); skipped when nothing changed.
-        Whether the table holds it now (or will: see `background`).
+        Whether the table holds it now (or will: see `aside`).
 
-        With `background`, a forked process writes the table while this one goes on (a large
-        table takes most of a second to write); loading it again waits for that process, and so
-        does `finish_writing`."""
+        With `aside`, a forked process writes the table while this one goes on (a large table
+        takes most of a second to write), and `aside` knows it: the table is in place once
+        `aside` is finished (see Writes)."""
         unchanged = self.used.keys() == self.entries.keys() and all(
             self.entries[key] is value for key, value in self.used.items()
         )
@@ -179,11 +179,11 @@ class Cache:
             return False
         if unchanged:
             return True
-        if background:
-            finish_writing(self.path)
-            pid = in_background(self._save)
-            if pid is not None:  # what the table's file holds is the child's to know: start afresh
-                _writing[self.path] = pid
+        if self.aside is not None:  # an earlier save still writing it would land after this one
+            self.aside.finish(self.path)
+        if aside is not None:
+            self.aside = aside
+            if aside.start(self.path, self._save):  # what its file holds is the child's to know
                 self.entries, self.base, self.base_signature = dict(self.used), {}, b""
             return True
         return self._save()
@@ -224,11 +224,36 @@ class Cache:
         return signature
 
 
-def finish_writing(path: Path | None = None) -> None:
-    """Wait for the background process writing the cache file at `path`, or for all of them."""
-    for written in [path] if path is not None else list(_writing):
-        if (pid := _writing.pop(written, None)) is not None:
-            wait_for(pid)
+class Writes:
+    """The cache tables being written aside, each by a background process (see Cache.save): a
+    build's own, which it finishes before it ends, so that a table is in place before anything
+    loads it again. As a context manager, it finishes as the block ends."""
+
+    def __init__(self) -> None:
+        self.writing: dict[Path, int] = {}  # cache file → the process writing it
+
+    def start(self, path: Path, write: Callable[[], object]) -> bool:
+        """`write` the cache file at `path` in a background process (see parallel.in_background)
+        once no other is writing it; whether it went to one (else it was written here)."""
+        self.finish(path)
+        pid = in_background(write)
+        if pid is not None:
+            self.writing[path] = pid
+        return pid is not None
+
+    def finish(self, path: Path | None = None) -> None:
+        """Wait for the process writing the cache file at `path`, or for all of them."""
+        for written in [path] if path is not None else list(self.writing):
+            if (pid := self.writing.pop(written, None)) is not None:
+                wait_for(pid)
+
+    def __enter__(self) -> Writes:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.finish()
 
 
 _PATH = type(Path())  # PosixPath or WindowsPath

@@ -25,7 +25,7 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from briefings import THEME, __version__
-from briefings.cache import CACHE_DIR
+from briefings.cache import CACHE_DIR, Writes
 from briefings.config import load_config
 from briefings.errors import Problem
 from briefings.feeds import render_feed_files
@@ -102,8 +102,9 @@ def render_in_memory(root: Path, now: dt.datetime) -> tuple[Site, list[OutputFil
     With search on, the search page's script is among them; Pagefind's index is not made, since
     pages never link to its files (the script loads them)."""
     config = load_config(root)
-    site, _ = assemble(config, drafts=False, future=False, now=now)
-    files = render_pages(site, root / "templates", {}).files + render_feed_files(site, {}).files
+    with Writes() as aside:  # the large cache tables are written while the pages render
+        site, _ = assemble(config, drafts=False, future=False, now=now, aside=aside)
+        files = render_pages(site, root / "templates", {}).files + render_feed_files(site, {}).files
     if config.search:
         files.append(script_file())
     return site, files

@@ -21,7 +21,7 @@ import nh3
 import yaml
 
 from briefings import __version__
-from briefings.cache import Cache
+from briefings.cache import Cache, Writes
 from briefings.content import Document, Parsed, parse_document, with_data
 from briefings.digest import Digester
 from briefings.errors import ContentError, Problem
@@ -41,13 +41,16 @@ def convert_site(
     listed: tuple[list[Document], list[Problem]],
     progress: Progress | None = None,
     known: Mapping[str, Converted] | None = None,
+    *,
+    aside: Writes | None = None,
 ) -> tuple[list[Converted], list[Problem], dict[str, tuple[str, str]]]:
     """Every content file of the site (`listed`: see `list_documents`) converted, in order, the
     problems of those that could not be listed, read or converted, and each converted file's stamp
     and content key by its path. A file whose stamp was met before is taken from the cache without
     being read; the others are read and looked up by their bytes. With nothing cached, there is
     nothing to look up: the converting processes read the files.
-    `known` holds conversions the caller made already, by content key."""
+    `known` holds conversions the caller made already, by content key. With `aside`, a cache
+    table of many new conversions is written while the caller goes on (see Cache.save)."""
     documents, problems = list(listed[0]), list(listed[1])
     paths = {str(document.path): document.path for document in documents}
     cache = Cache(config.root, "documents", conversion_settings(config), paths)
@@ -83,7 +86,7 @@ def convert_site(
         if documents[index].stamp:
             cache.put(STAMPED + documents[index].stamp, key)
     if not problems:  # many new conversions make a large table to write: it is written aside
-        cache.save(background=len(pending) >= PARALLEL_FROM)
+        cache.save(aside=aside if len(pending) >= PARALLEL_FROM else None)
     found = sorted(results)
     sources = {str(documents[i].path): (documents[i].stamp, keys[i]) for i in found}
     return [results[i] for i in found], problems, sources

@@ -39,7 +39,7 @@ def in_background(task: Callable[[], object]) -> int | None:
     or run it here and return None when this process may not fork (see `can_fork`). The child
     ends without the parent's exit handlers and unflushed output: they are the parent's. It runs
     at the lowest priority: what it does is needed by the time the parent is done (see
-    cache.finish_writing), and the parent's own work (and its other processes') comes first."""
+    cache.Writes), and the parent's own work (and its other processes') comes first."""
     if not can_fork():
         task()
         return None

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from briefings import THEME, __version__
-from briefings.cache import Cache, collector_paused, finish_writing
+from briefings.cache import Cache, Writes, collector_paused
 from briefings.config import load_config
 from briefings.content import BRIEFINGS_DIR, PAGES_DIR, Document, list_documents
 from briefings.errors import ContentError, Problem, TemplateError
@@ -87,6 +87,7 @@ def build(
     moment = now or dt.datetime.now(dt.UTC)
     if (unchanged := record.unchanged(moment)) is not None:
         return unchanged
+    aside = Writes()  # the cache tables written while the build goes on (see Cache.save)
     try:
         # A build makes millions of long-lived objects and almost no garbage cycles: Python's cycle
         # collector would walk the growing heap again and again for nothing (a tenth of a cold build,
@@ -110,6 +111,7 @@ def build(
                     listed=listed,
                     converted=converted,
                     build=this_build,
+                    aside=aside,
                 )
             if last := resumed or reframed:
                 site, waiting = last.site, last.waiting
@@ -123,6 +125,7 @@ def build(
                     listed=listed,
                     known=converted,
                     keep=this_build,
+                    aside=aside,
                 )
             # The briefings whose own page may differ from the live output's, when that is known.
             edited = last.edited if last is not None and last.build == record.build() else None
@@ -142,7 +145,7 @@ def build(
                     before_exchange=record.forget,
                 ) as spare:
                     moved = reframed.lists if reframed is not None else None
-                    made = _render(site, previous, lists_before, edited, moved, spare, progress)
+                    made = _render(site, previous, lists_before, edited, moved, spare, progress, aside)
                     checked = ledger()
                     if checked.problems:  # changes readers would notice: the output stays as it was
                         raise ContentError(checked.problems)
@@ -158,8 +161,8 @@ def build(
             if on_site:
                 on_site(site)
             return report
-    finally:  # a cache table written aside (see Cache.save) is in place when the build ends
-        finish_writing()
+    finally:  # a cache table written aside is in place when the build ends
+        aside.finish()
 
 
 def assemble(
@@ -172,16 +175,18 @@ def assemble(
     listed: tuple[list[Document], list[Problem]] | None = None,
     known: Mapping[str, Converted] | None = None,
     keep: str | None = None,
+    aside: Writes | None = None,
 ) -> tuple[Site, Schedule]:
     """Content files → the site as readers see it (stages 1-3), and what waits for its date.
     `listed` is the content files when the caller listed them already (see `list_documents`);
     `known`, conversions made already (see convert_site). With `keep` (a build's name), the site
-    is kept for the next build (see snapshot)."""
+    is kept for the next build (see snapshot). With `aside`, the large cache tables are written
+    while the caller goes on, in place once it finishes `aside` (see Cache.save); else here."""
     from briefings.assemble import CURATED, SCORED, assemble_site
     from briefings.convert import convert_site
 
     listed = listed or list_documents(config)
-    converted, problems, sources = convert_site(config, listed, progress, known)
+    converted, problems, sources = convert_site(config, listed, progress, known, aside=aside)
     if problems:
         raise ContentError(problems)
     briefings = [(p, m, d) for p, m, d in converted if isinstance(p, ParsedBriefing) and d is not None]
@@ -202,8 +207,9 @@ def assemble(
             converted=converted,
             sources=sources,
             scoring=(memo.used[SCORED].key, memo.used[CURATED]),
+            aside=aside,
         )
-    memo.save(background=True)  # 14 MB at 10,000 briefings, written while pages render
+    memo.save(aside=aside)  # 14 MB at 10,000 briefings, written while pages render
     return site, waiting
 
 
@@ -226,6 +232,7 @@ def _render(
     moved: frozenset[str] | None,
     spare: Spare,
     progress: Progress | None,
+    aside: Writes,
 ) -> _Made:
     """Every file of the site into the spare folder (stage 4), each as soon as it is rendered. A
     page or feed whose fingerprint matches the live output's is not rendered again: the spare
@@ -242,7 +249,8 @@ def _render(
         plan.reuse_fragments(fragments)
     fed, made, problems, rendered = _render_all(_Work(site, previous, plan, spare), progress)
     if fragments is not None:
-        fragments.save(background=plan.keep_fragments(fragments, rendered) > FRAGMENTS_AT_ONCE)
+        many = plan.keep_fragments(fragments, rendered) > FRAGMENTS_AT_ONCE
+        fragments.save(aside=aside if many else None)
     for path in plan.kept:
         spare.keep(path)
     if problems:

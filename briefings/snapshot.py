@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from briefings import __version__
-from briefings.cache import ByName, Cache
+from briefings.cache import ByName, Cache, Writes
 from briefings.content import Document, with_data
 from briefings.errors import Problem
 from briefings.model import Briefing, Digest, Markup, ParsedBriefing, Site, SiteConfig
@@ -334,16 +334,17 @@ def keep_whole(
     converted: Sequence[Converted],
     sources: Mapping[str, tuple[str, str]],
     scoring: tuple[str, Mapping[str, Slugs]],
+    aside: Writes | None = None,
 ) -> None:
     """Keep a site just assembled from the `converted` files (made from `sources`: path → stamp
     and content key) for the next build, with the key of the related scoring the assembly kept
-    and the curated related lists (see assemble_site); the site is written aside while this
-    build goes on."""
+    and the curated related lists (see assemble_site); with `aside`, the site is written while
+    this build goes on (see Cache.save)."""
     from briefings.reassemble import frames_of
 
     version = _version(config, drafts, future)
     briefings = [(p, m, d) for p, m, d in converted if isinstance(p, ParsedBriefing) and d is not None]
-    _keep_site(config, version, build, site, waiting, scoring, frames_of(site, briefings))
+    _keep_site(config, version, build, site, waiting, scoring, frames_of(site, briefings), aside=aside)
     files = Cache(config.root, FILES, version, fresh=True)
     for parsed, _, _ in converted:
         stamp, key = sources[str(parsed.path)]
@@ -374,21 +375,23 @@ def _keep_site(
     scoring: tuple[str, Mapping[str, Slugs]],
     frames: Frames,
     briefings: Cache | None = None,
+    *,
+    aside: Writes | None,
 ) -> None:
-    """The site's tables, written aside while the build goes on: its briefings by slug, in the
+    """The site's tables, written `aside` while the build goes on: its briefings by slug, in the
     loaded table of the briefings `briefings` (only those new since are written, beside it) or in
     a new one, and the site, which names its briefings (their bulk) by slug."""
     kept = briefings if briefings is not None else Cache(config.root, BRIEFINGS, version, fresh=True)
     for briefing in site.briefings:
         kept.put(briefing.slug, briefing)
     kept.put(BUILD, build)
-    kept.save(background=True)
+    kept.save(aside=aside)
     tables = Cache(config.root, SITE, version, fresh=True, named=ByName(Briefing, "slug", {}))
     entries: tuple[object, ...] = ((site, waiting), {}, {}, (scoring[0], dict(scoring[1])), frames)
     for name, value in zip(ENTRIES, entries, strict=True):
         tables.put(name, value)
     tables.put(BUILD, build)
-    tables.save(background=True)
+    tables.save(aside=aside)
 
 
 def reframe(
@@ -400,12 +403,14 @@ def reframe(
     listed: tuple[list[Document], list[Problem]],
     converted: dict[str, Converted],
     build: str,
+    aside: Writes | None = None,
 ) -> Reframed | None:
     """The site a whole assembly would make after edits that add briefings or move them (see
     reassemble), made from the last build's snapshot and kept as the snapshot of this build (named
     `build`); None when anything else changed, or there is no snapshot for these settings. The
     conversions made on the way are put in `converted`, by content key. A build that shows every
-    briefing (`future`) is assembled whole."""
+    briefing (`future`) is assembled whole. With `aside`, the large tables are written while the
+    build goes on (see Cache.save)."""
     from briefings.assemble import CURATED, SCORED
     from briefings.edits import with_edits
     from briefings.reassemble import Frames, list_pages_changed, own_pages_changed, reassembled
@@ -452,8 +457,9 @@ def reframe(
         )
         memo.put(SCORED, made.scored)
         memo.put(CURATED, made.curated)
-        memo.save(background=True)
-    _keep_site(config, version, build, made.site, waiting, (made.scored.key, curated), made.frames, briefings)
+        memo.save(aside=aside)
+    kept_scoring = (made.scored.key, curated)
+    _keep_site(config, version, build, made.site, waiting, kept_scoring, made.frames, briefings, aside=aside)
     files.put(BUILD, (build, waiting.holds_until(future=future)))
     files.save()
     return Reframed(made.site, waiting, last[0], edited, lists)

@@ -17,7 +17,7 @@ import pytest
 from conftest import MakeSite, briefing, files_look_old, run_cli, snapshot
 
 from briefings import __version__, convert, pipeline, render
-from briefings.cache import CACHE_DIR, Cache
+from briefings.cache import CACHE_DIR, Cache, Writes
 from briefings.content import Document
 from briefings.contexts import site_pages
 from briefings.convert import Converter
@@ -177,6 +177,25 @@ def test_paths_in_the_cache_load_as_the_paths_the_build_listed(tmp_path: Path) -
     table.save()
     first, second = Cache(tmp_path, "table", "1", {str(listed): listed}).get("a")
     assert first is listed and second == other and type(second) is type(other)
+
+
+def test_a_table_written_aside_is_in_place_once_its_writes_are_finished(tmp_path: Path) -> None:
+    """A table written aside twice is written in order (the later save is the one kept), and
+    each save is in place once the writes that were given it are finished."""
+    table = Cache(tmp_path, "table", "1")
+    with Writes() as aside:
+        table.put("a", "first")
+        assert table.save(aside=aside)
+        table.put("a", "second")
+        assert table.save(aside=aside)
+    assert not aside.writing and Cache(tmp_path, "table", "1").get("a") == "second"
+    again = Cache(tmp_path, "table", "1")
+    with Writes() as other:
+        again.put("a", "third")
+        assert again.save(aside=other)
+        again.put("a", "fourth")  # written here, once the third is written aside
+        assert again.save()
+        assert Cache(tmp_path, "table", "1").get("a") == "fourth"
 
 
 def test_a_small_change_saves_only_the_change_beside_the_cache(make_site: MakeSite) -> None:

@@ -3,6 +3,11 @@
 Forked processes inherit what the parent has built (the site, an index) instead of being sent it,
 which makes them cheap to start; but forking a process that runs other threads (the preview
 server's) can deadlock the child, and one core gains nothing from a second process.
+
+A task run by `forked` or `in_background` is a closure, which the forked process inherits with
+all it holds. A task sent to a pool's process is sent by name, and finds what the process
+inherited in this module: the one value kept here, set in each of a pool's processes as it starts
+(see forked_pool), never in the process that made the pool.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
+_inherited: object = None  # in a process of a forked pool only: what it inherited (see forked_pool)
 
 
 def can_fork() -> bool:
@@ -29,9 +35,28 @@ def can_fork() -> bool:
     )
 
 
-def forked_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of forked processes (see `can_fork`)."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+def forked_pool(workers: int, inherit: object = None) -> ProcessPoolExecutor:
+    """A pool of forked processes (see `can_fork`), in which a task finds `inherit` by
+    `inherited`: each process inherits it as it is forked, so it is never copied or sent."""
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_inherit,
+        initargs=(inherit,),  # a forked process is started with these as they are, never pickled
+    )
+
+
+def _inherit(value: object) -> None:
+    """As a process of a forked pool starts: keep what it inherited for its tasks."""
+    global _inherited
+    _inherited = value
+
+
+def inherited(kind: type[T]) -> T:
+    """In a process of a forked pool, what it inherited (see forked_pool), which is a `kind`."""
+    if not isinstance(_inherited, kind):
+        raise TypeError(f"this process inherited no {kind.__name__}: is it a forked pool's?")
+    return _inherited
 
 
 def in_background(task: Callable[[], object]) -> int | None:

@@ -31,7 +31,7 @@ from briefings.errors import ContentError, Problem, TemplateError
 from briefings.ledger import Checked, check_site, write_ledger
 from briefings.model import OutputFile, ParsedBriefing, ParsedPage, Site, SiteConfig, Stamp
 from briefings.output import Spare, spare_folder, writing
-from briefings.parallel import can_fork, forked, forked_pool
+from briefings.parallel import can_fork, forked, forked_pool, inherited
 from briefings.reuse import FilesStamp, Lists, Taken, files_stamp
 from briefings.schedule import Schedule, schedule
 from briefings.snapshot import keep_whole, new_build, reframe, related_memo, resume
@@ -286,7 +286,6 @@ PARALLEL_PAGES = 1000  # below this, starting processes costs more than it saves
 APART_FROM = 4000  # briefings: from this many, the feeds and the ledger check take a process each
 SPLIT_FROM = 100  # pages: from this many, a large site's are rendered by two processes, every other each
 PAGES_PER_TASK = 250
-_shared: _Work | None = None  # set for the forked rendering processes to inherit
 
 
 def _render_all(
@@ -299,7 +298,6 @@ def _render_all(
     there all is rendered here.
     The feeds, the fingerprints of pages fingerprinted as they were rendered, the problems, and
     the briefings' cards and entries rendered on the way."""
-    global _shared
     total = len(work.plan.todo)
     if total < PARALLEL_PAGES or not can_fork():
         # Here, but for a large site's feeds and, when they are many, every other page.
@@ -317,32 +315,26 @@ def _render_all(
         met = {problem.render(): problem for problem in problems + other_problems}
         return fed, made | other_made, list(met.values()), [work.plan.fragments_made(), fragments]
     problems, made, rendered = [], {}, []
-    _shared = work
-    try:
-        with forked_pool(os.cpu_count() or 2) as pool:
-            feeds = pool.submit(_feeds_share)  # first: the longest single task
-            # The pages listing briefings come first in the plan (see plan_pages): one process
-            # renders them all, so that each briefing's card is rendered once, not in each process.
-            lists = sum(1 for page in work.plan.todo if page.own is None)
-            starts = [0, *range(lists, total, PAGES_PER_TASK)] if lists else range(0, total, PAGES_PER_TASK)
-            stops = [*starts[1:], total]
-            shares = [
-                pool.submit(_pages_share, start, stop) for start, stop in zip(starts, stops, strict=True)
-            ]
-            done = 0
-            for future in as_completed(shares):
-                paths, changed, fingerprints, found, fragments = future.result()
-                work.spare.note(paths, changed)
-                made.update(fingerprints)
-                problems += found
-                rendered.append(fragments)
-                done += len(paths)
-                if progress:
-                    progress("rendering pages", done, total)
-            paths, changed, fed = feeds.result()
+    with forked_pool(os.cpu_count() or 2, inherit=work) as pool:
+        feeds = pool.submit(_feeds_share)  # first: the longest single task
+        # The pages listing briefings come first in the plan (see plan_pages): one process
+        # renders them all, so that each briefing's card is rendered once, not in each process.
+        lists = sum(1 for page in work.plan.todo if page.own is None)
+        starts = [0, *range(lists, total, PAGES_PER_TASK)] if lists else range(0, total, PAGES_PER_TASK)
+        stops = [*starts[1:], total]
+        shares = [pool.submit(_pages_share, start, stop) for start, stop in zip(starts, stops, strict=True)]
+        done = 0
+        for future in as_completed(shares):
+            paths, changed, fingerprints, found, fragments = future.result()
             work.spare.note(paths, changed)
-    finally:
-        _shared = None
+            made.update(fingerprints)
+            problems += found
+            rendered.append(fragments)
+            done += len(paths)
+            if progress:
+                progress("rendering pages", done, total)
+        paths, changed, fed = feeds.result()
+        work.spare.note(paths, changed)
     return fed, made, list({problem.render(): problem for problem in problems}.values()), rendered
 
 
@@ -360,9 +352,8 @@ def _feeds(work: _Work, spare: Spare) -> _Fed:
 def _pages_share(
     start: int, stop: int
 ) -> tuple[list[str], list[str], dict[str, str], list[Problem], MadeFragments]:
-    """In a forked process: some of the planned pages into the spare (see _pages_apart)."""
-    assert _shared is not None
-    return _pages_apart(_shared, start, stop)
+    """In a forked pool's process: some of the planned pages into the spare (see _pages_apart)."""
+    return _pages_apart(inherited(_Work), start, stop)
 
 
 def _pages_apart(
@@ -377,9 +368,8 @@ def _pages_apart(
 
 
 def _feeds_share() -> tuple[list[str], list[str], _Fed]:
-    """In a forked process: the feeds into the spare, and what was put there."""
-    assert _shared is not None
-    return _feeds_apart(_shared)
+    """In a forked pool's process: the feeds into the spare, and what was put there."""
+    return _feeds_apart(inherited(_Work))
 
 
 def _feeds_apart(work: _Work) -> tuple[list[str], list[str], _Fed]:

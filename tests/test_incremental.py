@@ -317,9 +317,9 @@ def test_pages_rendered_by_several_processes_equal_those_rendered_by_one(
     assert build(alone, alone / "output").pages > 10
     pools: list[int] = []
 
-    def counted_pool(workers: int) -> Any:
+    def counted_pool(workers: int, inherit: object = None) -> Any:
         pools.append(workers)
-        return forked_pool(workers)
+        return forked_pool(workers, inherit)
 
     monkeypatch.setattr(pipeline, "forked_pool", counted_pool)
     monkeypatch.setattr(pipeline, "PARALLEL_PAGES", 1)

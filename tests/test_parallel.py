@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from briefings import parallel
-from briefings.parallel import forked, in_background, wait_for
+from briefings.parallel import forked, forked_pool, in_background, inherited, wait_for
 
 
 def test_a_task_apart_gives_its_value_from_another_process() -> None:
@@ -66,3 +66,18 @@ def test_work_in_the_background_gives_way_to_the_build(tmp_path: Path) -> None:
     assert pid is not None
     wait_for(pid)
     assert int(niceness.read_text(encoding="utf-8")) == 19 >= os.nice(0)
+
+
+def _what_was_inherited() -> tuple[int, list[int]]:
+    return os.getpid(), inherited(list)
+
+
+def test_a_pool_s_tasks_find_what_its_processes_inherited() -> None:
+    """A task is sent to a pool's process by name; what the pool was given to inherit it finds
+    there. The process that made the pool keeps nothing of it."""
+    value = [1, 2, 3]
+    with forked_pool(2, inherit=value) as pool:
+        pid, found = pool.submit(_what_was_inherited).result()
+    assert found == value and pid != os.getpid()
+    with pytest.raises(TypeError, match="inherited no list"):
+        inherited(list)

@@ -379,8 +379,12 @@ def test_topic_rules_match_english_words_and_cjk_substrings(make_site: MakeSite)
     site = make_site(
         {
             "site.toml": toml,
-            "content/briefings/a.md": briefing("会談", body="外相が東京で会談した。その後、声明を出した。"),
-            "content/briefings/b.md": briefing("Trade", body="Exports fell. Japan's exports to China rose."),
+            "content/briefings/a.md": briefing(
+                "会談", body="会談が開かれた。\n\n外相が東京で会談した。その後、声明を出した。"
+            ),
+            "content/briefings/b.md": briefing(
+                "Trade", body="Exports fell.\n\nJapan's exports to China rose."
+            ),
             "content/briefings/c.md": briefing("Other", body="Japanese and Japanology are not the word."),
         }
     )

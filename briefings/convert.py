@@ -27,11 +27,10 @@ from briefings.digest import Digester
 from briefings.errors import ContentError, Problem
 from briefings.markup import MarkupRenderer
 from briefings.model import Digest, Markup, ParsedBriefing, SiteConfig
+from briefings.parallel import Parallelism
 
 Converted = tuple[Parsed, Markup, Digest | None]  # a digest for briefings, None for pages
 Progress = Callable[[str, int, int], None]
-PARALLEL_FROM = 400  # below this, starting processes costs more than it saves
-CHUNK = 100
 CACHE_FORMAT = 9  # raised whenever the cached types change shape
 STAMPED = "stamp "  # a cache key naming a file version by its stamp; its value is the content key
 
@@ -43,14 +42,17 @@ def convert_site(
     known: Mapping[str, Converted] | None = None,
     *,
     aside: Writes | None = None,
+    parallelism: Parallelism | None = None,
 ) -> tuple[list[Converted], list[Problem], dict[str, tuple[str, str]]]:
     """Every content file of the site (`listed`: see `list_documents`) converted, in order, the
     problems of those that could not be listed, read or converted, and each converted file's stamp
     and content key by its path. A file whose stamp was met before is taken from the cache without
     being read; the others are read and looked up by their bytes. With nothing cached, there is
     nothing to look up: the converting processes read the files.
-    `known` holds conversions the caller made already, by content key. With `aside`, a cache
-    table of many new conversions is written while the caller goes on (see Cache.save)."""
+    `known` holds conversions the caller made already, by content key. From
+    `parallelism.convert_from` files to convert (default: see Parallelism), a pool of processes
+    converts them and, with `aside`, the cache table they make is written while the caller goes
+    on (see Cache.save)."""
     documents, problems = list(listed[0]), list(listed[1])
     paths = {str(document.path): document.path for document in documents}
     cache = Cache(config.root, "documents", conversion_settings(config), paths)
@@ -77,7 +79,10 @@ def convert_site(
         results[index], keys[index] = hit, key
         if document.stamp:
             cache.put(STAMPED + document.stamp, key)
-    for index, key, outcome in _convert(config, [documents[i] for i in pending], pending, progress):
+    parallelism = parallelism or Parallelism()
+    many = len(pending) >= parallelism.convert_from
+    chunk = parallelism.convert_chunk if many else None
+    for index, key, outcome in _convert(config, [documents[i] for i in pending], pending, progress, chunk):
         if isinstance(outcome, list):
             problems.extend(outcome)
             continue
@@ -86,7 +91,7 @@ def convert_site(
         if documents[index].stamp:
             cache.put(STAMPED + documents[index].stamp, key)
     if not problems:  # many new conversions make a large table to write: it is written aside
-        cache.save(aside=aside if len(pending) >= PARALLEL_FROM else None)
+        cache.save(aside=aside if many else None)
     found = sorted(results)
     sources = {str(documents[i].path): (documents[i].stamp, keys[i]) for i in found}
     return [results[i] for i in found], problems, sources
@@ -110,14 +115,19 @@ Outcome = Converted | list[Problem]
 
 
 def _convert(
-    config: SiteConfig, documents: list[Document], indexes: list[int], progress: Progress | None
+    config: SiteConfig,
+    documents: list[Document],
+    indexes: list[int],
+    progress: Progress | None,
+    chunk: int | None,
 ) -> list[tuple[int, str, Outcome]]:
-    """(index, content key, outcome) of each document."""
-    if len(documents) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+    """(index, content key, outcome) of each document: with a `chunk` size, by a pool of
+    processes (when there are cores to use), each given that many documents at a time."""
+    if chunk is None or (os.cpu_count() or 1) < 2:
         return [
             (i, *done) for i, done in zip(indexes, convert_chunk(config, documents, progress), strict=True)
         ]
-    chunks = [(indexes[i : i + CHUNK], documents[i : i + CHUNK]) for i in range(0, len(documents), CHUNK)]
+    chunks = [(indexes[i : i + chunk], documents[i : i + chunk]) for i in range(0, len(documents), chunk)]
     # fork is fastest, but forking a process that runs other threads (the preview server's) can
     # deadlock in the child; there a fork server starts clean workers instead.
     context = multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")

@@ -20,10 +20,26 @@ import signal
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from typing import TypeVar
 
 T = TypeVar("T")
 _inherited: object = None  # in a process of a forked pool only: what it inherited (see forked_pool)
+
+
+@dataclass(frozen=True, slots=True)
+class Parallelism:
+    """From what sizes a build shares its work with other processes. Each default is about where
+    sharing starts to pay on two cores (see bench/RESULTS.md); what a build makes is the same
+    bytes at any sizes, so smaller ones make a small site take the ways a large one does."""
+
+    convert_from: int = 400  # files to convert: from this many, a pool of processes converts them
+    convert_chunk: int = 100  # files a converting process is given at a time
+    pool_from: int = 1000  # pages to render: from this many, one forked process per core renders them
+    pages_per_task: int = 250  # pages a rendering process is given at a time
+    apart_from: int = 4000  # briefings: from this many, the feeds and the ledger check take a process each
+    split_from: int = 100  # pages: from this many, a site of `apart_from` briefings has two processes
+    # render them, every other page each (fewer than `pool_from`: else the pool does)
 
 
 def can_fork() -> bool:

@@ -31,7 +31,7 @@ from briefings.errors import ContentError, Problem, TemplateError
 from briefings.ledger import Checked, check_site, write_ledger
 from briefings.model import OutputFile, ParsedBriefing, ParsedPage, Site, SiteConfig, Stamp
 from briefings.output import Spare, spare_folder, writing
-from briefings.parallel import can_fork, forked, forked_pool, inherited
+from briefings.parallel import Parallelism, can_fork, forked, forked_pool, inherited
 from briefings.reuse import FilesStamp, Lists, Taken, files_stamp
 from briefings.schedule import Schedule, schedule
 from briefings.snapshot import keep_whole, new_build, reframe, related_memo, resume
@@ -71,6 +71,7 @@ def build(
     future: bool = False,
     now: dt.datetime | None = None,
     on_site: Callable[[Site], None] | None = None,
+    parallelism: Parallelism | None = None,
 ) -> BuildReport:
     """Build the site in `root` into `output`; raises a BriefingsError for anything the user can fix.
 
@@ -78,13 +79,16 @@ def build(
     Feed ids are checked against the site's ledger only in a build for the address in site.toml
     (not for a preview or staging address) without drafts or `future`; only such builds record them.
     Briefings dated after `now` (default: the current time) are left out unless `future`.
-    `on_site` is given the assembled site once it is written (not when nothing changed)."""
+    `on_site` is given the assembled site once it is written (not when nothing changed).
+    `parallelism` says from what sizes the work is shared with other processes (default: see
+    Parallelism); what is built is the same at any."""
     config = load_config(root, base_url)
     own_address = base_url is None or config.base_url == load_config(root).base_url
     publishing = own_address and not drafts and not future
     taken = Taken()  # the files' metadata, taken once for the record and the content
     record = _Record(root, output, _inputs(config, drafts=drafts, future=future, taken=taken))
     moment = now or dt.datetime.now(dt.UTC)
+    parallelism = parallelism or Parallelism()
     if (unchanged := record.unchanged(moment)) is not None:
         return unchanged
     aside = Writes()  # the cache tables written while the build goes on (see Cache.save)
@@ -126,10 +130,14 @@ def build(
                     known=converted,
                     keep=this_build,
                     aside=aside,
+                    parallelism=parallelism,
                 )
             # The briefings whose own page may differ from the live output's, when that is known.
             edited = last.edited if last is not None and last.build == record.build() else None
-            with _checking_ledger(site, record, publishing=publishing, accept=accept_feed_changes) as ledger:
+            apart = len(site.briefings) >= parallelism.apart_from
+            with _checking_ledger(
+                site, record, publishing=publishing, accept=accept_feed_changes, apart=apart
+            ) as ledger:
                 spare_holds, linked = record.spare_holds(), record.linked()
                 previous = record.fingerprints(linked)
                 lists_before = record.lists()
@@ -145,7 +153,9 @@ def build(
                     before_exchange=record.forget,
                 ) as spare:
                     moved = reframed.lists if reframed is not None else None
-                    made = _render(site, previous, lists_before, edited, moved, spare, progress, aside)
+                    made = _render(
+                        site, previous, lists_before, edited, moved, spare, progress, aside, parallelism
+                    )
                     checked = ledger()
                     if checked.problems:  # changes readers would notice: the output stays as it was
                         raise ContentError(checked.problems)
@@ -176,17 +186,22 @@ def assemble(
     known: Mapping[str, Converted] | None = None,
     keep: str | None = None,
     aside: Writes | None = None,
+    parallelism: Parallelism | None = None,
 ) -> tuple[Site, Schedule]:
     """Content files → the site as readers see it (stages 1-3), and what waits for its date.
     `listed` is the content files when the caller listed them already (see `list_documents`);
     `known`, conversions made already (see convert_site). With `keep` (a build's name), the site
     is kept for the next build (see snapshot). With `aside`, the large cache tables are written
-    while the caller goes on, in place once it finishes `aside` (see Cache.save); else here."""
+    while the caller goes on, in place once it finishes `aside` (see Cache.save); else here.
+    `parallelism` says from how many files they are converted by a pool of processes (see
+    convert_site)."""
     from briefings.assemble import CURATED, SCORED, assemble_site
     from briefings.convert import convert_site
 
     listed = listed or list_documents(config)
-    converted, problems, sources = convert_site(config, listed, progress, known, aside=aside)
+    converted, problems, sources = convert_site(
+        config, listed, progress, known, aside=aside, parallelism=parallelism
+    )
     if problems:
         raise ContentError(problems)
     briefings = [(p, m, d) for p, m, d in converted if isinstance(p, ParsedBriefing) and d is not None]
@@ -233,6 +248,7 @@ def _render(
     spare: Spare,
     progress: Progress | None,
     aside: Writes,
+    parallelism: Parallelism,
 ) -> _Made:
     """Every file of the site into the spare folder (stage 4), each as soon as it is rendered. A
     page or feed whose fingerprint matches the live output's is not rendered again: the spare
@@ -247,7 +263,7 @@ def _render(
     fragments = Cache(site.config.root, FRAGMENTS_TABLE, __version__) if plan.keeps_fragments else None
     if fragments is not None:
         plan.reuse_fragments(fragments)
-    fed, made, problems, rendered = _render_all(_Work(site, previous, plan, spare), progress)
+    fed, made, problems, rendered = _render_all(_Work(site, previous, plan, spare), progress, parallelism)
     if fragments is not None:
         many = plan.keep_fragments(fragments, rendered) > FRAGMENTS_AT_ONCE
         fragments.save(aside=aside if many else None)
@@ -282,27 +298,23 @@ class _Fed:
 
 
 FRAGMENTS_AT_ONCE = 1000  # cards and entries: more are saved by a forked process
-PARALLEL_PAGES = 1000  # below this, starting processes costs more than it saves
-APART_FROM = 4000  # briefings: from this many, the feeds and the ledger check take a process each
-SPLIT_FROM = 100  # pages: from this many, a large site's are rendered by two processes, every other each
-PAGES_PER_TASK = 250
 
 
 def _render_all(
-    work: _Work, progress: Progress | None
+    work: _Work, progress: Progress | None, parallelism: Parallelism
 ) -> tuple[_Fed, dict[str, str], list[Problem], list[MadeFragments]]:
     """The planned pages and the feeds into the spare: for many pages, in one forked process per
     core, which inherit the site instead of being sent it; else in this process, but for a large
-    site's feeds and (from SPLIT_FROM pages) every other page, rendered in forked processes
-    meanwhile. Forking a process that runs other threads (the preview server's) is unsafe, so
+    site's feeds and (for enough pages) every other page, rendered in forked processes meanwhile
+    (see Parallelism). Forking a process that runs other threads (the preview server's) is unsafe, so
     there all is rendered here.
     The feeds, the fingerprints of pages fingerprinted as they were rendered, the problems, and
     the briefings' cards and entries rendered on the way."""
     total = len(work.plan.todo)
-    if total < PARALLEL_PAGES or not can_fork():
+    if total < parallelism.pool_from or not can_fork():
         # Here, but for a large site's feeds and, when they are many, every other page.
-        large = len(work.site.briefings) >= APART_FROM
-        split = large and total >= SPLIT_FROM
+        large = len(work.site.briefings) >= parallelism.apart_from
+        split = large and total >= parallelism.split_from
         step, others_stop = (2, total) if split else (1, 0)  # unsplit: the others are none
         with (
             forked(lambda: _feeds_apart(work), apart=large) as fed_apart,
@@ -320,7 +332,8 @@ def _render_all(
         # The pages listing briefings come first in the plan (see plan_pages): one process
         # renders them all, so that each briefing's card is rendered once, not in each process.
         lists = sum(1 for page in work.plan.todo if page.own is None)
-        starts = [0, *range(lists, total, PAGES_PER_TASK)] if lists else range(0, total, PAGES_PER_TASK)
+        per_task = parallelism.pages_per_task
+        starts = [0, *range(lists, total, per_task)] if lists else range(0, total, per_task)
         stops = [*starts[1:], total]
         shares = [pool.submit(_pages_share, start, stop) for start, stop in zip(starts, stops, strict=True)]
         done = 0
@@ -380,14 +393,14 @@ def _feeds_apart(work: _Work) -> tuple[list[str], list[str], _Fed]:
 
 
 def _checking_ledger(
-    site: Site, record: _Record, *, publishing: bool, accept: bool
+    site: Site, record: _Record, *, publishing: bool, accept: bool, apart: bool
 ) -> AbstractContextManager[Callable[[], Checked]]:
-    """The feed ledger's check (see ledger), made in a forked process for a large site while
-    this one renders; only a build that publishes checks it (see build)."""
+    """The feed ledger's check (see ledger), made in a forked process (when `apart`: for a large
+    site) while this one renders; only a build that publishes checks it (see build)."""
     if not publishing:
         return nullcontext(lambda: Checked([], None, None))
     last = record.ledger_checked()
-    return forked(lambda: check_site(site, last, accept=accept), apart=len(site.briefings) >= APART_FROM)
+    return forked(lambda: check_site(site, last, accept=accept), apart=apart)
 
 
 def _inputs(config: SiteConfig, *, drafts: bool, future: bool, taken: Taken) -> FilesStamp:

@@ -23,7 +23,7 @@ from briefings.contexts import site_pages
 from briefings.convert import Converter
 from briefings.errors import ContentError, TemplateError
 from briefings.model import Briefing, Site
-from briefings.parallel import forked_pool
+from briefings.parallel import Parallelism, forked_pool
 from briefings.pipeline import build
 from briefings.reuse import FilesStamp, Taken, files_stamp
 
@@ -242,9 +242,9 @@ def test_a_build_into_another_folder_leaves_the_output_s_record(
     rendered: list[int] = []
     render_all = pipeline._render_all
 
-    def counted(work: Any, progress: Any) -> Any:
+    def counted(work: Any, *others: Any) -> Any:
         rendered.append(len(work.plan.todo))
-        return render_all(work, progress)
+        return render_all(work, *others)
 
     monkeypatch.setattr(pipeline, "_render_all", counted)
     replace(site, "content/briefings/2025-07-09-b9.md", "Closing line.", "Closing line, updated.")
@@ -322,9 +322,8 @@ def test_pages_rendered_by_several_processes_equal_those_rendered_by_one(
         return forked_pool(workers, inherit)
 
     monkeypatch.setattr(pipeline, "forked_pool", counted_pool)
-    monkeypatch.setattr(pipeline, "PARALLEL_PAGES", 1)
-    monkeypatch.setattr(pipeline, "PAGES_PER_TASK", 3)
-    report = build(site, site / "output")
+    pooled = Parallelism(pool_from=1, pages_per_task=3)
+    report = build(site, site / "output", parallelism=pooled)
     assert pools, "the pages were not rendered in parallel"
     assert snapshot(site / "output") == snapshot(alone / "output")
     assert report.changed == report.files  # every file written, each counted once
@@ -333,7 +332,7 @@ def test_pages_rendered_by_several_processes_equal_those_rendered_by_one(
     (site / "templates/page.html").write_text("{{ no_such_value }}", encoding="utf-8")
     before = snapshot(site / "output")
     with pytest.raises(TemplateError) as failed:
-        build(site, site / "output")
+        build(site, site / "output", parallelism=pooled)
     assert [p.render(site) for p in failed.value.problems] == [
         "templates/page.html:1: template error: 'no_such_value' is undefined"
     ]
@@ -350,8 +349,8 @@ def test_feeds_pages_and_the_ledger_made_apart_equal_those_made_here(
     site = make_site(base_files())
     here = tmp_path / "here"
     shutil.copytree(site, here)
-    monkeypatch.setattr(pipeline, "APART_FROM", 10**9)
-    build(here, here / "output")
+    alone, apart = Parallelism(apart_from=10**9), Parallelism(apart_from=1, split_from=1)
+    build(here, here / "output", parallelism=alone)
     forks: list[int] = []
     fork = os.fork
 
@@ -359,10 +358,8 @@ def test_feeds_pages_and_the_ledger_made_apart_equal_those_made_here(
         forks.append(1)
         return fork()
 
-    monkeypatch.setattr(pipeline, "APART_FROM", 1)
-    monkeypatch.setattr(pipeline, "SPLIT_FROM", 1)
     monkeypatch.setattr(os, "fork", counted_fork)
-    report = build(site, site / "output")
+    report = build(site, site / "output", parallelism=apart)
     assert len(forks) >= 3, "the feeds, the pages or the ledger were not made apart"
     assert snapshot(site / "output") == snapshot(here / "output")
     assert report.paths == snapshot(site / "output").keys()  # what was made apart is known here
@@ -371,10 +368,8 @@ def test_feeds_pages_and_the_ledger_made_apart_equal_those_made_here(
         (folder / "content/briefings/2025-07-20-b20.md").write_text(
             briefing("Twenty", date="2025-07-20", extra="topics: [T1]\n"), encoding="utf-8"
         )
-    monkeypatch.setattr(pipeline, "APART_FROM", 10**9)
-    build(here, here / "output")
-    monkeypatch.setattr(pipeline, "APART_FROM", 1)
-    report = build(site, site / "output")
+    build(here, here / "output", parallelism=alone)
+    report = build(site, site / "output", parallelism=apart)
     assert snapshot(site / "output") == snapshot(here / "output")
     assert report.paths == snapshot(site / "output").keys()
     assert {"rss.xml", "atom.xml", "feed.json", "topics/t1/rss.xml"} <= report.changed_paths
@@ -383,7 +378,7 @@ def test_feeds_pages_and_the_ledger_made_apart_equal_those_made_here(
     before, ledger = snapshot(site / "output"), (site / "published.json").read_bytes()
     (site / "content/briefings/2025-07-20-b20.md").rename(site / "content/briefings/2025-07-20-moved.md")
     with pytest.raises(ContentError, match="feed id would change"):
-        build(site, site / "output")
+        build(site, site / "output", parallelism=apart)
     assert snapshot(site / "output") == before and (site / "published.json").read_bytes() == ledger
 
 
@@ -422,15 +417,16 @@ def test_a_first_build_reads_files_where_it_converts_them(
     """With nothing cached, the converting processes read the files (forked ones, for many files,
     and a forked one writes the cache): a file that cannot be read is reported by its path, and
     the cache left behind serves the next build, which converts only what was edited."""
-    if many:
-        monkeypatch.setattr(convert, "PARALLEL_FROM", 1)
-        monkeypatch.setattr(convert, "CHUNK", 2)
+    sizes = Parallelism(convert_from=1, convert_chunk=2) if many else Parallelism(convert_from=10**9)
     site = make_site(base_files())
     (site / "content/briefings/2025-07-30-folder.md").mkdir()  # named like a briefing, no file
-    status, _, err = run_cli("build", str(site))
-    assert status == 1 and "content/briefings/2025-07-30-folder.md: cannot read file" in err
+    with pytest.raises(ContentError) as failed:
+        build(site, site / "output", parallelism=sizes)
+    assert [problem.render(site) for problem in failed.value.problems] == [
+        "content/briefings/2025-07-30-folder.md: cannot read file: Is a directory"
+    ]
     (site / "content/briefings/2025-07-30-folder.md").rmdir()
-    first = build(site, site / "output")
+    first = build(site, site / "output", parallelism=sizes)
     assert first.briefings == 9 and (site / CACHE_DIR / "documents.pickle").is_file()
     replace(site, "content/briefings/2025-07-03-b3.md", "Text 3", "Changed text")
     converted: list[str] = []
@@ -441,7 +437,7 @@ def test_a_first_build_reads_files_where_it_converts_them(
         return conversion(self, document)
 
     monkeypatch.setattr(Converter, "convert", counted)
-    build(site, site / "output")
+    build(site, site / "output", parallelism=sizes)
     assert converted == ["2025-07-03-b3.md"]
     assert "Changed text" in (site / "output/briefings/b3/index.html").read_text(encoding="utf-8")
 
@@ -541,14 +537,13 @@ def test_pages_fingerprinted_as_a_first_build_renders_them_are_kept_by_the_next(
 ) -> None:
     """A first build fingerprints pages as it renders them (in forked processes, for many): the
     next build, fingerprinting them beforehand, must find the same fingerprints."""
-    if rendered == "by a pool":
-        monkeypatch.setattr(pipeline, "PARALLEL_PAGES", 1)
-        monkeypatch.setattr(pipeline, "PAGES_PER_TASK", 3)
-    elif rendered == "two by two":  # every other page by a forked process (see pipeline._render_all)
-        monkeypatch.setattr(pipeline, "APART_FROM", 1)
-        monkeypatch.setattr(pipeline, "SPLIT_FROM", 1)
+    sizes = {
+        "here": Parallelism(),
+        "by a pool": Parallelism(pool_from=1, pages_per_task=3),
+        "two by two": Parallelism(apart_from=1, split_from=1),  # every other page by a forked process
+    }[rendered]
     site = make_site(base_files())
-    build(site, site / "output")
+    build(site, site / "output", parallelism=sizes)
     plans: list[render.PagePlan] = []
     plan_pages = render.plan_pages
 
@@ -558,7 +553,7 @@ def test_pages_fingerprinted_as_a_first_build_renders_them_are_kept_by_the_next(
 
     monkeypatch.setattr(render, "plan_pages", kept_plan)
     replace(site, "content/briefings/2025-07-03-b3.md", "Text 3", "Changed text")
-    build(site, site / "output")
+    build(site, site / "output", parallelism=sizes)
     assert "briefings/b3/index.html" in [page.path for page in plans[0].todo]
     assert {"404.html", "about/index.html", "briefings/b8/index.html"} <= set(plans[0].kept)
     assert [page.path for page in plans[0].todo] == TODO_AFTER_LEAD_EDIT

@@ -107,11 +107,14 @@ def resume(
     now: dt.datetime,
     listed: tuple[list[Document], list[Problem]],
     converted: dict[str, Converted] | None = None,
+    most_edits_kept: int = MOST_EDITS_KEPT,
 ) -> Resumed | None:
     """The site as the last build assembled it, with the edits made since (the content files
     being `listed`: see `list_documents`); None when anything else changed, or there is no
     snapshot for these settings. What it converted on the way is put in `converted` (content key
-    → conversion), for a whole conversion not to redo it."""
+    → conversion), for a whole conversion not to redo it. None too when the briefings edited
+    since the last whole build would be more than `most_edits_kept`: each build that resumes
+    writes them all again beside the snapshot, and a whole build makes one without them."""
     version = _version(config, drafts, future)
     files = Cache(config.root, FILES, version)
     last = files.get(BUILD)
@@ -143,7 +146,7 @@ def resume(
     if linking is None:
         return None
     edits = edits | edits_of(site, edits, [*shown.values(), *linking.values()])
-    if len(edits) > MOST_EDITS_KEPT:
+    if len(edits) > most_edits_kept:
         return None
     edited = set(conversions) | set(linking)
     if reshaped := reshaped & shown.keys():  # what lists them, or is related to them, may change

@@ -18,14 +18,15 @@ from briefings.cache import CACHE_DIR
 from briefings.config import load_config
 from briefings.content import list_documents
 from briefings.reuse import Fingerprints, Taken
-from briefings.snapshot import Resumed, resume
+from briefings.snapshot import MOST_EDITS_KEPT, Resumed, resume
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
-def resumed(site: Path, now: dt.datetime = NOW) -> Resumed | None:
+def resumed(site: Path, now: dt.datetime = NOW, most_edits_kept: int = MOST_EDITS_KEPT) -> Resumed | None:
     config = load_config(site)
-    return resume(config, drafts=False, future=False, now=now, listed=list_documents(config, Taken()))
+    listed = list_documents(config, Taken())
+    return resume(config, drafts=False, future=False, now=now, listed=listed, most_edits_kept=most_edits_kept)
 
 
 # Edits that leave the briefing's frame alone (see briefings.convert): its text past the opening;
@@ -93,21 +94,19 @@ def test_a_site_is_not_resumed_once_a_scheduled_briefing_is_due(make_site: MakeS
     assert resumed(site, due) is None
 
 
-def test_a_snapshot_carrying_many_edited_texts_is_made_anew(
-    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_snapshot_carrying_many_edited_texts_is_made_anew(make_site: MakeSite) -> None:
     """The texts edited since a whole build are kept beside its site and written again by every
     build that adds one: past a bound, a whole build makes a snapshot without them."""
-    monkeypatch.setattr("briefings.snapshot.MOST_EDITS_KEPT", 1)
     other = briefing("Briefing 10", date="2025-07-10", body=LONG_TEXT)
     site = make_site({**base_files(), "content/briefings/2025-07-10-b10.md": other})
     assert run_cli("build", str(site))[0] == 0
     EDITS["text past the opening"](site)
     assert run_cli("build", str(site))[0] == 0  # keeps b9's text
     replace(site, "content/briefings/2025-07-09-b9.md", "updated.", "updated twice.")
-    assert resumed(site) is not None  # b9's again: still one text
+    assert resumed(site, most_edits_kept=1) is not None  # b9's again: still one text
     replace(site, "content/briefings/2025-07-10-b10.md", "Closing line.", "Closing line, updated.")
-    assert resumed(site) is None  # b9's and b10's: two
+    assert resumed(site, most_edits_kept=1) is None  # b9's and b10's: two
+    assert resumed(site, most_edits_kept=2) is not None
 
 
 @pytest.mark.parametrize("name", sorted(set(EDITS) - set(QUICK) - {"template", "card template"}))

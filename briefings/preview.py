@@ -222,10 +222,12 @@ def _linking_edits(site: Site, edited: Mapping[str, Briefing], slugs: Iterable[s
 
 class LiveState:
     """What the request threads see of the builds: the version, its problems, what changed when,
-    and the pages rendered ahead of the build that is on its way."""
+    and the pages rendered ahead of the build that is on its way. A browser is told of up to
+    `listed_files` changed files by name; of more, by their folders (see `wait_newer`)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, listed_files: int = LISTED_FILES) -> None:
         self.root = root.absolute()
+        self.listed_files = listed_files
         self.instance = secrets.token_hex(6)
         self.version = 0
         self.problems: tuple[str, ...] = ()
@@ -349,7 +351,7 @@ class LiveState:
             changed = {p for version, paths in self._history if version > since for p in paths}
             forgotten = bool(self._history) and self._history[0][0] > since + 1
             files = sorted(p for p in changed if not p.endswith(PAGES))
-            listed = _listed([p for p in files if not p.endswith(".css")])
+            listed = _listed([p for p in files if not p.endswith(".css")], self.listed_files)
             reload = instance != self.instance or forgotten or not pages.isdisjoint(changed) or listed is None
             return {
                 "version": self.version,
@@ -360,13 +362,14 @@ class LiveState:
             }
 
 
-def _listed(files: list[str]) -> list[str] | None:
+def _listed(files: list[str], most: int) -> list[str] | None:
     """Changed files for a browser to look for among those its page loaded: each of them, or,
-    when there are many (an edit on a large site changes hundreds of files of its search index),
-    the top folders of those in a folder (as `pagefind/`); None when even those are too many."""
-    if len(files) > LISTED_FILES:
+    when there are more than `most` (an edit on a large site changes hundreds of files of its
+    search index), the top folders of those in a folder (as `pagefind/`); None when even those
+    are too many."""
+    if len(files) > most:
         files = sorted({p.partition("/")[0] + "/" if "/" in p else p for p in files})
-    return files if len(files) <= LISTED_FILES else None
+    return files if len(files) <= most else None
 
 
 def _holds(path: Path, content: bytes) -> bool:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 
 from briefings.errors import Problem
-from briefings.preview import LiveState, PreviewBuilder, Rebuild
+from briefings.preview import LISTED_FILES, LiveState, PreviewBuilder, Rebuild
 from briefings.watch import Watcher, shown_paths
 from briefings.web import Preview, ServeError, allowed_hosts, bind, is_loopback
 
@@ -33,7 +33,9 @@ STOP_WAIT = 2.0  # seconds stop() lets a running rebuild finish before abandonin
 
 
 class PreviewServer:
-    """The live preview of one site: watcher, builder thread and HTTP server, started and stopped together."""
+    """The live preview of one site: watcher, builder thread and HTTP server, started and stopped together.
+    A browser is told of up to `listed_files` files changed by a rebuild by name, of more by their
+    folders (see LiveState)."""
 
     def __init__(
         self,
@@ -44,6 +46,7 @@ class PreviewServer:
         drafts: bool = False,
         poll: bool = False,
         report: Callable[[Rebuild], None] | None = None,
+        listed_files: int = LISTED_FILES,
     ) -> None:
         if not root.is_dir():
             raise ServeError(f"{root}: no such folder; give the site folder (the one with site.toml)")
@@ -54,7 +57,7 @@ class PreviewServer:
         self.port = self._http.server_address[1]
         self._tmp = Path(tempfile.mkdtemp(prefix="briefings-preview-"))
         self.folder = self._tmp / "site"
-        self.state = LiveState(self.root)
+        self.state = LiveState(self.root, listed_files=listed_files)
         self.builder = PreviewBuilder(self.root, self.folder, drafts=drafts, base_url=self.url)
         self._build_lock = threading.Lock()
         self._http.preview = Preview(self.folder, self.state, allowed_hosts(host))

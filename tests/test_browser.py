@@ -120,7 +120,13 @@ def _wait_for(page: Page, condition: Callable[[], bool]) -> None:
 
 
 @pytest.fixture
-def searched(make_site: MakeSite) -> Iterator[tuple[PreviewServer, list[Rebuild]]]:
+def listed() -> int:
+    """How many changed files a preview tells a browser of by name (more: by their folders)."""
+    return preview.LISTED_FILES
+
+
+@pytest.fixture
+def searched(make_site: MakeSite, listed: int) -> Iterator[tuple[PreviewServer, list[Rebuild]]]:
     """A preview of a site with search on (its index changes with every edit), and its rebuilds."""
     root = make_site(
         {
@@ -131,7 +137,7 @@ def searched(make_site: MakeSite) -> Iterator[tuple[PreviewServer, list[Rebuild]
         }
     )
     rebuilds: list[Rebuild] = []
-    with PreviewServer(root, port=0, report=rebuilds.append) as running:
+    with PreviewServer(root, port=0, report=rebuilds.append, listed_files=listed) as running:
         yield running, rebuilds
 
 
@@ -153,12 +159,8 @@ TABS = {
     ("listed", "by_folder"), [(preview.LISTED_FILES, False), (8, True)], ids=["files", "folders"]
 )
 def test_one_save_reloads_each_page_it_changes_once(
-    searched: tuple[PreviewServer, list[Rebuild]],
-    listed: int,
-    by_folder: bool,
-    monkeypatch: pytest.MonkeyPatch,
+    searched: tuple[PreviewServer, list[Rebuild]], by_folder: bool
 ) -> None:
-    monkeypatch.setattr(preview, "LISTED_FILES", listed)
     server, rebuilds = searched
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)

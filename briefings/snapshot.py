@@ -379,18 +379,20 @@ def _keep_site(
     frames: Frames,
     briefings: Cache | None = None,
     *,
+    since: tuple[Mapping[str, Edit], Mapping[str, Slugs]] = ({}, {}),
     aside: Writes | None,
 ) -> None:
     """The site's tables, written `aside` while the build goes on: its briefings by slug, in the
     loaded table of the briefings `briefings` (only those new since are written, beside it) or in
-    a new one, and the site, which names its briefings (their bulk) by slug."""
+    a new one, and the site, which names its briefings (their bulk) by slug, with the edits made
+    `since` its related scoring and the related lists they changed (see resume)."""
     kept = briefings if briefings is not None else Cache(config.root, BRIEFINGS, version, fresh=True)
     for briefing in site.briefings:
         kept.put(briefing.slug, briefing)
     kept.put(BUILD, build)
     kept.save(aside=aside)
     tables = Cache(config.root, SITE, version, fresh=True, named=ByName(Briefing, "slug", {}))
-    entries: tuple[object, ...] = ((site, waiting), {}, {}, (scoring[0], dict(scoring[1])), frames)
+    entries: tuple[object, ...] = ((site, waiting), *map(dict, since), (scoring[0], dict(scoring[1])), frames)
     for name, value in zip(ENTRIES, entries, strict=True):
         tables.put(name, value)
     tables.put(BUILD, build)
@@ -441,8 +443,8 @@ def reframe(
     scored = memo.get(SCORED)
     if not isinstance(frames, Frames) or not isinstance(scored, Scored) or scored.key != scoring[0]:
         return None
-    site, waiting = kept
-    site = with_edits(site, edits, related)
+    unedited, waiting = kept
+    site = with_edits(unedited, edits, related)
     keywords = {s.slug: s.keywords for s in scored.subjects} | {slug: e.keywords for slug, e in edits.items()}
     shown, hidden = changed
     hidden_slugs = [parsed.slug for parsed in hidden]
@@ -452,6 +454,8 @@ def reframe(
         return None
     if made.curated is None:  # only briefings the site leaves out: it is as it was
         edited, lists, curated = frozenset[str](), frozenset[str](), scoring[1]
+        # Kept with the edits made since the scoring, as loaded: they hold the keywords it lacks.
+        kept_site, since = unedited, (edits, related)
     else:
         edited, lists, curated = (
             own_pages_changed(site, made.site),
@@ -461,8 +465,20 @@ def reframe(
         memo.put(SCORED, made.scored)
         memo.put(CURATED, made.curated)
         memo.save(aside=aside)
+        kept_site, since = made.site, ({}, {})  # the scoring kept knows every briefing as it is
     kept_scoring = (made.scored.key, curated)
-    _keep_site(config, version, build, made.site, waiting, kept_scoring, made.frames, briefings, aside=aside)
+    _keep_site(
+        config,
+        version,
+        build,
+        kept_site,
+        waiting,
+        kept_scoring,
+        made.frames,
+        briefings,
+        since=since,
+        aside=aside,
+    )
     files.put(BUILD, (build, waiting.holds_until(future=future)))
     files.save()
     return Reframed(made.site, waiting, last[0], edited, lists)

@@ -12,6 +12,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import yaml
 
 SITE_TOML = """\
 title = "Test Briefings"
@@ -119,3 +120,15 @@ def serving(folder: Path, handler: type[SimpleHTTPRequestHandler] = QuietHandler
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+def front_matter(path: Path) -> dict[str, object]:
+    """The YAML front matter of a briefing file, as a mapping."""
+    loaded = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def body_of(path: Path) -> str:
+    """A briefing file's text after its front matter."""
+    return path.read_text(encoding="utf-8").split("---\n", 2)[2]

@@ -8,8 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-import yaml
-from conftest import MakeSite, run_cli
+from conftest import MakeSite, body_of, front_matter, run_cli
 
 from briefings.pipeline import build
 
@@ -60,17 +59,6 @@ def capture(title: str, source_line: str, body: list[str], related: list[tuple[s
                 f"{r_title}\n{r_title}\n\n{source}\n\ntime{when}\n\n  • {source}\n\n{r_title}\n\n{r_body}\n\n"
             )
     return text + APP
-
-
-def front_matter(path: Path) -> dict[str, object]:
-    text = path.read_text(encoding="utf-8")
-    loaded = yaml.safe_load(text.split("---\n")[1])
-    assert isinstance(loaded, dict)
-    return loaded
-
-
-def body_of(path: Path) -> str:
-    return path.read_text(encoding="utf-8").split("---\n", 2)[2]
 
 
 def briefings_in(root: Path) -> dict[str, Path]:

@@ -9,8 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
-from conftest import MakeSite, QuietHandler, run_cli, serving
+from conftest import MakeSite, QuietHandler, body_of, front_matter, run_cli, serving
 
 from briefings.pipeline import build
 
@@ -138,16 +137,6 @@ DATED = [
     ("Fri, 10 Jan 2020 10:00:00 IST", dt.date(2020, 1, 10)),  # three zones are called IST
 ]
 UNREADABLE = ["10/01/2020", "yesterday", "Fri, 32 Jan 2020", "not a date at all"]
-
-
-def front_matter(path: Path) -> dict[str, object]:
-    loaded = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
-    assert isinstance(loaded, dict)
-    return loaded
-
-
-def body_of(path: Path) -> str:
-    return path.read_text(encoding="utf-8").split("---\n", 2)[2]
 
 
 def by_title(root: Path) -> dict[str, dict[str, object]]:

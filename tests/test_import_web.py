@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
-from conftest import MakeSite, run_cli, serving
+from conftest import MakeSite, body_of, front_matter, run_cli, serving
 
 from briefings.pipeline import build
 
@@ -84,16 +83,6 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <summary>The north quay reopens.</summary></entry>
 </feed>
 """
-
-
-def front_matter(path: Path) -> dict[str, object]:
-    loaded = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
-    assert isinstance(loaded, dict)
-    return loaded
-
-
-def body_of(path: Path) -> str:
-    return path.read_text(encoding="utf-8").split("---\n", 2)[2]
 
 
 def briefings_in(root: Path) -> list[Path]:

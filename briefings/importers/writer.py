@@ -182,7 +182,8 @@ def render_briefing(plan: _Plan, matcher: TopicMatcher, draft: bool, full_text: 
         lines.append(f"topics: [{', '.join(scalar(t) for t in topics)}]")
     if plan.related:
         lines.append(_related_line(plan.related))
-    # An article too short to have a sentence to spare is summed up by its title.
+    # One sentence of the article; an article too short to spare one (under the 40 % cap) is
+    # summed up by its first point, or by its title.
     lines.append(f"summary: {quoted(chosen.summary or next(iter(chosen.points), article.title))}")
     if full_text and article.source.url:
         lines.append(f"canonical: {quoted(article.source.url)}")

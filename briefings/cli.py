@@ -340,7 +340,7 @@ def _import(args: argparse.Namespace) -> int:
     for outcome in report.outcomes:
         reason = f" ({outcome.reason})" if outcome.reason else ""
         print(f"{labels[outcome.status]:<9} {_shown_file(outcome.path)}{reason}")
-        for note in report.notes_on(outcome.title):
+        for note in outcome.notes:
             print(f"{'':<9} note: {note}")
     for what, why in report.skipped:
         print(f"{'skipped':<9} {what}: {why}")

@@ -49,18 +49,14 @@ class ImportOptions:
 
 @dataclass(frozen=True, slots=True)
 class ImportReport:
-    """One outcome per article found, the (entry, why) pairs left out of feeds, and the
-    (title, note) pairs for what the importer could not find in an article ("no date")."""
+    """One outcome per article found (with what the importer could not find in it, "no date"),
+    and the (entry, why) pairs left out of feeds."""
 
     outcomes: tuple[Outcome, ...]
     skipped: tuple[tuple[str, str], ...]
-    notes: tuple[tuple[str, str], ...] = ()
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
-
-    def notes_on(self, title: str) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(note for about, note in self.notes if about == title))
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +94,7 @@ def import_sources(
     outcomes = write_briefings(config, found, draft=options.draft, full_text=options.full_text)
     skipped = tuple((f"{f.origin}: {what}", why) for f in found for what, why in f.skipped)
     skipped += tuple((f.origin, "the feed has no entries") for f in found if not f.articles and not f.skipped)
-    notes = tuple((a.title, note) for f in found for a in f.articles for note in a.notes)
-    return ImportReport(outcomes, skipped, notes)
+    return ImportReport(outcomes, skipped)
 
 
 def _why_nothing(found: Found) -> str:

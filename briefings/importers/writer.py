@@ -51,6 +51,7 @@ class Outcome:
     path: Path
     title: str
     reason: str = ""
+    notes: tuple[str, ...] = ()  # what the source did not say ("no author"), for the curator
 
 
 @dataclass(slots=True, eq=False)
@@ -146,20 +147,20 @@ def _file_name(date: Stamp, slug: str) -> str:
 
 
 def _apply(folder: Path, plan: _Plan, matcher: TopicMatcher, draft: bool, full_text: bool) -> Outcome:
-    title = plan.article.title
+    title, notes = plan.article.title, plan.article.notes
     if plan.existing is None:
         _write(folder, plan.path, render_briefing(plan, matcher, draft, full_text))
-        return Outcome("new", plan.path, title)
+        return Outcome("new", plan.path, title, notes=notes)
     existing = plan.existing
     added = [slug for slug in plan.related if slug not in existing.related]
     if not added:
-        return Outcome("unchanged", plan.path, existing.title or title, _edited_note(existing))
+        return Outcome("unchanged", plan.path, existing.title or title, _edited_note(existing), notes)
     if existing.imported is None or existing.edited:
         why = "written by hand" if existing.imported is None else "edited since it was imported"
         reason = f"{why}, so not changed; it would gain related: {', '.join(added)}"
-        return Outcome("skipped", plan.path, existing.title or title, reason)
+        return Outcome("skipped", plan.path, existing.title or title, reason, notes)
     _write(folder, plan.path, with_related(existing.text, plan.related))
-    return Outcome("updated", plan.path, existing.title or title, "related: +" + ", +".join(added))
+    return Outcome("updated", plan.path, existing.title or title, "related: +" + ", +".join(added), notes)
 
 
 def _edited_note(existing: Existing) -> str:
